@@ -1,0 +1,80 @@
+// The PostgreSQL floor: same routes as sqlite-server.mjs, on a pg Pool with
+// named prepared statements (parsed once per connection, then only bound).
+//
+//   node bench/floor/postgres-server.mjs --port=8090 --db=postgres://bench@127.0.0.1:5432/floor --rows=100000 --ids=/tmp/x/ids.txt
+import Fastify from 'fastify';
+import pg from 'pg';
+import * as f from './common.mjs';
+
+// numeric and COUNT(*)'s bigint arrive as strings by default; PocketBase
+// returns both as JSON numbers.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number.parseFloat);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+const opt = f.options();
+const pool = new pg.Pool({ connectionString: opt.db || process.env.DATABASE_URL, max: 10 });
+
+// _rowid gives a stable insertion order to page by, the role SQLite's rowid
+// plays; its index keeps "ORDER BY _rowid LIMIT 30 OFFSET k" an index scan.
+await pool.query(`CREATE TABLE IF NOT EXISTS posts (
+  _rowid bigint GENERATED ALWAYS AS IDENTITY,
+  id text PRIMARY KEY,
+  title text NOT NULL DEFAULT '',
+  n numeric NOT NULL DEFAULT 0,
+  created text NOT NULL DEFAULT '',
+  updated text NOT NULL DEFAULT ''
+)`);
+await pool.query('CREATE UNIQUE INDEX IF NOT EXISTS posts__rowid_idx ON posts (_rowid)');
+
+const q = {
+  getOne: 'SELECT id, title, n, created, updated FROM posts WHERE id = $1',
+  page: 'SELECT id, title, n, created, updated FROM posts ORDER BY _rowid LIMIT $1 OFFSET $2',
+  count: 'SELECT COUNT(*) AS c FROM posts',
+  insert: 'INSERT INTO posts (id, title, n, created, updated) VALUES ($1, $2, $3, $4, $5)',
+};
+const run = (name, values = []) => pool.query({ name, text: q[name], values });
+
+if ((await run('count')).rows[0].c === 0 && opt.rows > 0) {
+  // Batches of 10k through unnest(): one round trip per batch, not per row.
+  for (let done = 0; done < opt.rows; ) {
+    const batch = [];
+    for (let i = 0; i < 10000 && done < opt.rows; i++, done++) batch.push(f.newRow({ title: `post ${done}`, n: done }));
+    await pool.query(
+      `INSERT INTO posts (id, title, n, created, updated)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[])`,
+      ['id', 'title', 'n', 'created', 'updated'].map((k) => batch.map((r) => r[k])),
+    );
+  }
+}
+f.writeIds(opt.ids, (await pool.query('SELECT id FROM posts ORDER BY _rowid')).rows.map((r) => r.id));
+
+const app = Fastify({ logger: false });
+
+app.get('/api/health', async () => f.health);
+
+app.get('/api/collections/posts/records/:id', async (req, reply) => {
+  const { rows } = await run('getOne', [req.params.id]);
+  if (rows.length === 0) return reply.code(404).send(f.notFound);
+  return f.toRecord(rows[0]);
+});
+
+app.get('/api/collections/posts/records', async (req) => {
+  const { page, perPage } = f.paging(req.query);
+  // Two statements on two pool connections at once, as a server would.
+  const [total, items] = await Promise.all([run('count'), run('page', [perPage, (page - 1) * perPage])]);
+  return f.listEnvelope(page, perPage, total.rows[0].c, items.rows);
+});
+
+app.post('/api/collections/posts/records', async (req) => {
+  const row = f.newRow(req.body);
+  await run('insert', [row.id, row.title, row.n, row.created, row.updated]);
+  return f.toRecord(row);
+});
+
+f.closeOnSignal(async () => {
+  await app.close();
+  await pool.end();
+});
+
+await app.listen({ host: '127.0.0.1', port: opt.port });
+console.log(`floor-postgres listening on 127.0.0.1:${opt.port}`);

@@ -1,0 +1,66 @@
+// The SQLite floor: the least a server on Galley's own stack (Fastify +
+// better-sqlite3) can do to answer PocketBase's record routes for one fixed
+// collection. No rules, no schema lookups, no field pipeline. Galley's numbers
+// are read against this one.
+//
+//   node bench/floor/sqlite-server.mjs --port=8090 --db=/tmp/x/data.db --rows=100000 --ids=/tmp/x/ids.txt
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+import * as f from './common.mjs';
+
+const opt = f.options();
+const db = new Database(opt.db || 'floor.db');
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.exec(`CREATE TABLE IF NOT EXISTS posts (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL DEFAULT '',
+  n NUMERIC NOT NULL DEFAULT 0,
+  created TEXT NOT NULL DEFAULT '',
+  updated TEXT NOT NULL DEFAULT ''
+)`);
+
+// Prepared once; each request only binds and steps.
+const getOne = db.prepare('SELECT id, title, n, created, updated FROM posts WHERE id = ?');
+const page = db.prepare('SELECT id, title, n, created, updated FROM posts ORDER BY rowid LIMIT ? OFFSET ?');
+const count = db.prepare('SELECT COUNT(*) AS c FROM posts').pluck();
+const insert = db.prepare(
+  'INSERT INTO posts (id, title, n, created, updated) VALUES (@id, @title, @n, @created, @updated)',
+);
+
+if (count.get() === 0 && opt.rows > 0) {
+  const seed = db.transaction((rows) => {
+    for (let i = 0; i < rows; i++) insert.run(f.newRow({ title: `post ${i}`, n: i }));
+  });
+  seed(opt.rows);
+}
+f.writeIds(opt.ids, db.prepare('SELECT id FROM posts ORDER BY rowid').pluck().all());
+
+const app = Fastify({ logger: false });
+
+app.get('/api/health', async () => f.health);
+
+app.get('/api/collections/posts/records/:id', async (req, reply) => {
+  const row = getOne.get(req.params.id);
+  if (!row) return reply.code(404).send(f.notFound);
+  return f.toRecord(row);
+});
+
+app.get('/api/collections/posts/records', async (req) => {
+  const { page: p, perPage } = f.paging(req.query);
+  return f.listEnvelope(p, perPage, count.get(), page.all(perPage, (p - 1) * perPage));
+});
+
+app.post('/api/collections/posts/records', async (req) => {
+  const row = f.newRow(req.body);
+  insert.run(row);
+  return f.toRecord(row);
+});
+
+f.closeOnSignal(async () => {
+  await app.close();
+  db.close();
+});
+
+await app.listen({ host: '127.0.0.1', port: opt.port });
+console.log(`floor-sqlite listening on 127.0.0.1:${opt.port}`);

@@ -1,0 +1,64 @@
+// Turns the tab-separated lines run.sh collects into the Markdown report.
+//   meta    KEY      VALUE
+//   run     TARGET   SCENARIO  RPS  P99_MS  NON2XX  SOCKET_ERRORS  REQUESTS
+//   rss     TARGET   IDLE_KB   AFTER_LOAD_KB
+//   fail    TARGET   REASON
+import { readFileSync } from 'node:fs';
+
+const lines = readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
+const meta = new Map(lines.filter((l) => l[0] === 'meta').map((l) => [l[1], l[2]]));
+const runs = new Map(lines.filter((l) => l[0] === 'run').map((l) => [`${l[1]}/${l[2]}`, l]));
+const rss = new Map(lines.filter((l) => l[0] === 'rss').map((l) => [l[1], l]));
+const fails = new Map(lines.filter((l) => l[0] === 'fail').map((l) => [l[1], l[2]]));
+const targets = (meta.get('targets') ?? '').split(' ').filter(Boolean);
+const scenarios = (meta.get('scenarios') ?? '').split(' ').filter(Boolean);
+
+const num = (x) => Math.round(Number(x)).toLocaleString('en-US');
+const mb = (kb) => (kb ? `${(Number(kb) / 1024).toFixed(0)} MiB` : '–');
+
+// A run whose responses were mostly errors measured the error path, not the
+// route: it is shown as failed. A few errors are shown next to the number.
+function cell(target, scenario) {
+  if (!targets.includes(target)) return { rps: 'not run', p99: '–' };
+  const r = runs.get(`${target}/${scenario}`);
+  if (!r) return { rps: 'failed', p99: '–' };
+  const [, , , rps, p99, non2xx, socket, requests] = r;
+  const errors = Number(non2xx) + Number(socket);
+  if (errors > 0 && errors >= Number(requests) / 100) return { rps: `failed (${num(errors)} errors)`, p99: '–', bad: true };
+  const note = errors > 0 ? ` (${errors} errors)` : '';
+  return { rps: num(rps) + note, p99: `${Number(p99).toFixed(1)} ms`, value: Number(rps) };
+}
+
+const out = [];
+out.push('# Galley benchmark', '');
+out.push(
+  `${meta.get('date')} · commit ${meta.get('commit')} · ${num(meta.get('rows'))} seeded rows · ` +
+    `wrk -t1 -c${meta.get('connections')} -d${meta.get('seconds')}s after a ${meta.get('warmup')}s warm-up · ` +
+    `server on core 0, wrk on core 1`,
+);
+out.push('', `${meta.get('cpu')} · node ${meta.get('node')} · ${meta.get('wrk')} · PostgreSQL ${meta.get('postgres')}`, '');
+out.push('| scenario | floor req/s | Galley req/s | Galley/floor | floor p99 | Galley p99 |');
+out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const db of ['sqlite', 'postgres']) {
+  const floor = `floor-${db}`;
+  const galley = `galley-${db}`;
+  if (!targets.includes(floor) && !targets.includes(galley)) continue;
+  for (const s of scenarios) {
+    const f = cell(floor, s);
+    const g = cell(galley, s);
+    const ratio = f.value && g.value ? (g.value / f.value).toFixed(2) : '–';
+    out.push(`| ${db} ${s} | ${f.rps} | ${g.rps} | ${ratio} | ${f.p99} | ${g.p99} |`);
+  }
+}
+
+out.push('', '| server | RSS idle (seeded, before load) | RSS after load |', '| --- | ---: | ---: |');
+for (const t of targets) {
+  const r = rss.get(t);
+  out.push(`| ${t} | ${r ? mb(r[2]) : 'failed'} | ${r ? mb(r[3]) : '–'} |`);
+}
+
+if (fails.size > 0) {
+  out.push('', 'Failures:', '');
+  for (const [t, reason] of fails) out.push(`- ${t}: ${reason}`);
+}
+console.log(out.join('\n'));

@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# Galley benchmark: Galley against a bare Fastify floor on the same stack, in
+# the same run, on the same machine. See bench/README.md.
+#
+#   npm run bench                                  # everything, defaults
+#   BENCH_ROWS=20000 BENCH_SECONDS=3 npm run bench # quick check
+#   BENCH_TARGETS="floor-sqlite galley-sqlite" npm run bench
+#
+# Each server runs pinned to core 0 (with PostgreSQL, when used, on the same
+# core: the server side gets one core), wrk runs pinned to core 1. Progress
+# goes to stderr; the Markdown report goes to stdout and bench/results/latest.md.
+# A target that cannot be set up or started is reported as failed; the run goes
+# on with the others.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS=${BENCH_ROWS:-100000}
+DURATION=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-50}
+TARGETS=${BENCH_TARGETS:-floor-sqlite galley-sqlite floor-postgres galley-postgres}
+SCENARIOS="get-one list create" # create last: it adds rows the others would see
+PGBIN=/usr/lib/postgresql/15/bin
+GALLEY=${BENCH_GALLEY:-dist/cli/main.js} # another build's CLI can be benchmarked too
+SU_EMAIL=bench@example.com
+SU_PASSWORD=benchpassword123
+
+WORK=$(mktemp -d /tmp/galley-bench.XXXXXX)
+RESULTS=$WORK/results.tsv
+SERVER_PID=
+PG_PID=
+PG_RUNUSER_PID=
+PG_DIR=
+PG_PORT=
+FAIL_REASON=
+
+log() { echo "[bench] $*" >&2; }
+
+# --- processes --------------------------------------------------------------
+
+cleanup() {
+  stop_server
+  stop_postgres
+  if [ -n "${BENCH_KEEP:-}" ]; then log "kept $WORK"; else rm -rf "$WORK" ${PG_DIR:+"$PG_DIR"}; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# Waits for PID to exit, up to $2 seconds.
+wait_exit() {
+  local pid=$1 i
+  for ((i = 0; i < $2 * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Polls URL until it answers 200; gives up early if PID has exited.
+wait_http() {
+  local url=$1 pid=$2 secs=$3 i
+  for ((i = 0; i < secs * 10; i++)); do
+    curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# start_server TARGET DIR PORT CPUS: CPUS empty = not pinned. Sets SERVER_PID.
+start_server() {
+  local target=$1 dir=$2 port=$3 cpus=$4 cmd
+  case $target in
+  floor-sqlite) cmd=(node bench/floor/sqlite-server.mjs --port="$port" --db="$dir/data.db" --rows="$ROWS" --ids="$dir/ids.txt") ;;
+  floor-postgres) cmd=(node bench/floor/postgres-server.mjs --port="$port" --db="$(pg_url floor)" --rows="$ROWS" --ids="$dir/ids.txt") ;;
+  galley-*) cmd=(node "$GALLEY" serve --http="127.0.0.1:$port" "${GALLEY_ARGS[@]}") ;;
+  esac
+  # taskset execs node, so $! is the server's own PID (for RSS and for kill).
+  if [ -n "$cpus" ]; then cmd=(taskset -c "$cpus" "${cmd[@]}"); fi
+  "${cmd[@]}" >>"$dir/server.log" 2>&1 &
+  SERVER_PID=$!
+  if ! wait_http "http://127.0.0.1:$port/api/health" "$SERVER_PID" 180; then
+    FAIL_REASON="server did not answer /api/health: $(tail -n 1 "$dir/server.log")"
+    stop_server
+    return 1
+  fi
+}
+
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null
+  wait_exit "$SERVER_PID" 15 || kill -KILL "$SERVER_PID" 2>/dev/null
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=
+}
+
+# --- PostgreSQL ---------------------------------------------------------------
+
+pg_url() { echo "postgres://bench@127.0.0.1:$PG_PORT/$1"; }
+
+# A throwaway cluster, trust auth on 127.0.0.1 only, no Unix socket.
+# synchronous_commit=off: commits do not wait for the WAL fsync, the same
+# durability trade as SQLite's WAL + synchronous=NORMAL on the other side.
+start_postgres() {
+  PG_DIR=$(mktemp -d /tmp/galley-bench-pg.XXXXXX)
+  chown postgres:postgres "$PG_DIR"
+  PG_PORT=$(free_port)
+  runuser -u postgres -- "$PGBIN/initdb" -D "$PG_DIR/data" -U bench --auth=trust -E UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 ||
+    { FAIL_REASON="initdb failed: $(tail -n 1 "$PG_DIR/initdb.log")"; return 1; }
+  runuser -u postgres -- "$PGBIN/postgres" -D "$PG_DIR/data" -p "$PG_PORT" \
+    -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c synchronous_commit=off \
+    >"$PG_DIR/postgres.log" 2>&1 &
+  PG_RUNUSER_PID=$!
+  local i
+  for ((i = 0; i < 300; i++)); do
+    "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && break
+    sleep 0.1
+  done
+  # The postmaster's PID, which is what we signal to stop it (runuser is only its parent).
+  PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)
+  "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" ||
+    { FAIL_REASON="postgres did not start: $(tail -n 1 "$PG_DIR/postgres.log")"; return 1; }
+  psql_bench postgres -c 'CREATE DATABASE floor' -c 'CREATE DATABASE galley' >/dev/null
+}
+
+psql_bench() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U bench -d "$@"; }
+
+stop_postgres() {
+  [ -n "$PG_PID" ] && kill -INT "$PG_PID" 2>/dev/null # fast shutdown
+  if [ -n "$PG_RUNUSER_PID" ]; then
+    wait_exit "$PG_RUNUSER_PID" 30 || { [ -n "$PG_PID" ] && kill -KILL "$PG_PID" 2>/dev/null; }
+    wait "$PG_RUNUSER_PID" 2>/dev/null
+  fi
+  PG_PID= PG_RUNUSER_PID=
+}
+
+# Moves the postmaster and its running processes to CPUS; backends forked
+# later inherit the postmaster's affinity.
+pin_postgres() {
+  [ -n "$PG_PID" ] || return 0
+  local pid
+  for pid in "$PG_PID" $(ps -o pid= --ppid "$PG_PID"); do
+    taskset -a -cp "$1" "$pid" >/dev/null 2>&1
+  done
+}
+
+# --- one target ----------------------------------------------------------------
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# run_wrk SCENARIO SECONDS DIR PORT OUT
+run_wrk() {
+  timeout $(($2 + 60)) taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$2s" --timeout 5s \
+    -s "bench/wrk/$1.lua" "http://127.0.0.1:$4" -- "$3/ids.txt" >"$5" 2>&1
+}
+
+# field KEY LINE: value of KEY=VALUE in wrk's BENCH line.
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+# The restarted server must still serve what was seeded: otherwise the
+# scenarios would only measure 404s and empty pages.
+check_seeded() {
+  local dir=$1 url="http://127.0.0.1:$2/api/collections/posts/records" total
+  curl -fsS -o /dev/null --max-time 10 "$url/$(head -n 1 "$dir/ids.txt")" &&
+    curl -fsS -o /dev/null --max-time 10 "$url/$(tail -n 1 "$dir/ids.txt")" ||
+    { FAIL_REASON="a seeded record is not found after restart"; return 1; }
+  total=$(curl -fsS --max-time 30 "$url?perPage=1" | sed -n 's/.*"totalItems":\([0-9]*\).*/\1/p')
+  [ "${total:-0}" -ge "$ROWS" ] || { FAIL_REASON="list reports totalItems=${total:-?} after seeding $ROWS rows"; return 1; }
+}
+
+run_target() {
+  local target=$1 dir=$WORK/$1 port db= idle after s line
+  mkdir -p "$dir"
+  port=$(free_port)
+  case $target in *-postgres) db=${target%-postgres} ;; esac
+  if [ -n "$db" ] && [ -z "$PG_PID" ]; then FAIL_REASON="PostgreSQL is not running"; return 1; fi
+
+  if [[ $target == galley-* ]]; then
+    [ -f "$GALLEY" ] || { FAIL_REASON="$GALLEY missing (build failed?)"; return 1; }
+    GALLEY_ARGS=(--dir="$dir/pb_data")
+    [ -n "$db" ] && GALLEY_ARGS+=(--db="$(pg_url "$db")")
+    mkdir -p "$dir/pb_data"
+    timeout 120 node "$GALLEY" superuser upsert "$SU_EMAIL" "$SU_PASSWORD" "${GALLEY_ARGS[@]}" >"$dir/superuser.log" 2>&1 ||
+      { FAIL_REASON="superuser upsert failed: $(tail -n 1 "$dir/superuser.log")"; return 1; }
+  fi
+
+  # Seeding phase, on both cores so it is quick. The floors seed themselves at
+  # start; Galley is seeded through its API.
+  log "$target: seeding $ROWS rows"
+  pin_postgres 0-1
+  start_server "$target" "$dir" "$port" "" || return 1
+  if [[ $target == galley-* ]]; then
+    timeout 1800 node bench/seed.mjs --url="http://127.0.0.1:$port" --rows="$ROWS" --ids="$dir/ids.txt" \
+      --email="$SU_EMAIL" --password="$SU_PASSWORD" 2>>"$dir/seed.log" ||
+      { FAIL_REASON="seeding failed: $(tail -n 1 "$dir/seed.log")"; stop_server; return 1; }
+  fi
+  stop_server
+  [ -s "$dir/ids.txt" ] || { FAIL_REASON="no ids file after seeding"; return 1; }
+  # Fresh statistics and no autovacuum of the seed load during measurement.
+  [ -n "$db" ] && psql_bench "$db" -c 'VACUUM ANALYZE' >/dev/null
+
+  # Measuring phase: a fresh process pinned to core 0 (idle RSS is then the
+  # seeded server's, not the seeding's garbage).
+  pin_postgres 0
+  start_server "$target" "$dir" "$port" 0 || return 1
+  check_seeded "$dir" "$port" || { stop_server; return 1; }
+  sleep 1
+  idle=$(rss_kb "$SERVER_PID")
+  for s in $SCENARIOS; do
+    log "$target: $s"
+    run_wrk "$s" "$WARMUP" "$dir" "$port" "$dir/warmup-$s.txt"
+    run_wrk "$s" "$DURATION" "$dir" "$port" "$dir/wrk-$s.txt"
+    line=$(grep '^BENCH ' "$dir/wrk-$s.txt")
+    if [ -z "$line" ]; then
+      log "$target: $s: no result: $(tail -n 1 "$dir/wrk-$s.txt")"
+      continue
+    fi
+    log "$target: $s: $line"
+    printf 'run\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$s" "$(field rps "$line")" "$(field p99_ms "$line")" \
+      "$(field non2xx "$line")" "$(field socket_errors "$line")" "$(field requests "$line")" >>"$RESULTS"
+  done
+  after=$(rss_kb "$SERVER_PID")
+  printf 'rss\t%s\t%s\t%s\n' "$target" "$idle" "$after" >>"$RESULTS"
+  stop_server
+}
+
+# --- main ------------------------------------------------------------------------
+
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  apt-get install -y wrk >&2 || { apt-get update >&2 && apt-get install -y wrk >&2; } || { log "cannot install wrk"; exit 1; }
+fi
+
+# Only when there is no build at all: the bench measures what was built.
+if [[ " $TARGETS " == *" galley-"* ]] && [ -z "${BENCH_GALLEY:-}" ] && [ ! -f dist/cli/main.js ]; then
+  log "dist/cli/main.js missing: npm run build"
+  npm run build >"$WORK/build.log" 2>&1 || log "build failed (galley targets will fail): $(tail -n 1 "$WORK/build.log")"
+fi
+
+{
+  printf 'meta\tdate\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  printf 'meta\tcommit\t%s\n' "$(git rev-parse --short HEAD 2>/dev/null || echo none)$(git status --porcelain 2>/dev/null | grep -q . && echo ' (dirty tree)')"
+  printf 'meta\trows\t%s\nmeta\tseconds\t%s\nmeta\twarmup\t%s\nmeta\tconnections\t%s\n' "$ROWS" "$DURATION" "$WARMUP" "$CONNECTIONS"
+  printf 'meta\ttargets\t%s\nmeta\tscenarios\t%s\n' "$TARGETS" "$SCENARIOS"
+  printf 'meta\tcpu\t%s\n' "$(nproc) × $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
+  printf 'meta\tnode\t%s\nmeta\twrk\t%s\n' "$(node --version)" "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+  printf 'meta\tpostgres\t%s\n' "$("$PGBIN/postgres" --version | awk '{ print $3 }')"
+} >"$RESULTS"
+
+if [[ " $TARGETS " == *"-postgres "* ]]; then
+  log "starting PostgreSQL"
+  start_postgres || { log "$FAIL_REASON"; printf 'fail\tpostgres\t%s\n' "$FAIL_REASON" >>"$RESULTS"; stop_postgres; }
+fi
+
+for target in $TARGETS; do
+  FAIL_REASON=
+  if ! run_target "$target"; then
+    log "$target: FAILED: $FAIL_REASON"
+    printf 'fail\t%s\t%s\n' "$target" "$(tr '\t|' '  ' <<<"$FAIL_REASON")" >>"$RESULTS"
+  fi
+done
+
+mkdir -p bench/results
+node bench/report.mjs "$RESULTS" | tee bench/results/latest.md

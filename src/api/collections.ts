@@ -1,0 +1,87 @@
+/** The collections API (API spec 4.5), superusers only. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import { badRequest } from '../core/errors.js';
+import { publicCollection, type CollectionModel } from '../core/collections/model.js';
+import { newCollection } from '../core/collections/defaults.js';
+import { truncateCollection } from '../core/records/record-deleter.js';
+import { readBody } from '../server/body.js';
+import { requireSuperuser } from './guards.js';
+import { parseListParams } from './list-params.js';
+
+type Params = { c: string };
+const SORTABLE = new Set(['id', 'created', 'updated', 'name', 'system', 'type']);
+
+export function registerCollectionRoutes(app: FastifyInstance, core: GalleyCore): void {
+  const deps = { store: core.store, collections: core.collections };
+
+  const su = { preHandler: async (request: FastifyRequest) => requireSuperuser(request) };
+
+  app.get('/api/collections', su, async (request) => {
+    const params = parseListParams(request.query as Record<string, unknown>);
+    if (params.filter.trim() !== '') throw badRequest('Invalid filter: filtering collections is not supported yet.');
+    const models = core.collections.registry.all().map((c) => c.model);
+    sortCollections(models, params.sort);
+    const start = (params.page - 1) * params.perPage;
+    return {
+      items: models.slice(start, start + params.perPage).map(publicCollection),
+      page: params.page,
+      perPage: params.perPage,
+      totalItems: params.skipTotal ? -1 : models.length,
+      totalPages: params.skipTotal ? -1 : Math.ceil(models.length / params.perPage),
+    };
+  });
+
+  app.get('/api/collections/meta/scaffolds', su, async () => {
+    const scaffold = (type: 'base' | 'auth' | 'view') => {
+      const model = publicCollection(newCollection(type, '', ''));
+      return type === 'view' ? { ...model, viewQuery: '' } : model;
+    };
+    return { auth: scaffold('auth'), base: scaffold('base'), view: scaffold('view') };
+  });
+
+  app.put('/api/collections/import', su, async (request, reply) => {
+    const { data } = await readBody(request);
+    await core.collections.import(data.collections, data.deleteMissing === true);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/collections/:c', su, async (request) => publicCollection(core.collections.get(param(request)).model));
+
+  app.post('/api/collections', su, async (request) => {
+    const { data } = await readBody(request);
+    return publicCollection(await core.collections.create(data));
+  });
+
+  app.patch('/api/collections/:c', su, async (request) => {
+    const { data } = await readBody(request);
+    return publicCollection(await core.collections.update(param(request), data));
+  });
+
+  app.delete('/api/collections/:c', su, async (request, reply) => {
+    await core.collections.delete(param(request));
+    return reply.code(204).send();
+  });
+
+  app.delete('/api/collections/:c/truncate', su, async (request, reply) => {
+    await truncateCollection(deps, core.collections.get(param(request)));
+    return reply.code(204).send();
+  });
+}
+
+const param = (request: FastifyRequest) => (request.params as Params).c;
+
+function sortCollections(models: CollectionModel[], sort: string): void {
+  const terms = sort.split(',').map((t) => t.trim()).filter(Boolean).map((t) => ({ desc: t.startsWith('-'), key: t.replace(/^[-+]/, '') }));
+  for (const t of terms) if (!SORTABLE.has(t.key)) throw badRequest(`Invalid sort field "${t.key}".`);
+  if (terms.length === 0) terms.push({ desc: false, key: 'created' });
+  models.sort((a, b) => {
+    for (const t of terms) {
+      const x = String((a as unknown as Record<string, unknown>)[t.key]);
+      const y = String((b as unknown as Record<string, unknown>)[t.key]);
+      if (x !== y) return (x < y ? -1 : 1) * (t.desc ? -1 : 1);
+    }
+    return 0;
+  });
+}
+

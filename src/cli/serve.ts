@@ -1,0 +1,52 @@
+/** `galley serve`: start the HTTP server, stop cleanly on SIGINT/SIGTERM. */
+import { Command, Option } from 'commander';
+import { resolveConfig, ConfigError } from '../config.js';
+import { GalleyCore } from '../core/galley-core.js';
+import { buildApp } from '../server/app.js';
+import { addDbOptions, type DbFlags } from './db-options.js';
+
+/** How long in-flight requests get to finish after a stop signal. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export function serveCommand(): Command {
+  const cmd = new Command('serve')
+    .description('Start the web server (API at /api/, dashboard at /_/)')
+    .addOption(new Option('--http <host:port>', 'the address to listen on (env GALLEY_HTTP)').default(undefined, '127.0.0.1:8090'));
+  return addDbOptions(cmd).action(async (flags: DbFlags & { http?: string }) => {
+    const config = resolveConfig(flags);
+    const core = await GalleyCore.open(config);
+    const app = await buildApp(core);
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      await core.close();
+      const code = (err as NodeJS.ErrnoException).code;
+      const what = code === 'EADDRINUSE' ? 'the address is already in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'the address is not available on this machine' : (err as Error).message;
+      throw new ConfigError(`cannot listen on ${config.host}:${config.port}: ${what}`);
+    }
+    const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    const base = `http://${shown}:${config.port}`;
+    process.stdout.write(
+      `Server started at ${base}\n├─ REST API:  ${base}/api/\n└─ Dashboard: ${base}/_/\n` +
+        `Database: ${config.db ? 'PostgreSQL' : `SQLite in ${config.dir}`}\n`,
+    );
+
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`Received ${signal}, shutting down...\n`);
+      const timer = setTimeout(() => {
+        process.stderr.write('Error: in-flight requests did not finish in time; forcing shutdown\n');
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
+      timer.unref();
+      await app.close();
+      await core.close();
+      clearTimeout(timer);
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,72 @@
+/** `galley superuser create|upsert|delete`: manage superusers without the API. */
+import { Command } from 'commander';
+import { resolveConfig } from '../config.js';
+import { GalleyCore } from '../core/galley-core.js';
+import { SUPERUSER_SYSTEM } from '../core/auth/request-auth.js';
+import { createRecord, updateRecord } from '../core/records/record-writer.js';
+import { deleteRecord } from '../core/records/record-deleter.js';
+import { SUPERUSERS } from '../core/collections/defaults.js';
+import { ApiError, isFieldError } from '../core/errors.js';
+import { quoteIdent } from '../store/dialect.js';
+import { addDbOptions, type DbFlags } from './db-options.js';
+
+async function withCore<T>(flags: DbFlags, fn: (core: GalleyCore) => Promise<T>): Promise<T> {
+  const core = await GalleyCore.open(resolveConfig(flags));
+  try {
+    return await fn(core);
+  } catch (err) {
+    if (err instanceof ApiError) throw new Error(describe(err));
+    throw err;
+  } finally {
+    await core.close();
+  }
+}
+
+/** "Failed to create record. email: Must be a valid email address." */
+function describe(err: ApiError): string {
+  const parts = Object.entries(err.data).map(([k, v]) => `${k}: ${isFieldError(v) ? v.message : JSON.stringify(v)}`);
+  return [err.message, ...parts].join(' ');
+}
+
+async function findByEmail(core: GalleyCore, email: string): Promise<string | undefined> {
+  const row = await core.store.get(
+    `SELECT "id" FROM ${quoteIdent(SUPERUSERS)} WHERE lower("email") = lower(${core.store.dialect.placeholder(1)})`, [email]);
+  return row?.id as string | undefined;
+}
+
+export function superuserCommand(): Command {
+  const cmd = new Command('superuser').description('Manage superusers');
+  const deps = (core: GalleyCore) => ({ store: core.store, collections: core.collections });
+  const superusers = (core: GalleyCore) => core.collections.get(SUPERUSERS);
+
+  cmd.addCommand(addDbOptions(new Command('create').argument('<email>').argument('<password>').description('Create a new superuser'))
+    .action(async (email: string, password: string, flags: DbFlags) => {
+      await withCore(flags, async (core) => {
+        await createRecord(deps(core), superusers(core), { email, password, passwordConfirm: password }, SUPERUSER_SYSTEM);
+      });
+      process.stdout.write(`Successfully created new superuser "${email}"!\n`);
+    }));
+
+  cmd.addCommand(addDbOptions(new Command('upsert').argument('<email>').argument('<password>').description('Create, or update the password of, a superuser'))
+    .action(async (email: string, password: string, flags: DbFlags) => {
+      await withCore(flags, async (core) => {
+        const id = await findByEmail(core, email);
+        const body = { email, password, passwordConfirm: password };
+        if (id) await updateRecord(deps(core), superusers(core), id, body, SUPERUSER_SYSTEM);
+        else await createRecord(deps(core), superusers(core), body, SUPERUSER_SYSTEM);
+      });
+      process.stdout.write(`Successfully saved superuser "${email}"!\n`);
+    }));
+
+  cmd.addCommand(addDbOptions(new Command('delete').argument('<email>').description('Delete a superuser'))
+    .action(async (email: string, flags: DbFlags) => {
+      await withCore(flags, async (core) => {
+        const id = await findByEmail(core, email);
+        if (!id) throw new Error(`superuser "${email}" does not exist`);
+        await deleteRecord(deps(core), superusers(core), id, SUPERUSER_SYSTEM);
+      });
+      process.stdout.write(`Successfully deleted superuser "${email}"!\n`);
+    }));
+  return cmd;
+}
+

@@ -1,0 +1,175 @@
+/**
+ * Creating, changing and deleting collections: definition and table change together
+ * in one transaction, and the in-memory registry follows only after commit.
+ */
+import type { Executor, Store } from '../../store/store.js';
+import { UniqueViolation } from '../../store/store.js';
+import { quoteIdent as q } from '../../store/dialect.js';
+import { ApiError, badRequest, fieldError, notFound, type ErrorData } from '../errors.js';
+import { CollectionRegistry } from './registry.js';
+import type { Collection } from './collection.js';
+import type { CollectionModel } from './model.js';
+import { superusersCollection, usersCollection } from './defaults.js';
+import { modelForCreate, modelForUpdate } from './merge-input.js';
+import { validateCollection } from './validate.js';
+import { alterTableSql, createTableSql } from './schema-sql.js';
+import { deleteDefinition, ensureInternalTables, insertDefinition, loadDefinitions, updateDefinition } from './definitions-table.js';
+import { parseIndex } from './indexes.js';
+
+export class CollectionService {
+  readonly registry: CollectionRegistry;
+
+  constructor(private readonly store: Store) {
+    this.registry = new CollectionRegistry(store.dialect.name);
+  }
+
+  /** Creates the internal tables and default collections on first start, then loads every definition. */
+  async load(): Promise<void> {
+    await ensureInternalTables(this.store);
+    let models = await loadDefinitions(this.store);
+    if (models.length === 0) {
+      await this.store.transaction(async (tx) => {
+        for (const model of [superusersCollection(), usersCollection()]) await this.createInTx(tx, model);
+      });
+      models = await loadDefinitions(this.store);
+    }
+    this.registry.replaceAll(models);
+  }
+
+  /** Re-reads every definition (another instance may have changed them). */
+  async reload(): Promise<void> {
+    this.registry.replaceAll(await loadDefinitions(this.store));
+    this.store.schemaChanged();
+  }
+
+  find(idOrName: string): Collection | undefined {
+    return this.registry.find(idOrName);
+  }
+
+  get(idOrName: string): Collection {
+    const c = this.registry.find(idOrName);
+    if (!c) throw notFound();
+    return c;
+  }
+
+  async create(input: Record<string, unknown>): Promise<CollectionModel> {
+    const model = modelForCreate(input, (id) => this.registry.find(id)?.id === id);
+    this.check(model, undefined, 'Failed to create collection.');
+    await this.store.transaction((tx) => this.createInTx(tx, model));
+    this.afterChange(model);
+    return model;
+  }
+
+  async update(idOrName: string, input: Record<string, unknown>): Promise<CollectionModel> {
+    const old = this.get(idOrName).model;
+    const model = modelForUpdate(old, input);
+    this.check(model, old, 'Failed to update collection.');
+    await this.store.transaction((tx) => this.updateInTx(tx, old, model));
+    this.afterChange(model);
+    return model;
+  }
+
+  async delete(idOrName: string): Promise<void> {
+    const c = this.get(idOrName);
+    if (c.model.system) throw badRequest('System collections cannot be deleted.');
+    const referencing = this.referencing(c.id);
+    if (referencing.length)
+      throw badRequest(`The collection is referenced by relation fields of: ${referencing.map((r) => r.name).join(', ')}.`);
+    await this.store.transaction(async (tx) => {
+      await deleteDefinition(tx, this.store, c.id);
+      await tx.exec(`DROP TABLE ${q(c.name)}`);
+    });
+    this.registry.remove(c.id);
+    this.store.schemaChanged();
+  }
+
+  /**
+   * Replaces (and with deleteMissing, removes) collections in one transaction: the
+   * whole import is applied or none of it.
+   */
+  async import(list: unknown, deleteMissing: boolean): Promise<void> {
+    if (!Array.isArray(list) || list.length === 0)
+      throw badRequest('Failed to import collections.', { collections: fieldError('validation_required', 'Cannot be blank.') });
+    const scratch = new CollectionRegistry(this.store.dialect.name);
+    scratch.replaceAll(this.registry.all().map((c) => c.model));
+    const steps: { old?: CollectionModel; model: CollectionModel }[] = [];
+    const errors: ErrorData = {};
+    list.forEach((raw, i) => {
+      if (typeof raw !== 'object' || raw === null) {
+        errors[String(i)] = fieldError('validation_invalid_value', 'Must be a collection object.');
+        return;
+      }
+      const input = raw as Record<string, unknown>;
+      const old = (typeof input.id === 'string' && scratch.find(input.id)?.id === input.id ? scratch.find(input.id) : undefined)
+        ?? (typeof input.name === 'string' ? scratch.find(input.name) : undefined);
+      const model = old ? modelForUpdate(old.model, { ...input, id: old.id }) : modelForCreate(input, (id) => scratch.find(id)?.id === id);
+      // Related collections may come later in the list: put every definition first, validate after.
+      scratch.put(model);
+      steps.push({ old: old?.model, model });
+    });
+    steps.forEach((step, i) => {
+      const e = validateCollection(step.model, { registry: scratch, old: step.old });
+      if (e) errors[String(i)] = e;
+    });
+    const keep = new Set(steps.map((s) => s.model.id));
+    const removed = deleteMissing ? this.registry.all().filter((c) => !keep.has(c.id)) : [];
+    const system = removed.find((c) => c.model.system);
+    if (system) errors.deleteMissing = fieldError('validation_system_collection_delete', `System collection "${system.name}" cannot be deleted.`);
+    if (Object.keys(errors).length) throw badRequest('Failed to import collections.', { collections: errors });
+
+    await this.store.transaction(async (tx) => {
+      for (const c of removed) {
+        await deleteDefinition(tx, this.store, c.id);
+        await tx.exec(`DROP TABLE ${q(c.name)}`);
+      }
+      for (const step of steps) {
+        if (step.old) await this.updateInTx(tx, step.old, step.model);
+        else await this.createInTx(tx, step.model);
+      }
+    });
+    await this.reload();
+  }
+
+  /** Collections with a relation field pointing at the given collection id (itself excluded). */
+  referencing(collectionId: string): Collection[] {
+    return this.registry.all().filter((c) => c.id !== collectionId && c.model.fields.some((f) => f.type === 'relation' && f.collectionId === collectionId));
+  }
+
+  private check(model: CollectionModel, old: CollectionModel | undefined, message: string): void {
+    const errors = validateCollection(model, { registry: this.registry, old });
+    if (errors) throw badRequest(message, errors);
+  }
+
+  private async createInTx(tx: Executor, model: CollectionModel): Promise<void> {
+    await insertDefinition(tx, this.store, model);
+    await this.applyDdl(tx, model, createTableSql(model, this.store.dialect.name));
+  }
+
+  private async updateInTx(tx: Executor, old: CollectionModel, model: CollectionModel): Promise<void> {
+    await updateDefinition(tx, this.store, model);
+    await this.applyDdl(tx, model, alterTableSql(old, model, this.store.dialect.name));
+  }
+
+  /** Runs DDL; a unique index the existing data cannot satisfy becomes a 400 naming the field. */
+  private async applyDdl(tx: Executor, model: CollectionModel, statements: string[]): Promise<void> {
+    for (const sql of statements) {
+      try {
+        await tx.exec(sql);
+      } catch (err) {
+        if (!(err instanceof UniqueViolation)) throw err;
+        const i = model.indexes.findIndex((s) => sql.includes(`INDEX "${parseIndex(s).name}"`));
+        const columns = i >= 0 ? parseIndex(model.indexes[i]!).columns.map((c) => c.name).join(', ') : err.columns.join(', ');
+        throw new ApiError(400, 'Failed to save collection.', {
+          indexes: {
+            [String(Math.max(i, 0))]: fieldError('validation_not_unique', `The unique index cannot be created: field(s) "${columns}" already contain duplicate values.`),
+          },
+        });
+      }
+    }
+  }
+
+  private afterChange(model: CollectionModel): void {
+    this.registry.put(model);
+    this.store.schemaChanged();
+  }
+}

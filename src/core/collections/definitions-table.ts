@@ -1,0 +1,33 @@
+/**
+ * Persistence of collection definitions in the internal `_collections` table, as
+ * one JSON document per collection (so every instance reads the same schema).
+ */
+import type { Executor, Store } from '../../store/store.js';
+import type { CollectionModel } from './model.js';
+
+export async function ensureInternalTables(store: Store): Promise<void> {
+  const json = store.dialect.name === 'sqlite' ? 'TEXT' : 'text';
+  await store.exec(
+    `CREATE TABLE IF NOT EXISTS "_collections" ("id" ${json} PRIMARY KEY NOT NULL, "name" ${json} NOT NULL UNIQUE, "data" ${json} NOT NULL);` +
+      `CREATE TABLE IF NOT EXISTS "_params" ("id" ${json} PRIMARY KEY NOT NULL, "value" ${json} NOT NULL);`,
+  );
+}
+
+export async function loadDefinitions(db: Executor): Promise<CollectionModel[]> {
+  const rows = await db.all('SELECT "data" FROM "_collections"');
+  return rows.map((r) => JSON.parse(r.data as string) as CollectionModel);
+}
+
+export async function insertDefinition(db: Executor, store: Store, model: CollectionModel): Promise<void> {
+  const p = store.dialect.placeholder;
+  await db.run(`INSERT INTO "_collections" ("id", "name", "data") VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [model.id, model.name, JSON.stringify(model)]);
+}
+
+export async function updateDefinition(db: Executor, store: Store, model: CollectionModel): Promise<void> {
+  const p = store.dialect.placeholder;
+  await db.run(`UPDATE "_collections" SET "name" = ${p(1)}, "data" = ${p(2)} WHERE "id" = ${p(3)}`, [model.name, JSON.stringify(model), model.id]);
+}
+
+export async function deleteDefinition(db: Executor, store: Store, id: string): Promise<void> {
+  await db.run(`DELETE FROM "_collections" WHERE "id" = ${store.dialect.placeholder(1)}`, [id]);
+}

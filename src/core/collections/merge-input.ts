@@ -1,0 +1,107 @@
+/**
+ * Turns a client's collection JSON into a complete definition: on create, the
+ * type's defaults with the input merged in; on update, the stored definition with
+ * the (partial) input merged in. Validation comes after, in validate.ts.
+ */
+import type { FieldModel } from '../fields/field.js';
+import { completeField, authIndexes, newCollection } from './defaults.js';
+import { AUTH_RULE_KEYS, RULE_KEYS, TOKEN_KEYS, type CollectionModel, type CollectionType } from './model.js';
+import { collectionIdFor, randomSecret } from './ids.js';
+import { indexString, parseIndex } from './indexes.js';
+import { nowDateTime } from '../fields/datetime.js';
+
+type Input = Record<string, unknown>;
+
+const AUTH_OBJECT_KEYS = [
+  'authAlert', 'oauth2', 'passwordAuth', 'mfa', 'otp', 'verificationTemplate', 'resetPasswordTemplate', 'confirmEmailChangeTemplate',
+] as const;
+
+const isObject = (v: unknown): v is Input => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function modelForCreate(input: Input, existingIds: (id: string) => boolean): CollectionModel {
+  const type = (typeof input.type === 'string' ? input.type : 'base') as CollectionType;
+  const name = typeof input.name === 'string' ? input.name : '';
+  let id = typeof input.id === 'string' && input.id !== '' ? input.id : collectionIdFor(type, name);
+  if (input.id === undefined || input.id === '') {
+    for (let n = 2; existingIds(id); n++) id = `${collectionIdFor(type, name)}${n}`;
+  }
+  const model = newCollection(['base', 'auth', 'view'].includes(type) ? type : 'base', name, id);
+  model.type = type;
+  const defaults = model.fields;
+  applyInput(model, input, undefined);
+  // System fields the client left out are added back (matched by name).
+  if (Array.isArray(input.fields)) {
+    const names = new Set(model.fields.map((f) => f.name));
+    const missing = defaults.filter((f) => f.system && !names.has(f.name));
+    model.fields = [...missing, ...model.fields];
+  }
+  if (input.indexes === undefined && type === 'auth') model.indexes = authIndexes(id, name);
+  return model;
+}
+
+export function modelForUpdate(old: CollectionModel, input: Input): CollectionModel {
+  const model = structuredClone(old);
+  applyInput(model, input, old);
+  if (model.name !== old.name || model.fields !== old.fields) model.indexes = followRenames(model, old);
+  if (model.type === 'auth' && model.authRule !== old.authRule && model.authToken) model.authToken.secret = randomSecret();
+  model.updated = nowDateTime();
+  return model;
+}
+
+function applyInput(model: CollectionModel, input: Input, old: CollectionModel | undefined): void {
+  if (typeof input.name === 'string') model.name = input.name;
+  if (old && input.type !== undefined) model.type = input.type as CollectionType;
+  const ruleKeys = model.type === 'auth' ? [...RULE_KEYS, ...AUTH_RULE_KEYS] : RULE_KEYS;
+  for (const key of ruleKeys) if (key in input) (model as unknown as Input)[key] = input[key];
+  if ('indexes' in input) model.indexes = input.indexes as string[];
+  if (Array.isArray(input.fields)) model.fields = mergeFields(input.fields, old?.fields ?? []);
+  else if (input.fields !== undefined) model.fields = input.fields as FieldModel[]; // validation reports it
+  if (model.type === 'auth') {
+    for (const key of AUTH_OBJECT_KEYS) {
+      if (isObject(input[key])) (model as unknown as Input)[key] = { ...(model[key] as Input), ...(input[key] as Input) };
+    }
+    for (const key of TOKEN_KEYS) {
+      const given = input[key];
+      if (!isObject(given) || !model[key]) continue;
+      if (typeof given.duration === 'number') model[key]!.duration = given.duration;
+      if (typeof given.secret === 'string' && given.secret.length >= 30) model[key]!.secret = given.secret;
+    }
+  }
+  if (model.type === 'view' && typeof input.viewQuery === 'string') model.viewQuery = input.viewQuery;
+}
+
+/** Fields from the client; those matching a stored field (by id, else name) keep what the client left out. */
+function mergeFields(input: unknown[], oldFields: FieldModel[]): FieldModel[] {
+  const byId = new Map(oldFields.map((f) => [f.id, f]));
+  const byName = new Map(oldFields.map((f) => [f.name, f]));
+  return input.map((raw) => {
+    if (!isObject(raw)) return raw as FieldModel; // validation reports it
+    const old = (typeof raw.id === 'string' && byId.get(raw.id)) || (raw.id === undefined || raw.id === '' ? byName.get(raw.name as string) : undefined);
+    if (old && (raw.type === undefined || raw.type === old.type)) return { ...old, ...raw, id: old.id, system: old.system } as FieldModel;
+    const { system: _system, ...rest } = raw;
+    return completeField({ ...rest, name: String(raw.name ?? ''), type: String(raw.type ?? '') });
+  });
+}
+
+/** Index definitions follow a collection rename and field renames. */
+function followRenames(model: CollectionModel, old: CollectionModel): string[] {
+  const oldNames = new Map(old.fields.map((f) => [f.id, f.name]));
+  const renames = new Map<string, string>();
+  for (const f of model.fields) {
+    const before = oldNames.get(f.id);
+    if (before && before !== f.name) renames.set(before, f.name);
+  }
+  if (renames.size === 0 && model.name === old.name) return model.indexes;
+  const current = new Set(model.fields.map((f) => f.name));
+  return model.indexes.map((sql) => {
+    try {
+      const idx = parseIndex(sql);
+      for (const c of idx.columns) if (!current.has(c.name) && renames.has(c.name)) c.name = renames.get(c.name)!;
+      for (const t of idx.where) if (t.kind === 'column' && !current.has(t.name) && renames.has(t.name)) t.name = renames.get(t.name)!;
+      return indexString(idx, model.name);
+    } catch {
+      return sql; // validation reports it
+    }
+  });
+}
+

@@ -1,0 +1,42 @@
+/** The loaded collections, found by id or (case-insensitive) name. */
+import type { DialectName } from '../../store/dialect.js';
+import { Collection } from './collection.js';
+import type { CollectionModel } from './model.js';
+
+export class CollectionRegistry {
+  private byId = new Map<string, Collection>();
+  private byName = new Map<string, Collection>();
+
+  constructor(private readonly dialect: DialectName) {}
+
+  replaceAll(models: CollectionModel[]): void {
+    this.byId = new Map();
+    this.byName = new Map();
+    for (const m of models) this.put(m);
+  }
+
+  put(model: CollectionModel): Collection {
+    const old = this.byId.get(model.id);
+    if (old) this.byName.delete(old.name.toLowerCase());
+    const c = new Collection(model, this.dialect);
+    this.byId.set(model.id, c);
+    this.byName.set(model.name.toLowerCase(), c);
+    return c;
+  }
+
+  remove(id: string): void {
+    const c = this.byId.get(id);
+    if (!c) return;
+    this.byId.delete(id);
+    this.byName.delete(c.name.toLowerCase());
+  }
+
+  /** By id first, then by name (ids and names may both be given in URLs). */
+  find(idOrName: string): Collection | undefined {
+    return this.byId.get(idOrName) ?? this.byName.get(idOrName.toLowerCase());
+  }
+
+  all(): Collection[] {
+    return [...this.byId.values()];
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * DDL for collection tables: create, and the statements that move a table from one
+ * definition to the next while keeping the data of every field that stays.
+ */
+import type { DialectName } from '../../store/dialect.js';
+import { quoteIdent as q } from '../../store/dialect.js';
+import type { FieldModel } from '../fields/field.js';
+import { typeOf } from '../fields/registry.js';
+import { isMultiple } from '../fields/multi-value.js';
+import type { CollectionModel } from './model.js';
+import { indexSql, parseIndex } from './indexes.js';
+
+const columnDef = (f: FieldModel, dialect: DialectName) => `${q(f.name)} ${typeOf(f.type).column(f, dialect)}`;
+
+/** Every statement that creates the table of a base/auth collection with its indexes. */
+export function createTableSql(model: CollectionModel, dialect: DialectName): string[] {
+  const cols = model.fields.map((f) => columnDef(f, dialect));
+  // PostgreSQL has no rowid: an identity column keeps insertion order for paging and @rowid.
+  if (dialect === 'postgres') cols.unshift('"_rowid_" bigint GENERATED ALWAYS AS IDENTITY');
+  return [`CREATE TABLE ${q(model.name)} (${cols.join(', ')})`, ...createIndexesSql(model, dialect)];
+}
+
+export function createIndexesSql(model: CollectionModel, dialect: DialectName): string[] {
+  const out = model.indexes.map((s) => indexSql(parseIndex(s), model.name, dialect));
+  if (dialect === 'postgres') out.push(`CREATE UNIQUE INDEX ${q(`_rowid_${model.id}`)} ON ${q(model.name)} ("_rowid_")`);
+  return out;
+}
+
+export function dropIndexesSql(model: CollectionModel, dialect: DialectName): string[] {
+  const out = model.indexes.map((s) => `DROP INDEX IF EXISTS ${q(parseIndex(s).name)}`);
+  if (dialect === 'postgres') out.push(`DROP INDEX IF EXISTS ${q(`_rowid_${model.id}`)}`);
+  return out;
+}
+
+/** The value of a column converted between single (text) and multiple (JSON array) storage. */
+function convertCardinality(col: string, toMultiple: boolean, dialect: DialectName): string {
+  if (dialect === 'sqlite')
+    return toMultiple
+      ? `CASE WHEN ${col} IS NULL OR ${col} = '' THEN '[]' ELSE json_array(${col}) END`
+      : `COALESCE(json_extract(${col}, '$[#-1]'), '')`;
+  return toMultiple
+    ? `CASE WHEN ${col} IS NULL OR ${col} = '' THEN '[]'::jsonb ELSE jsonb_build_array(${col}) END`
+    : `COALESCE(${col}->>-1, '')`;
+}
+
+/**
+ * Statements that turn the table of `from` into the table of `to` (fields matched by
+ * id). Indexes are dropped first and rebuilt last so columns can change freely.
+ */
+export function alterTableSql(from: CollectionModel, to: CollectionModel, dialect: DialectName): string[] {
+  const out = dropIndexesSql(from, dialect);
+  if (from.name !== to.name) out.push(`ALTER TABLE ${q(from.name)} RENAME TO ${q(to.name)}`);
+  const table = q(to.name);
+  const oldById = new Map(from.fields.map((f) => [f.id, f]));
+  const newIds = new Set(to.fields.map((f) => f.id));
+
+  for (const f of from.fields) if (!newIds.has(f.id)) out.push(`ALTER TABLE ${table} DROP COLUMN ${q(f.name)}`);
+
+  // Renames go through temporary names so that swaps (a<->b) cannot collide.
+  const renamed = to.fields.filter((f) => oldById.has(f.id) && oldById.get(f.id)!.name !== f.name);
+  for (const f of renamed) out.push(`ALTER TABLE ${table} RENAME COLUMN ${q(oldById.get(f.id)!.name)} TO ${q(`_tmp_${f.id}`)}`);
+  for (const f of renamed) out.push(`ALTER TABLE ${table} RENAME COLUMN ${q(`_tmp_${f.id}`)} TO ${q(f.name)}`);
+
+  for (const f of to.fields) {
+    const old = oldById.get(f.id);
+    if (!old) {
+      out.push(`ALTER TABLE ${table} ADD COLUMN ${columnDef(f, dialect)}`);
+      continue;
+    }
+    const cardinal = ['select', 'relation', 'file'].includes(f.type);
+    if (cardinal && isMultiple(old) !== isMultiple(f)) {
+      const tmp = q(`_conv_${f.id}`);
+      out.push(
+        `ALTER TABLE ${table} ADD COLUMN ${tmp} ${typeOf(f.type).column(f, dialect)}`,
+        `UPDATE ${table} SET ${tmp} = ${convertCardinality(q(f.name), isMultiple(f), dialect)}`,
+        `ALTER TABLE ${table} DROP COLUMN ${q(f.name)}`,
+        `ALTER TABLE ${table} RENAME COLUMN ${tmp} TO ${q(f.name)}`,
+      );
+    }
+  }
+  out.push(...createIndexesSql(to, dialect));
+  return out;
+}

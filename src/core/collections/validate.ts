@@ -1,0 +1,161 @@
+/**
+ * Validation of a collection definition before it is saved, reported as PocketBase
+ * field errors (`data.name`, `data.fields.3.name`, `data.indexes.0` ...).
+ */
+import { fieldError, type ErrorData, type FieldError } from '../errors.js';
+import { fieldType, FIELD_TYPES } from '../fields/registry.js';
+import type { FieldModel } from '../fields/field.js';
+import { AUTH_RULE_KEYS, RULE_KEYS, type CollectionModel } from './model.js';
+import type { CollectionRegistry } from './registry.js';
+import { indexColumnNames, IndexSyntaxError, parseIndex, type ParsedIndex } from './indexes.js';
+import { stringList } from '../fields/values.js';
+
+const NAME = /^\w+$/;
+const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand']);
+const AUTH_RESERVED_FIELD_NAMES = new Set(['passwordconfirm', 'oldpassword']);
+/** Tables Galley keeps for itself; a collection may not take their names. */
+export const INTERNAL_TABLES = new Set(['_collections', '_params', '_migrations', '_logs']);
+const SYSTEM_AUTH_FIELDS = ['id', 'password', 'tokenKey', 'email', 'emailVisibility', 'verified'];
+
+export interface ValidationContext {
+  registry: CollectionRegistry;
+  /** The definition before this change (undefined on create). */
+  old?: CollectionModel;
+}
+
+/** Returns the errors of a definition, or undefined when it is valid. */
+export function validateCollection(model: CollectionModel, ctx: ValidationContext): ErrorData | undefined {
+  const errors: ErrorData = {};
+  const { old, registry } = ctx;
+
+  // Name
+  if (typeof model.name !== 'string' || model.name === '') errors.name = fieldError('validation_required', 'Cannot be blank.');
+  else if (model.name.length > 255) errors.name = fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.');
+  else if (!NAME.test(model.name)) errors.name = fieldError('validation_invalid_name', 'Only letters, digits and underscores are allowed.');
+  else if (model.name.includes('_via_')) errors.name = fieldError('validation_invalid_name', 'The name must not contain "_via_".');
+  else if (INTERNAL_TABLES.has(model.name.toLowerCase()) || model.name.toLowerCase().startsWith('sqlite_') || model.name.toLowerCase().startsWith('pg_'))
+    errors.name = fieldError('validation_invalid_name', 'The name is reserved.');
+  else {
+    const clash = registry.find(model.name);
+    if (clash && clash.id !== model.id) errors.name = fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
+    if (old?.system && old.name !== model.name) errors.name = fieldError('validation_collection_system_name_change', 'System collection name cannot be changed.');
+  }
+
+  // Id and type
+  if (!old) {
+    if (typeof model.id !== 'string' || !/^\w{1,100}$/.test(model.id)) errors.id = fieldError('validation_invalid_id', 'Must be 1-100 letters, digits or underscores.');
+    else if (registry.find(model.id) && registry.find(model.id)!.id === model.id) errors.id = fieldError('validation_invalid_or_existing_id', 'The id is invalid or already exists.');
+  }
+  if (!['base', 'auth', 'view'].includes(model.type)) errors.type = fieldError('validation_in_invalid', 'Must be a valid value.');
+  else if (model.type === 'view') errors.type = fieldError('validation_in_invalid', 'View collections are not supported yet.');
+  else if (old && old.type !== model.type) errors.type = fieldError('validation_collection_type_change', 'Collection type cannot be changed.');
+
+  // Rules
+  const ruleKeys = model.type === 'auth' ? [...RULE_KEYS, ...AUTH_RULE_KEYS] : RULE_KEYS;
+  for (const key of ruleKeys) {
+    const rule = model[key];
+    if (rule !== null && typeof rule !== 'string') errors[key] = fieldError('validation_invalid_rule', 'Must be a string or null.');
+    else if (typeof rule === 'string' && rule.length > 3500) errors[key] = fieldError('validation_invalid_rule', 'The rule is too long.');
+    else if (old?.system && old[key] !== rule) errors[key] = fieldError('validation_system_rule_change', 'System collection rules cannot be changed.');
+  }
+  if (model.type === 'auth' && model.manageRule === '') errors.manageRule = fieldError('validation_invalid_rule', 'The manage rule cannot be an empty string; use null or a filter.');
+
+  const fieldErrors = validateFields(model, ctx);
+  if (fieldErrors) errors.fields = fieldErrors;
+
+  const parsed: ParsedIndex[] = [];
+  const indexErrors = validateIndexes(model, registry, parsed);
+  if (indexErrors) errors.indexes = indexErrors;
+
+  if (model.type === 'auth' && !errors.indexes) {
+    const identity = model.passwordAuth?.identityFields ?? [];
+    const unique = new Set(parsed.filter((i) => i.unique && i.columns.length === 1).map((i) => i.columns[0]!.name));
+    const bad = identity.find((f) => !unique.has(f));
+    if (!stringList(identity)) errors.passwordAuth = { identityFields: fieldError('validation_invalid_value', 'Must be a list of field names.') };
+    else if (bad) errors.passwordAuth = { identityFields: fieldError('validation_missing_unique_index', `The identity field "${bad}" must have a UNIQUE index.`) };
+  }
+
+  return Object.keys(errors).length ? errors : undefined;
+}
+
+function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorData | undefined {
+  const errors: ErrorData = {};
+  if (!Array.isArray(model.fields)) return { code: 'validation_invalid_value', message: 'Must be a list of fields.' } as unknown as ErrorData;
+  const oldById = new Map((ctx.old?.fields ?? []).map((f) => [f.id, f]));
+  const seenNames = new Set<string>();
+  const seenIds = new Set<string>();
+
+  model.fields.forEach((field, i) => {
+    const fe: Record<string, FieldError> = {};
+    const report = (key: string, err: FieldError) => { fe[key] ??= err; };
+    const lname = typeof field.name === 'string' ? field.name.toLowerCase() : '';
+    if (typeof field.name !== 'string' || field.name === '') report('name', fieldError('validation_required', 'Cannot be blank.'));
+    else if (field.name.length > 100 || !NAME.test(field.name)) report('name', fieldError('validation_invalid_name', 'Only letters, digits and underscores (max 100) are allowed.'));
+    else if (RESERVED_FIELD_NAMES.has(lname) || field.name.includes('_via_') || (model.type === 'auth' && AUTH_RESERVED_FIELD_NAMES.has(lname)))
+      report('name', fieldError('validation_not_in_invalid', 'The name is reserved.'));
+    else if (seenNames.has(lname)) report('name', fieldError('validation_duplicated_field_name', 'Duplicated or invalid field name.'));
+    seenNames.add(lname);
+
+    if (seenIds.has(field.id)) report('id', fieldError('validation_duplicated_field_id', 'Duplicated field id.'));
+    seenIds.add(field.id);
+
+    const type = fieldType(field.type);
+    if (!type) report('type', fieldError('validation_in_invalid', `Must be one of ${FIELD_TYPES.join(', ')}.`));
+    const old = oldById.get(field.id);
+    if (old && old.type !== field.type) report('type', fieldError('validation_field_type_change', 'Field type cannot be changed.'));
+    if (old?.system && old.name !== field.name) report('name', fieldError('validation_system_field_change', 'System field name cannot be changed.'));
+    for (const key of ['hidden', 'presentable', 'required'] as const)
+      if (field[key] !== undefined && typeof field[key] !== 'boolean') report(key, fieldError('validation_invalid_value', 'Must be a boolean.'));
+    if (typeof field.help !== 'string' || field.help.length > 300) report('help', fieldError('validation_length_too_long', 'Must be at most 300 characters.'));
+
+    if (type && !fe.type) {
+      type.validateOptions(field, report);
+      if (field.type === 'relation' && !fe.collectionId) {
+        const target = ctx.registry.find(String(field.collectionId)) ?? (field.collectionId === model.id ? { id: model.id } : undefined);
+        if (!target) report('collectionId', fieldError('validation_missing_collection', 'The related collection does not exist.'));
+        else field.collectionId = target.id; // names are accepted and stored as ids
+      }
+    }
+    if (Object.keys(fe).length) errors[String(i)] = fe;
+  });
+
+  // Fields of the system set and of the old definition's system fields cannot go away.
+  const names = new Set(model.fields.map((f) => f.name));
+  const ids = new Set(model.fields.map((f) => f.id));
+  const missing = (ctx.old?.fields ?? []).find((f) => f.system && !ids.has(f.id));
+  const required = model.type === 'auth' ? SYSTEM_AUTH_FIELDS : ['id'];
+  const missingSystem = required.find((n) => !names.has(n));
+  if (missing) return { ...errors, code: 'validation_system_field_removal', message: `System field "${missing.name}" cannot be removed.` } as unknown as ErrorData;
+  if (missingSystem) return { ...errors, code: 'validation_missing_system_field', message: `System field "${missingSystem}" is missing.` } as unknown as ErrorData;
+  const idField = model.fields.find((f) => f.name === 'id');
+  if (idField && (idField.type !== 'text' || !idField.primaryKey))
+    return { ...errors, code: 'validation_invalid_primary_key', message: 'The id field must be a text primary key.' } as unknown as ErrorData;
+  return Object.keys(errors).length ? errors : undefined;
+}
+
+function validateIndexes(model: CollectionModel, registry: CollectionRegistry, parsed: ParsedIndex[]): ErrorData | undefined {
+  if (!Array.isArray(model.indexes)) return { code: 'validation_invalid_value', message: 'Must be a list of index definitions.' } as unknown as ErrorData;
+  const errors: ErrorData = {};
+  const fieldNames = new Set(model.fields.map((f) => f.name));
+  const names = new Set<string>();
+  const otherIndexNames = new Set(
+    registry.all().filter((c) => c.id !== model.id).flatMap((c) => c.model.indexes.map((s) => parseIndex(s).name.toLowerCase())),
+  );
+  model.indexes.forEach((sql, i) => {
+    let index: ParsedIndex;
+    try {
+      if (typeof sql !== 'string') throw new IndexSyntaxError('must be a string');
+      index = parseIndex(sql);
+    } catch (err) {
+      errors[String(i)] = fieldError('validation_invalid_index_expression', `Invalid CREATE INDEX expression: ${(err as Error).message}.`);
+      return;
+    }
+    const unknown = indexColumnNames(index).find((c) => !fieldNames.has(c));
+    const lname = index.name.toLowerCase();
+    if (unknown) errors[String(i)] = fieldError('validation_invalid_index_column', `Unknown field "${unknown}" in index.`);
+    else if (names.has(lname) || otherIndexNames.has(lname)) errors[String(i)] = fieldError('validation_existing_index_name', `Index name "${index.name}" is already in use.`);
+    names.add(lname);
+    parsed.push(index);
+  });
+  return Object.keys(errors).length ? errors : undefined;
+}

@@ -1,0 +1,36 @@
+import type { FieldType } from './field.js';
+import { fieldError } from '../errors.js';
+import { isNonNegativeInt, stringList } from './values.js';
+import { isMultiple, multiColumn, multiEmpty, multiFromDb, multiToDb, prepareMulti, validateCount } from './multi-value.js';
+
+const THUMB = /^(\d+)x(\d+)(t|b|f)?$/;
+
+/**
+ * File values are stored file names. Which names a write may keep is checked by the
+ * records layer against the record's current files (uploads come with file storage).
+ */
+export const fileField: FieldType = {
+  type: 'file',
+  defaults: { maxSelect: 1, maxSize: 0, mimeTypes: [], protected: false, required: false, thumbs: [] },
+  validateOptions(field, report) {
+    if (!isNonNegativeInt(field.maxSelect)) report('maxSelect', fieldError('validation_invalid_value', 'Must be a non-negative integer.'));
+    if (!isNonNegativeInt(field.maxSize)) report('maxSize', fieldError('validation_invalid_value', 'Must be a non-negative integer.'));
+    field.mimeTypes ??= [];
+    field.thumbs ??= [];
+    if (stringList(field.mimeTypes) === null) report('mimeTypes', fieldError('validation_invalid_value', 'Must be a list of MIME types.'));
+    const thumbs = stringList(field.thumbs);
+    if (thumbs === null) report('thumbs', fieldError('validation_invalid_value', 'Must be a list of sizes.'));
+    else {
+      const bad = thumbs.find((t) => { const m = THUMB.exec(t); return !m || (m[1] === '0' && m[2] === '0'); });
+      if (bad !== undefined) report('thumbs', fieldError('validation_invalid_thumb_format', `Invalid thumb size format "${bad}".`));
+    }
+    if (typeof field.protected !== 'boolean') report('protected', fieldError('validation_invalid_value', 'Must be a boolean.'));
+  },
+  column: multiColumn,
+  isMultiple,
+  prepare: prepareMulti,
+  validate: validateCount,
+  toDb: multiToDb,
+  fromDb: multiFromDb,
+  empty: multiEmpty,
+};

@@ -1,0 +1,49 @@
+import type { FieldType } from './field.js';
+import { fieldError, required } from '../errors.js';
+import { InvalidValue } from './invalid-value.js';
+
+interface GeoPoint { lon: number; lat: number }
+
+function castPoint(raw: unknown): GeoPoint | InvalidValue {
+  let v = raw;
+  if (v === null || v === undefined || v === '') return { lon: 0, lat: 0 };
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v) as unknown;
+    } catch {
+      return new InvalidValue(raw, 'validation_invalid_geo_point', 'Must be an object with numeric lon and lat.');
+    }
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return new InvalidValue(raw, 'validation_invalid_geo_point', 'Must be an object with numeric lon and lat.');
+  const o = v as Record<string, unknown>;
+  const lon = Number(o.lon ?? 0);
+  const lat = Number(o.lat ?? 0);
+  if (!Number.isFinite(lon) || !Number.isFinite(lat))
+    return new InvalidValue(raw, 'validation_invalid_geo_point', 'Must be an object with numeric lon and lat.');
+  return { lon, lat };
+}
+
+export const geoPointField: FieldType = {
+  type: 'geoPoint',
+  defaults: { required: false },
+  validateOptions() {},
+  column: (_f, dialect) =>
+    dialect === 'sqlite' ? `JSON DEFAULT '{"lon":0,"lat":0}' NOT NULL` : `jsonb DEFAULT '{"lon":0,"lat":0}'::jsonb NOT NULL`,
+  isMultiple: () => false,
+  prepare: castPoint,
+  validate(value, field) {
+    if (value instanceof InvalidValue) return fieldError(value.code, value.message);
+    const p = value as GeoPoint;
+    if (p.lon === 0 && p.lat === 0) return field.required ? required() : undefined;
+    if (p.lat < -90 || p.lat > 90 || p.lon < -180 || p.lon > 180)
+      return fieldError('validation_invalid_geo_point', 'Latitude must be within [-90, 90] and longitude within [-180, 180].');
+    return undefined;
+  },
+  toDb: (value) => JSON.stringify(value),
+  fromDb(raw) {
+    const p = castPoint(raw);
+    return p instanceof InvalidValue ? { lon: 0, lat: 0 } : p;
+  },
+  empty: () => ({ lon: 0, lat: 0 }),
+};

@@ -1,0 +1,95 @@
+/**
+ * Deleting records (API spec 2.7) with the references to them: each referencing
+ * record loses the id; one left with no ids is deleted too when its field cascades,
+ * and the whole delete is refused when its field is required. All in one transaction.
+ */
+import type { Executor } from '../../store/store.js';
+import { quoteIdent } from '../../store/dialect.js';
+import type { Collection } from '../collections/collection.js';
+import type { RequestAuth } from '../auth/request-auth.js';
+import { badRequest } from '../errors.js';
+import { ruleAccess } from '../rules/rule-access.js';
+import { isMultiple } from '../fields/multi-value.js';
+import type { FieldModel } from '../fields/field.js';
+import { getAccessibleRecord } from './record-reader.js';
+import type { RecordDeps } from './deps.js';
+
+const REQUIRED_REFERENCE = 'Failed to delete record. Make sure that the record is not part of a required relation reference.';
+
+export async function deleteRecord(deps: RecordDeps, collection: Collection, id: string, auth: RequestAuth): Promise<void> {
+  if (collection.isView) throw badRequest('Unsupported collection type.');
+  const access = ruleAccess(collection, 'deleteRule', auth);
+  await deps.store.transaction(async (tx) => {
+    await getAccessibleRecord(tx, collection, id, access, true);
+    if (collection.isSuperusers) {
+      const count = await tx.get(`SELECT COUNT(*) AS "n" FROM ${quoteIdent(collection.name)}`);
+      if (Number(count?.n) <= 1) throw badRequest('You cannot delete the only existing superuser.');
+    }
+    await deleteWithReferences(deps, tx, collection, id, new Set());
+  });
+}
+
+/** Deletes every record of a collection, references handled as for single deletes. */
+export async function truncateCollection(deps: RecordDeps, collection: Collection): Promise<void> {
+  if (collection.isView) throw badRequest('Unsupported collection type.');
+  await deps.store.transaction(async (tx) => {
+    const referenced = deps.collections.registry.all().some((c) => c.fields.some((f) => f.model.type === 'relation' && f.model.collectionId === collection.id));
+    if (!referenced) {
+      await tx.run(`DELETE FROM ${quoteIdent(collection.name)}`);
+      return;
+    }
+    const seen = new Set<string>();
+    for (const row of await tx.all(`SELECT "id" FROM ${quoteIdent(collection.name)}`))
+      await deleteWithReferences(deps, tx, collection, row.id as string, seen);
+  });
+}
+
+async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: Collection, id: string, seen: Set<string>): Promise<void> {
+  const key = `${collection.id}/${id}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  for (const other of deps.collections.registry.all()) {
+    for (const f of other.fields) {
+      if (f.model.type !== 'relation' || f.model.collectionId !== collection.id) continue;
+      for (const ref of await referencingRows(tx, other, f.model, id)) {
+        const refId = ref.id as string;
+        if (seen.has(`${other.id}/${refId}`)) continue;
+        const remaining = isMultiple(f.model) ? parseList(ref.value).filter((v) => v !== id) : [];
+        if (remaining.length === 0 && f.model.cascadeDelete) {
+          await deleteWithReferences(deps, tx, other, refId, seen);
+          continue;
+        }
+        if (remaining.length === 0 && f.model.required) throw badRequest(REQUIRED_REFERENCE);
+        if (remaining.length < (f.model.minSelect as number)) throw badRequest(REQUIRED_REFERENCE);
+        const p = other.dialect === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
+        const value = isMultiple(f.model) ? JSON.stringify(remaining) : '';
+        await tx.run(`UPDATE ${quoteIdent(other.name)} SET ${quoteIdent(f.model.name)} = ${p[0]} WHERE "id" = ${p[1]}`, [value, refId]);
+      }
+    }
+  }
+  const p1 = collection.dialect === 'sqlite' ? '?' : '$1';
+  await tx.run(collection.sql('deleteById', () => `DELETE FROM ${quoteIdent(collection.name)} WHERE "id" = ${p1}`), [id]);
+}
+
+function referencingRows(tx: Executor, collection: Collection, field: FieldModel, id: string) {
+  const col = quoteIdent(field.name);
+  const table = quoteIdent(collection.name);
+  if (!isMultiple(field)) {
+    const p = collection.dialect === 'sqlite' ? '?' : '$1';
+    return tx.all(`SELECT "id", ${col} AS "value" FROM ${table} WHERE ${col} = ${p}`, [id]);
+  }
+  const sql = collection.dialect === 'sqlite'
+    ? `SELECT "id", ${col} AS "value" FROM ${table} WHERE EXISTS (SELECT 1 FROM json_each(${col}) WHERE json_each.value = ?)`
+    : `SELECT "id", ${col} AS "value" FROM ${table} WHERE ${col} @> jsonb_build_array($1::text)`;
+  return tx.all(sql, [id]);
+}
+
+function parseList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  try {
+    const parsed = JSON.parse(String(value)) as unknown;
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}

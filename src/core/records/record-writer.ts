@@ -1,0 +1,197 @@
+/**
+ * Creating and updating records (API spec 2.4, 2.5): body resolution, casting and
+ * validation of every field, auth-collection rules for passwords, emails and
+ * tokenKeys, relation checks, then one INSERT/UPDATE inside a transaction. A write
+ * either lands whole or not at all.
+ */
+import type { Executor, Row } from '../../store/store.js';
+import { UniqueViolation } from '../../store/store.js';
+import { quoteIdent } from '../../store/dialect.js';
+import type { Collection } from '../collections/collection.js';
+import type { RequestAuth } from '../auth/request-auth.js';
+import { ApiError, badRequest, fieldError, type ErrorData } from '../errors.js';
+import { ruleAccess } from '../rules/rule-access.js';
+import { textField, generateFromPattern } from '../fields/text.js';
+import { asList } from '../fields/multi-value.js';
+import { nowDateTime } from '../fields/datetime.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import { newRecordId } from '../collections/ids.js';
+import { resolveBody } from './modifiers.js';
+import { checkRelationIds } from './relations.js';
+import { uniqueViolationErrors } from './unique-errors.js';
+import { rowToValues } from './serialize.js';
+import { columnList, findRecordById, getAccessibleRecord } from './record-reader.js';
+import type { RecordDeps } from './deps.js';
+
+type Values = Record<string, unknown>;
+
+const placeholders = (c: Collection) => (c.dialect === 'sqlite' ? () => '?' : (n: number) => `$${n}`);
+
+function toDbRow(collection: Collection, values: Values): unknown[] {
+  return collection.fields.map((f) => f.type.toDb(values[f.model.name], f.model, collection.dialect));
+}
+
+/** The stored form of values, for serializeRecord. */
+export function valuesToRow(collection: Collection, values: Values): Row {
+  const row: Row = {};
+  const dbValues = toDbRow(collection, values);
+  collection.fields.forEach((f, i) => { row[f.model.name] = dbValues[i]; });
+  return row;
+}
+
+export async function createRecord(deps: RecordDeps, collection: Collection, body: Values, auth: RequestAuth): Promise<Row> {
+  if (collection.isView) throw badRequest('Unsupported collection type.');
+  const access = ruleAccess(collection, 'createRule', auth);
+  const { values: submitted, extras } = resolveBody(collection, body, {}, auth.isSuperuser);
+  const now = nowDateTime();
+  const values: Values = {};
+  const errors: ErrorData = {};
+
+  for (const f of collection.fields) {
+    const name = f.model.name;
+    if (f.model.type === 'autodate') { values[name] = f.model.onCreate ? now : ''; continue; }
+    values[name] = name in submitted ? f.type.prepare(submitted[name], f.model) : f.type.empty(f.model);
+    if (f.model.type === 'text' && values[name] === '' && f.model.autogeneratePattern)
+      values[name] = name === 'id' ? newRecordId() : generateFromPattern(f.model.autogeneratePattern as string);
+  }
+  if ('id' in submitted && values.id !== '' && typeof values.id === 'string') {
+    const idError = textField.validate(values.id, collection.field('id')!.model);
+    if (idError) errors.id = fieldError('validation_invalid_or_existing_id', 'The record id is invalid or already exists.');
+  }
+
+  if (collection.isAuth) {
+    if (!auth.isSuperuser && values.verified === true)
+      errors.verified = fieldError('validation_not_allowed', 'Only superusers can set the verified state.');
+    if (typeof values.password === 'string' && values.password !== '' && extras.passwordConfirm !== values.password)
+      errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
+    if (collection.isSuperusers) values.verified = true;
+  }
+
+  validateFields(collection, values, () => true, errors);
+  for (const f of collection.fields) {
+    if (f.model.type === 'file' && asList(values[f.model.name]).length > 0 && !errors[f.model.name])
+      errors[f.model.name] = fieldError('validation_invalid_file', 'Unknown file name; files must be uploaded.');
+  }
+  if (access.kind === 'where') throw badRequest('Failed to create record.'); // rule not satisfied (see rules/rule-access.ts)
+
+  return write(deps, collection, errors, 'Failed to create record.', async (tx) => {
+    await checkRelationIds(tx, deps.collections.registry, collection, values, () => true, errors);
+    if (collection.isAuth && 'id' in submitted) await checkAuthIdUnique(deps, tx, collection, values.id as string, errors);
+    throwIfErrors(errors, 'Failed to create record.');
+    await hashSubmittedPasswords(collection, values);
+    const p = placeholders(collection);
+    const sql = collection.sql('insert', () =>
+      `INSERT INTO ${quoteIdent(collection.name)} (${columnList(collection)}) VALUES (${collection.fields.map((_, i) => p(i + 1)).join(', ')})`);
+    await tx.run(sql, toDbRow(collection, values));
+    return valuesToRow(collection, values);
+  });
+}
+
+export async function updateRecord(deps: RecordDeps, collection: Collection, id: string, body: Values, auth: RequestAuth): Promise<Row> {
+  if (collection.isView) throw badRequest('Unsupported collection type.');
+  const access = ruleAccess(collection, 'updateRule', auth);
+  return write(deps, collection, {}, 'Failed to update record.', async (tx) => {
+    // Read inside the transaction (and locked on PostgreSQL) so modifiers such as n+ never lose updates.
+    const row = await getAccessibleRecord(tx, collection, id, access, true);
+    const current = rowToValues(collection, row);
+    const { values: submitted, extras } = resolveBody(collection, body, current, auth.isSuperuser);
+    const values: Values = { ...current };
+    const errors: ErrorData = {};
+    const changed = (name: string) => name in submitted;
+
+    for (const f of collection.fields) {
+      const name = f.model.name;
+      if (f.model.type === 'autodate') { if (f.model.onUpdate) values[name] = nowDateTime(); continue; }
+      if (changed(name)) values[name] = f.type.prepare(submitted[name], f.model);
+    }
+    if (changed('id') && values.id !== current.id) errors.id = fieldError('validation_pk_change', 'The record primary key cannot be changed.');
+
+    if (collection.isAuth) await checkAuthChanges(collection, current, values, submitted, extras, auth, errors);
+    validateFields(collection, values, (name) => changed(name) || !isPassword(collection, name), errors);
+    for (const f of collection.fields) {
+      if (f.model.type !== 'file' || !changed(f.model.name) || errors[f.model.name]) continue;
+      const known = asList(current[f.model.name]);
+      if (asList(values[f.model.name]).some((n) => !known.includes(n)))
+        errors[f.model.name] = fieldError('validation_invalid_file', 'Unknown file name; files must be uploaded.');
+    }
+    await checkRelationIds(tx, deps.collections.registry, collection, values, changed, errors);
+    throwIfErrors(errors, 'Failed to update record.');
+    await hashSubmittedPasswords(collection, values, changed);
+
+    const p = placeholders(collection);
+    const sql = collection.sql('update', () => {
+      const sets = collection.fields.map((f, i) => `${quoteIdent(f.model.name)} = ${p(i + 1)}`).join(', ');
+      return `UPDATE ${quoteIdent(collection.name)} SET ${sets} WHERE "id" = ${p(collection.fields.length + 1)}`;
+    });
+    await tx.run(sql, [...toDbRow(collection, values), id]);
+    return valuesToRow(collection, values);
+  });
+}
+
+const isPassword = (c: Collection, name: string) => c.field(name)?.model.type === 'password';
+
+function validateFields(collection: Collection, values: Values, include: (name: string) => boolean, errors: ErrorData): void {
+  for (const f of collection.fields) {
+    const name = f.model.name;
+    if (errors[name] || f.model.type === 'autodate' || !include(name)) continue;
+    const err = f.type.validate(values[name], f.model);
+    if (err) errors[name] = err;
+  }
+}
+
+async function hashSubmittedPasswords(collection: Collection, values: Values, changed: (n: string) => boolean = () => true) {
+  for (const f of collection.fields) {
+    if (f.model.type === 'password' && changed(f.model.name) && values[f.model.name] !== '')
+      values[f.model.name] = await hashPassword(values[f.model.name] as string);
+  }
+}
+
+/** Password, email and verified changes on an auth record (API spec 2.5). */
+async function checkAuthChanges(collection: Collection, current: Values, values: Values, submitted: Values, extras: Values, auth: RequestAuth, errors: ErrorData) {
+  const manager = auth.isSuperuser;
+  if ('password' in submitted) {
+    if (values.password === '') errors.password = fieldError('validation_required', 'Cannot be blank.');
+    else if (extras.passwordConfirm !== values.password)
+      errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
+    if (!manager) {
+      const old = typeof extras.oldPassword === 'string' ? extras.oldPassword : '';
+      if (old === '' || !(await verifyPassword(current.password as string, old)))
+        errors.oldPassword = fieldError('validation_invalid_old_password', 'Missing or invalid old password.');
+    }
+  }
+  if ('email' in submitted && values.email !== current.email && !manager)
+    errors.email = fieldError('validation_not_allowed', 'The email can only be changed through the email change flow.');
+  if ('verified' in submitted && values.verified !== current.verified && !manager)
+    errors.verified = fieldError('validation_not_allowed', 'Only superusers can change the verified state.');
+  if (collection.isSuperusers) values.verified = true;
+  // A new password or email invalidates every token issued before.
+  const rotate = ('password' in submitted && values.password !== '') || values.email !== current.email;
+  if (rotate && !('tokenKey' in submitted)) values.tokenKey = generateFromPattern(collection.field('tokenKey')!.model.autogeneratePattern as string);
+}
+
+/** Auth record ids are unique across every auth collection (tokens carry only the id). */
+async function checkAuthIdUnique(deps: RecordDeps, tx: Executor, collection: Collection, id: string, errors: ErrorData) {
+  if (errors.id) return;
+  for (const other of deps.collections.registry.all()) {
+    if (!other.isAuth || other.id === collection.id) continue;
+    if (await findRecordById(tx, other, id)) {
+      errors.id = fieldError('validation_invalid_or_existing_id', 'The record id is invalid or already exists.');
+      return;
+    }
+  }
+}
+
+function throwIfErrors(errors: ErrorData, message: string): void {
+  if (Object.keys(errors).length) throw badRequest(message, errors);
+}
+
+/** Runs a write in a transaction; validation errors found before it abort early, unique violations become field errors. */
+async function write<T>(deps: RecordDeps, collection: Collection, early: ErrorData, message: string, fn: (tx: Executor) => Promise<T>): Promise<T> {
+  throwIfErrors(early, message);
+  try {
+    return await deps.store.transaction(fn);
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw new ApiError(400, message, uniqueViolationErrors(collection, err));
+    throw err;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The `fields` query parameter (API spec 1.6): keeps only the listed keys of a JSON
+ * response (of each item for list envelopes), with dot paths into nested objects,
+ * `*` for every key of a level, and `:excerpt(max, withEllipsis?)` on a key.
+ */
+import { convert } from 'html-to-text';
+import { ApiError } from '../core/errors.js';
+
+interface Excerpt { max: number; ellipsis: boolean }
+interface Node { children: Map<string, Node>; excerpt?: Excerpt }
+
+const newNode = (): Node => ({ children: new Map() });
+const EXCERPT = /^(.*):excerpt\(\s*(\d+)\s*(?:,\s*(true|false|1|0|t|f)\s*)?\)$/;
+
+export function parseFields(param: string): Node {
+  const root = newNode();
+  for (const rawTerm of splitTerms(param)) {
+    let term = rawTerm.trim();
+    if (!term) continue;
+    let excerpt: Excerpt | undefined;
+    const m = EXCERPT.exec(term);
+    if (m) {
+      const max = Number(m[2]);
+      if (max < 1) throw new ApiError(400, 'Invalid fields parameter: excerpt length must be at least 1.');
+      excerpt = { max, ellipsis: ['true', '1', 't'].includes(m[3] ?? 'false') };
+      term = m[1]!;
+    } else if (term.includes(':')) throw new ApiError(400, `Invalid fields parameter: unknown modifier in "${term}".`);
+    let node = root;
+    for (const part of term.split('.')) {
+      let child = node.children.get(part);
+      if (!child) { child = newNode(); node.children.set(part, child); }
+      node = child;
+    }
+    if (excerpt) node.excerpt = excerpt;
+  }
+  return root;
+}
+
+/** Splits on commas that are not inside parentheses (excerpt arguments). */
+function splitTerms(param: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of param) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+function project(value: unknown, node: Node): unknown {
+  if (node.excerpt) return excerptOf(value, node.excerpt);
+  if (node.children.size === 0) return value;
+  if (Array.isArray(value)) return value.map((v) => project(v, node));
+  if (typeof value !== 'object' || value === null) return value;
+  const src = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const star = node.children.get('*');
+  if (star) for (const k of Object.keys(src)) out[k] = project(src[k], star);
+  for (const [k, child] of node.children) if (k !== '*' && k in src) out[k] = project(src[k], child);
+  return out;
+}
+
+function excerptOf(value: unknown, { max, ellipsis }: Excerpt): unknown {
+  if (typeof value !== 'string') return value;
+  const text = convert(value, {
+    wordwrap: false,
+    selectors: ['script', 'style', 'img', 'svg', 'form', 'iframe', 'video', 'audio', 'object', 'head'].map((selector) => ({ selector, format: 'skip' })),
+  }).replace(/\s+/g, ' ').trim();
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  return chars.slice(0, max).join('').trimEnd() + (ellipsis ? '...' : '');
+}
+
+/** Applies the projection to a response payload (list envelopes: to each item). */
+export function applyFields(payload: unknown, param: string): unknown {
+  const tree = parseFields(param);
+  if (tree.children.size === 0) return payload;
+  if (isListEnvelope(payload)) return { ...payload, items: payload.items.map((i) => project(i, tree)) };
+  return project(payload, tree);
+}
+
+function isListEnvelope(p: unknown): p is { items: unknown[] } {
+  return typeof p === 'object' && p !== null && Array.isArray((p as { items?: unknown }).items) && typeof (p as { page?: unknown }).page === 'number';
+}

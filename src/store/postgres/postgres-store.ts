@@ -1,0 +1,117 @@
+/**
+ * PostgreSQL behind the Store interface, through a `pg` pool.
+ *
+ * Statements are sent as named prepared statements (one name per SQL text and schema
+ * generation), so each pooled connection parses and plans a query shape once.
+ * Numeric and bigint results are parsed into JS numbers.
+ */
+import pg from 'pg';
+import type { Executor, Row, Store } from '../store.js';
+import { UniqueViolation } from '../store.js';
+import { postgresDialect } from '../dialect.js';
+
+// int8 (COUNT results, identity columns) and numeric as JS numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+class StatementNames {
+  private readonly names = new Map<string, string>();
+  private generation = 0;
+  name(sql: string): string {
+    let name = this.names.get(sql);
+    if (!name) {
+      name = `g${this.generation}_${this.names.size}`;
+      this.names.set(sql, name);
+    }
+    return name;
+  }
+  reset() {
+    this.names.clear();
+    this.generation++;
+  }
+}
+
+class PgExecutor implements Executor {
+  constructor(
+    private readonly target: Queryable,
+    private readonly statements: StatementNames,
+  ) {}
+
+  private async query(sql: string, params: readonly unknown[] = []) {
+    try {
+      return await this.target.query({ name: this.statements.name(sql), text: sql, values: params as unknown[] });
+    } catch (err) {
+      throw translateError(err);
+    }
+  }
+
+  async all(sql: string, params?: readonly unknown[]) { return (await this.query(sql, params)).rows as Row[]; }
+  async get(sql: string, params?: readonly unknown[]) { return (await this.query(sql, params)).rows[0] as Row | undefined; }
+  async run(sql: string, params?: readonly unknown[]) { return (await this.query(sql, params)).rowCount ?? 0; }
+  async exec(sql: string) {
+    try {
+      await this.target.query(sql);
+    } catch (err) {
+      throw translateError(err);
+    }
+  }
+}
+
+export class PostgresStore extends PgExecutor implements Store {
+  readonly dialect = postgresDialect;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly names: StatementNames,
+  ) {
+    super(pool, names);
+  }
+
+  /** Connects and checks the connection works; throws a readable Error otherwise. */
+  static async connect(url: string, poolSize = 10): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+    pool.on('error', () => {}); // idle client errors: the pool replaces the client
+    try {
+      await pool.query('SELECT 1');
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw new Error(`cannot connect to PostgreSQL: ${(err as Error).message}`);
+    }
+    return new PostgresStore(pool, new StatementNames());
+  }
+
+  async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new PgExecutor(client, this.names));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  schemaChanged(): void {
+    this.names.reset();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function translateError(err: unknown): unknown {
+  const e = err as { code?: string; constraint?: string; detail?: string };
+  if (e.code === '23505') {
+    // detail: Key (slug)=(x) already exists.  /  Key (lower(email))=(...)
+    const cols = /Key \(([^)]*)\)/.exec(e.detail ?? '')?.[1] ?? '';
+    return new UniqueViolation(e.constraint, cols.split(',').map((c) => c.trim().replace(/"/g, '')));
+  }
+  return err;
+}

@@ -1,0 +1,140 @@
+/**
+ * SQLite behind the Store interface, through better-sqlite3.
+ *
+ * One writer connection (every write and transaction is serialised through an async
+ * lock, because better-sqlite3 is synchronous and an open transaction must not
+ * absorb other requests' statements) and one reader connection which, thanks to WAL,
+ * sees only committed data. Statements are prepared once per SQL text.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Executor, Row, Store } from '../store.js';
+import { UniqueViolation } from '../store.js';
+import { sqliteDialect } from '../dialect.js';
+import { AsyncLock } from './async-lock.js';
+
+type Statement = Database.Statement<unknown[], Row>;
+
+const PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+  'foreign_keys = ON',
+  'busy_timeout = 10000',
+  'cache_size = -32000',
+  'journal_size_limit = 200000000',
+];
+
+class Connection implements Executor {
+  private readonly statements = new Map<string, Statement>();
+  constructor(readonly db: Database.Database) {}
+
+  prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql) as Statement;
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  allSync(sql: string, params: readonly unknown[] = []): Row[] {
+    return translateErrors(() => this.prepare(sql).all(...params));
+  }
+  getSync(sql: string, params: readonly unknown[] = []): Row | undefined {
+    return translateErrors(() => this.prepare(sql).get(...params));
+  }
+  runSync(sql: string, params: readonly unknown[] = []): number {
+    return translateErrors(() => this.prepare(sql).run(...params).changes);
+  }
+
+  async all(sql: string, params?: readonly unknown[]) { return this.allSync(sql, params); }
+  async get(sql: string, params?: readonly unknown[]) { return this.getSync(sql, params); }
+  async run(sql: string, params?: readonly unknown[]) { return this.runSync(sql, params); }
+  async exec(sql: string) { translateErrors(() => this.db.exec(sql)); }
+
+  clearCache() { this.statements.clear(); }
+}
+
+export class SqliteStore implements Store {
+  readonly dialect = sqliteDialect;
+  private readonly writer: Connection;
+  private readonly reader: Connection;
+  private readonly lock = new AsyncLock();
+
+  private constructor(file: string) {
+    this.writer = new Connection(open(file));
+    this.reader = new Connection(open(file));
+  }
+
+  /** Opens (creating when missing) data.db in dir. */
+  static open(dir: string): SqliteStore {
+    return new SqliteStore(join(dir, 'data.db'));
+  }
+
+  all(sql: string, params?: readonly unknown[]) { return this.reader.all(sql, params); }
+  get(sql: string, params?: readonly unknown[]) { return this.reader.get(sql, params); }
+
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    if (this.lock.idle) {
+      // Fast path: nothing else holds the writer, and runSync cannot yield.
+      return Promise.resolve(this.writer.runSync(sql, params));
+    }
+    return this.lock.with(async () => this.writer.runSync(sql, params));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.lock.with(() => this.writer.exec(sql));
+  }
+
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    return this.lock.with(async () => {
+      this.writer.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.writer);
+        this.writer.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.writer.db.inTransaction) this.writer.db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  schemaChanged(): void {
+    this.writer.clearCache();
+    this.reader.clearCache();
+  }
+
+  async close(): Promise<void> {
+    await this.lock.with(async () => {
+      this.reader.db.close();
+      // Checkpoint so the data sits in data.db itself when the process ends.
+      this.writer.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.writer.db.close();
+    });
+  }
+}
+
+function open(file: string): Database.Database {
+  const db = new Database(file);
+  for (const pragma of PRAGMAS) db.pragma(pragma);
+  return db;
+}
+
+function translateErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      // "UNIQUE constraint failed: posts.slug, posts.other" or "... index 'idx_name'"
+      const msg = e.message ?? '';
+      const index = /index '([^']+)'/.exec(msg)?.[1];
+      const columns = index
+        ? []
+        : (msg.split(':')[1] ?? '').split(',').map((c) => c.trim().split('.').pop() ?? '').filter(Boolean);
+      throw new UniqueViolation(index, columns);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The Store: the one interface between Galley's core and a SQL engine.
+ *
+ * Core code builds SQL text once per query shape (with the dialect's placeholders)
+ * and hands it here with parameters; implementations cache the prepared statement
+ * per SQL text. Nothing above this layer knows which driver is underneath.
+ */
+import type { SqlDialect } from './dialect.js';
+
+export type Row = Record<string, unknown>;
+
+export interface Executor {
+  /** All rows of a query. */
+  all(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** The first row of a query, or undefined. */
+  get(sql: string, params?: readonly unknown[]): Promise<Row | undefined>;
+  /** A statement that changes data; returns the number of changed rows. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** One or more statements without parameters (DDL). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Store extends Executor {
+  readonly dialect: SqlDialect;
+  /**
+   * Runs fn inside one transaction: committed when fn resolves, rolled back when it
+   * throws. Transactions are serialised on SQLite (one writer) and pooled on PostgreSQL.
+   */
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /** Forget cached statements (after a schema change). */
+  schemaChanged(): void;
+  close(): Promise<void>;
+}
+
+/** A database error translated into something core can reason about. */
+export class UniqueViolation extends Error {
+  constructor(
+    /** Index (PostgreSQL constraint) name when the engine reports one. */
+    readonly indexName: string | undefined,
+    /** Column names when the engine reports them (SQLite). */
+    readonly columns: string[],
+  ) {
+    super('unique constraint violated');
+  }
+}
