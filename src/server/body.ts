@@ -4,17 +4,11 @@
  * with a body is a 400; malformed JSON is a 400; over the limit is a 413.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import multipart from '@fastify/multipart';
 import { ApiError } from '../core/errors.js';
 import { FormBody } from './form-values.js';
+import { readMultipart, type UploadedFile } from './multipart.js';
 
 export const BODY_LIMIT = 32 * 1024 * 1024;
-
-export interface UploadedFile {
-  field: string;
-  filename: string;
-  size: number;
-}
 
 export interface ParsedBody {
   data: Record<string, unknown>;
@@ -34,7 +28,7 @@ function parseJsonObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
+export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
     try {
@@ -52,8 +46,8 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
       done(err as Error, undefined);
     }
   });
-  // Multipart bodies are read by readBody() in the handler (streamed by @fastify/multipart).
-  await app.register(multipart, { limits: { fileSize: BODY_LIMIT, fieldSize: BODY_LIMIT, parts: 10_000 } });
+  // Multipart bodies are left unread here and streamed by readBody() in the handler.
+  app.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, MULTIPART));
   // Anything else: fine when empty, a 400 otherwise.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
     if ((body as Buffer).length === 0) done(null, {});
@@ -61,31 +55,11 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   });
 }
 
+const MULTIPART = Symbol('multipart');
+
 /** The body of a request as an object (multipart read here), with any uploaded files. */
 export async function readBody(request: FastifyRequest): Promise<ParsedBody> {
-  if (!request.isMultipart()) {
-    const data = request.body;
-    return { data: (data && typeof data === 'object' ? data : {}) as Record<string, unknown>, files: [] };
-  }
-  const form = new FormBody();
-  const files: UploadedFile[] = [];
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        // File storage comes with its own module; count the bytes, keep nothing yet.
-        let size = 0;
-        for await (const chunk of part.file) size += (chunk as Buffer).length;
-        if (part.file.truncated) throw new ApiError(413);
-        files.push({ field: part.fieldname, filename: part.filename, size });
-      } else {
-        form.add(part.fieldname, String(part.value ?? ''));
-      }
-    }
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    const e = err as { statusCode?: number; code?: string };
-    if (e.statusCode === 413 || e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT') throw new ApiError(413);
-    throw new ApiError(400, 'Failed to read the multipart request body.');
-  }
-  return { data: form.toObject(), files };
+  if (request.body === MULTIPART) return readMultipart(request.raw, { partSize: BODY_LIMIT, parts: 10_000, total: BODY_LIMIT });
+  const data = request.body;
+  return { data: (data && typeof data === 'object' ? data : {}) as Record<string, unknown>, files: [] };
 }

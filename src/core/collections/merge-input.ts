@@ -31,7 +31,7 @@ export function modelForCreate(input: Input, existingIds: (id: string) => boolea
   applyInput(model, input, undefined);
   // System fields the client left out are added back (matched by name).
   if (Array.isArray(input.fields)) {
-    const names = new Set(model.fields.map((f) => f.name));
+    const names = new Set(model.fields.map((f) => f?.name)); // non-objects: validation reports them
     const missing = defaults.filter((f) => f.system && !names.has(f.name));
     model.fields = [...missing, ...model.fields];
   }
@@ -85,6 +85,8 @@ function mergeFields(input: unknown[], oldFields: FieldModel[]): FieldModel[] {
 
 /** Index definitions follow a collection rename and field renames. */
 function followRenames(model: CollectionModel, old: CollectionModel): string[] {
+  if (!Array.isArray(model.fields) || !Array.isArray(model.indexes) || model.fields.some((f) => typeof f !== 'object' || f === null))
+    return model.indexes; // validation reports it
   const oldNames = new Map(old.fields.map((f) => [f.id, f.name]));
   const renames = new Map<string, string>();
   for (const f of model.fields) {

@@ -31,10 +31,10 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
   // Name
   if (typeof model.name !== 'string' || model.name === '') errors.name = fieldError('validation_required', 'Cannot be blank.');
   else if (model.name.length > 255) errors.name = fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.');
-  else if (!NAME.test(model.name)) errors.name = fieldError('validation_invalid_name', 'Only letters, digits and underscores are allowed.');
-  else if (model.name.includes('_via_')) errors.name = fieldError('validation_invalid_name', 'The name must not contain "_via_".');
+  else if (model.name.toLowerCase().includes('_via_')) errors.name = fieldError('validation_found_via', 'The value cannot contain "_via_".');
+  else if (!NAME.test(model.name)) errors.name = fieldError('validation_match_invalid', 'Only letters, digits and underscores are allowed.');
   else if (INTERNAL_TABLES.has(model.name.toLowerCase()) || model.name.toLowerCase().startsWith('sqlite_') || model.name.toLowerCase().startsWith('pg_'))
-    errors.name = fieldError('validation_invalid_name', 'The name is reserved.');
+    errors.name = fieldError('validation_collection_name_invalid', "The name shouldn't match with an existing internal table.");
   else {
     const clash = registry.find(model.name);
     if (clash && clash.id !== model.id) errors.name = fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
@@ -56,7 +56,7 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
     const rule = model[key];
     if (rule !== null && typeof rule !== 'string') errors[key] = fieldError('validation_invalid_rule', 'Must be a string or null.');
     else if (typeof rule === 'string' && rule.length > 3500) errors[key] = fieldError('validation_invalid_rule', 'The rule is too long.');
-    else if (old?.system && old[key] !== rule) errors[key] = fieldError('validation_system_rule_change', 'System collection rules cannot be changed.');
+    else if (old?.system && old[key] !== rule) errors[key] = fieldError('validation_collection_system_rule_change', 'System collection API rule cannot be changed.');
   }
   if (model.type === 'auth' && model.manageRule === '') errors.manageRule = fieldError('validation_invalid_rule', 'The manage rule cannot be an empty string; use null or a filter.');
 
@@ -86,17 +86,26 @@ function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorDa
   const seenIds = new Set<string>();
 
   model.fields.forEach((field, i) => {
+    if (typeof field !== 'object' || field === null || Array.isArray(field)) {
+      errors[String(i)] = fieldError('validation_invalid_value', 'Must be a field object.');
+      return;
+    }
     const fe: Record<string, FieldError> = {};
     const report = (key: string, err: FieldError) => { fe[key] ??= err; };
     const lname = typeof field.name === 'string' ? field.name.toLowerCase() : '';
     if (typeof field.name !== 'string' || field.name === '') report('name', fieldError('validation_required', 'Cannot be blank.'));
-    else if (field.name.length > 100 || !NAME.test(field.name)) report('name', fieldError('validation_invalid_name', 'Only letters, digits and underscores (max 100) are allowed.'));
-    else if (RESERVED_FIELD_NAMES.has(lname) || field.name.includes('_via_') || (model.type === 'auth' && AUTH_RESERVED_FIELD_NAMES.has(lname)))
-      report('name', fieldError('validation_not_in_invalid', 'The name is reserved.'));
+    else if (field.name.length > 100) report('name', fieldError('validation_length_out_of_range', 'The length must be between 1 and 100.'));
+    else if (!NAME.test(field.name)) report('name', fieldError('validation_match_invalid', 'Only letters, digits and underscores are allowed.'));
+    else if (RESERVED_FIELD_NAMES.has(lname)) report('name', fieldError('validation_not_in_invalid', 'The name is reserved.'));
+    else if (lname.includes('_via_')) report('name', fieldError('validation_found_via', 'The value cannot contain "_via_".'));
+    else if (model.type === 'auth' && AUTH_RESERVED_FIELD_NAMES.has(lname))
+      report('name', fieldError('validation_reserved_field_name', 'The field name is reserved and cannot be used.'));
     else if (seenNames.has(lname)) report('name', fieldError('validation_duplicated_field_name', 'Duplicated or invalid field name.'));
     seenNames.add(lname);
 
-    if (seenIds.has(field.id)) report('id', fieldError('validation_duplicated_field_id', 'Duplicated field id.'));
+    // Field ids end up in temporary column names during schema changes, hence \w only.
+    if (typeof field.id !== 'string' || !/^\w{1,100}$/.test(field.id)) report('id', fieldError('validation_invalid_field_id', 'Must be 1-100 letters, digits or underscores.'));
+    else if (seenIds.has(field.id)) report('id', fieldError('validation_duplicated_field_id', 'Duplicated field id.'));
     seenIds.add(field.id);
 
     const type = fieldType(field.type);
@@ -112,7 +121,10 @@ function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorDa
       type.validateOptions(field, report);
       if (field.type === 'relation' && !fe.collectionId) {
         const target = ctx.registry.find(String(field.collectionId)) ?? (field.collectionId === model.id ? { id: model.id } : undefined);
-        if (!target) report('collectionId', fieldError('validation_missing_collection', 'The related collection does not exist.'));
+        if (!target) report('collectionId', fieldError('validation_field_relation_missing_collection', "The relation collection doesn't exist."));
+        // Stored ids would point into the wrong table.
+        else if (old && old.type === 'relation' && old.collectionId !== target.id)
+          report('collectionId', fieldError('validation_field_relation_change', 'The relation collection cannot be changed.'));
         else field.collectionId = target.id; // names are accepted and stored as ids
       }
     }
@@ -120,26 +132,30 @@ function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorDa
   });
 
   // Fields of the system set and of the old definition's system fields cannot go away.
+  if (Object.keys(errors).length && model.fields.some((f) => typeof f !== 'object' || f === null)) return errors;
   const names = new Set(model.fields.map((f) => f.name));
   const ids = new Set(model.fields.map((f) => f.id));
   const missing = (ctx.old?.fields ?? []).find((f) => f.system && !ids.has(f.id));
   const required = model.type === 'auth' ? SYSTEM_AUTH_FIELDS : ['id'];
   const missingSystem = required.find((n) => !names.has(n));
-  if (missing) return { ...errors, code: 'validation_system_field_removal', message: `System field "${missing.name}" cannot be removed.` } as unknown as ErrorData;
+  if (missing) return { ...errors, code: 'validation_system_field_change', message: `System field "${missing.name}" cannot be deleted or renamed.` } as unknown as ErrorData;
   if (missingSystem) return { ...errors, code: 'validation_missing_system_field', message: `System field "${missingSystem}" is missing.` } as unknown as ErrorData;
   const idField = model.fields.find((f) => f.name === 'id');
   if (idField && (idField.type !== 'text' || !idField.primaryKey))
-    return { ...errors, code: 'validation_invalid_primary_key', message: 'The id field must be a text primary key.' } as unknown as ErrorData;
+    return { ...errors, code: 'validation_missing_primary_key', message: 'Missing or invalid "id" primary key field.' } as unknown as ErrorData;
   return Object.keys(errors).length ? errors : undefined;
 }
 
 function validateIndexes(model: CollectionModel, registry: CollectionRegistry, parsed: ParsedIndex[]): ErrorData | undefined {
   if (!Array.isArray(model.indexes)) return { code: 'validation_invalid_value', message: 'Must be a list of index definitions.' } as unknown as ErrorData;
   const errors: ErrorData = {};
-  const fieldNames = new Set(model.fields.map((f) => f.name));
+  const fieldNames = new Set(Array.isArray(model.fields) ? model.fields.map((f) => f?.name) : []);
   const names = new Set<string>();
+  // During an import the other definitions are not validated yet: skip what does not parse.
   const otherIndexNames = new Set(
-    registry.all().filter((c) => c.id !== model.id).flatMap((c) => c.model.indexes.map((s) => parseIndex(s).name.toLowerCase())),
+    registry.all().filter((c) => c.id !== model.id).flatMap((c) => (Array.isArray(c.model.indexes) ? c.model.indexes : []).flatMap((s) => {
+      try { return [parseIndex(s).name.toLowerCase()]; } catch { return []; }
+    })),
   );
   model.indexes.forEach((sql, i) => {
     let index: ParsedIndex;
@@ -153,7 +169,8 @@ function validateIndexes(model: CollectionModel, registry: CollectionRegistry, p
     const unknown = indexColumnNames(index).find((c) => !fieldNames.has(c));
     const lname = index.name.toLowerCase();
     if (unknown) errors[String(i)] = fieldError('validation_invalid_index_column', `Unknown field "${unknown}" in index.`);
-    else if (names.has(lname) || otherIndexNames.has(lname)) errors[String(i)] = fieldError('validation_existing_index_name', `Index name "${index.name}" is already in use.`);
+    else if (names.has(lname)) errors[String(i)] = fieldError('validation_duplicated_index_name', 'The index name already exists.');
+    else if (otherIndexNames.has(lname)) errors[String(i)] = fieldError('validation_existing_index_name', `Index name "${index.name}" is already used by another collection.`);
     names.add(lname);
     parsed.push(index);
   });

@@ -28,10 +28,11 @@ export const dateField: FieldType = {
     if (value instanceof InvalidValue) return fieldError(value.code, value.message);
     const date = value as string;
     if (date === '') return field.required ? required() : undefined;
+    // PocketBase reports date bounds with the generic comparison codes, not date-specific ones.
     if (field.min && date < (field.min as string))
-      return fieldError('validation_min_date_constraint', `Must be no earlier than ${field.min}.`, { min: field.min });
+      return fieldError('validation_min_greater_equal_than_required', `Must be no less than ${field.min}.`, { threshold: field.min });
     if (field.max && date > (field.max as string))
-      return fieldError('validation_max_date_constraint', `Must be no later than ${field.max}.`, { max: field.max });
+      return fieldError('validation_max_less_equal_than_required', `Must be no greater than ${field.max}.`, { threshold: field.max });
     return undefined;
   },
   toDb: (value) => value,

@@ -36,8 +36,9 @@ export const geoPointField: FieldType = {
     if (value instanceof InvalidValue) return fieldError(value.code, value.message);
     const p = value as GeoPoint;
     if (p.lon === 0 && p.lat === 0) return field.required ? required() : undefined;
-    if (p.lat < -90 || p.lat > 90 || p.lon < -180 || p.lon > 180)
-      return fieldError('validation_invalid_geo_point', 'Latitude must be within [-90, 90] and longitude within [-180, 180].');
+    // One code per coordinate, as PocketBase reports them (apps localise on the codes).
+    if (p.lat < -90 || p.lat > 90) return fieldError('validation_invalid_latitude', 'Latitude must be between -90 and 90 degrees.');
+    if (p.lon < -180 || p.lon > 180) return fieldError('validation_invalid_longitude', 'Longitude must be between -180 and 180 degrees.');
     return undefined;
   },
   toDb: (value) => JSON.stringify(value),

@@ -1,16 +1,19 @@
 /**
  * Resolves a request body against a collection (API spec 2.4, 2.5): plain keys,
- * `field+` / `+field` / `field-` modifiers applied to the current value, unknown keys
+ * `field+` / `+field` / `field-` modifiers applied to the current value,
+ * `field:autogenerate` for text fields, unknown keys
  * and (for non-superusers) hidden fields dropped. Keys are applied shortest first.
  */
 import type { Collection } from '../collections/collection.js';
 import { asList } from '../fields/multi-value.js';
-import { toTextList } from '../fields/values.js';
+import { toText, toTextList } from '../fields/values.js';
+import { generateFromPattern } from '../fields/text.js';
 
 type Values = Record<string, unknown>;
 
 /** Keys a body may carry that are not fields. */
 const AUTH_EXTRA_KEYS = new Set(['passwordConfirm', 'oldPassword']);
+const AUTOGENERATE = ':autogenerate';
 
 export interface ResolvedBody {
   /** Field name → submitted raw value, after modifiers (not yet cast). */
@@ -25,6 +28,14 @@ export function resolveBody(collection: Collection, body: Values, current: Value
   const keys = Object.keys(body).sort((a, b) => a.length - b.length);
   for (const key of keys) {
     if (collection.isAuth && AUTH_EXTRA_KEYS.has(key)) { extras[key] = body[key]; continue; }
+    if (key.endsWith(AUTOGENERATE)) {
+      // `field:autogenerate`: the submitted prefix plus a value from the field's pattern.
+      const f = collection.field(key.slice(0, -AUTOGENERATE.length))?.model;
+      if (!f || f.type !== 'text' || (f.hidden && !isSuperuser)) continue;
+      const pattern = f.autogeneratePattern as string;
+      values[f.name] = toText(body[key]) + (pattern ? generateFromPattern(pattern) : '');
+      continue;
+    }
     let name = key;
     let op: 'set' | 'append' | 'prepend' | 'remove' = 'set';
     if (key.endsWith('+')) { name = key.slice(0, -1); op = 'append'; }
