@@ -64,7 +64,10 @@ export function registerCollectionRoutes(app: FastifyInstance, core: GalleyCore)
   });
 
   app.delete('/api/collections/:c/truncate', su, async (request, reply) => {
-    await truncateCollection(deps, core.collections.get(param(request)));
+    const collection = core.collections.get(param(request));
+    // Truncating would delete every superuser (PocketBase refuses to delete the last one).
+    if (collection.isSuperusers) throw badRequest('You cannot delete the only existing superuser.');
+    await truncateCollection(deps, collection);
     return reply.code(204).send();
   });
 }

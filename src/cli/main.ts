@@ -9,12 +9,24 @@ import { superuserCommand } from './superuser.js';
 
 const program = new Command('galley')
   .description('Galley: the backend of an app as one program (PocketBase-compatible API, SQLite or PostgreSQL).')
-  .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
+  .version('0.1.0');
 
 program.addCommand(serveCommand());
 program.addCommand(superuserCommand());
+configureErrors(program);
+
+/**
+ * Every command, subcommands included (commander does not pass these settings down to
+ * added commands): usage errors are one line with the help hint, and reach the catch below.
+ */
+function configureErrors(cmd: Command): void {
+  const path: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) path.unshift(c.name());
+  cmd.exitOverride().configureOutput({
+    outputError: (str, write) => write(`${str.trimEnd()} (run "${path.join(' ')} --help" for usage)\n`),
+  });
+  for (const sub of cmd.commands) configureErrors(sub);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 /** `galley serve`: start the HTTP server, stop cleanly on SIGINT/SIGTERM. */
+import type { AddressInfo } from 'node:net';
 import { Command, Option } from 'commander';
 import { resolveConfig, ConfigError } from '../config.js';
 import { GalleyCore } from '../core/galley-core.js';
@@ -16,6 +17,12 @@ export function serveCommand(): Command {
     const config = resolveConfig(flags);
     const core = await GalleyCore.open(config);
     const app = await buildApp(core);
+    let stopping = false;
+    // Responses sent while stopping close their connection: a keep-alive client would
+    // otherwise hold the server open until it drops the idle socket itself.
+    app.addHook('onSend', async (_request, reply) => {
+      if (stopping) void reply.header('connection', 'close');
+    });
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
@@ -25,13 +32,13 @@ export function serveCommand(): Command {
       throw new ConfigError(`cannot listen on ${config.host}:${config.port}: ${what}`);
     }
     const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-    const base = `http://${shown}:${config.port}`;
+    // The port actually bound (differs from the flag for port 0).
+    const base = `http://${shown}:${(app.server.address() as AddressInfo).port}`;
     process.stdout.write(
       `Server started at ${base}\n├─ REST API:  ${base}/api/\n└─ Dashboard: ${base}/_/\n` +
         `Database: ${config.db ? 'PostgreSQL' : `SQLite in ${config.dir}`}\n`,
     );
 
-    let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;

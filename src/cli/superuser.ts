@@ -42,6 +42,8 @@ export function superuserCommand(): Command {
   cmd.addCommand(addDbOptions(new Command('create').argument('<email>').argument('<password>').description('Create a new superuser'))
     .action(async (email: string, password: string, flags: DbFlags) => {
       await withCore(flags, async (core) => {
+        // Emails are matched case-insensitively here (upsert, delete): "A@x.com" would shadow "a@x.com".
+        if (await findByEmail(core, email)) throw new Error(`a superuser with the email "${email}" already exists (use "galley superuser upsert" to change its password)`);
         await createRecord(deps(core), superusers(core), { email, password, passwordConfirm: password }, SUPERUSER_SYSTEM);
       });
       process.stdout.write(`Successfully created new superuser "${email}"!\n`);

@@ -15,9 +15,14 @@ import { validateCollection } from './validate.js';
 import { alterTableSql, createTableSql } from './schema-sql.js';
 import { deleteDefinition, ensureInternalTables, insertDefinition, loadDefinitions, updateDefinition } from './definitions-table.js';
 import { parseIndex } from './indexes.js';
+import { fieldType } from '../fields/registry.js';
+import type { FieldModel } from '../fields/field.js';
+
+const isBindable = (f: FieldModel) => typeof f === 'object' && f !== null && fieldType(f.type) !== undefined;
 
 export class CollectionService {
   readonly registry: CollectionRegistry;
+  private pending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly store: Store) {
     this.registry = new CollectionRegistry(store.dialect.name);
@@ -53,6 +58,36 @@ export class CollectionService {
   }
 
   async create(input: Record<string, unknown>): Promise<CollectionModel> {
+    return this.serial(() => this.doCreate(input));
+  }
+
+  async update(idOrName: string, input: Record<string, unknown>): Promise<CollectionModel> {
+    return this.serial(() => this.doUpdate(idOrName, input));
+  }
+
+  async delete(idOrName: string): Promise<void> {
+    return this.serial(() => this.doDelete(idOrName));
+  }
+
+  /**
+   * Replaces (and with deleteMissing, removes) collections in one transaction: the
+   * whole import is applied or none of it.
+   */
+  async import(list: unknown, deleteMissing: boolean): Promise<void> {
+    return this.serial(() => this.doImport(list, deleteMissing));
+  }
+
+  /**
+   * Schema changes run one at a time, so each is validated against the definitions the
+   * previous one left (two concurrent creates of "a" and "A" must not both pass).
+   */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.pending.then(fn);
+    this.pending = run.catch(() => {});
+    return run;
+  }
+
+  private async doCreate(input: Record<string, unknown>): Promise<CollectionModel> {
     const model = modelForCreate(input, (id) => this.registry.find(id)?.id === id);
     this.check(model, undefined, 'Failed to create collection.');
     await this.store.transaction((tx) => this.createInTx(tx, model));
@@ -60,7 +95,7 @@ export class CollectionService {
     return model;
   }
 
-  async update(idOrName: string, input: Record<string, unknown>): Promise<CollectionModel> {
+  private async doUpdate(idOrName: string, input: Record<string, unknown>): Promise<CollectionModel> {
     const old = this.get(idOrName).model;
     const model = modelForUpdate(old, input);
     this.check(model, old, 'Failed to update collection.');
@@ -69,7 +104,7 @@ export class CollectionService {
     return model;
   }
 
-  async delete(idOrName: string): Promise<void> {
+  private async doDelete(idOrName: string): Promise<void> {
     const c = this.get(idOrName);
     if (c.model.system) throw badRequest('System collections cannot be deleted.');
     const referencing = this.referencing(c.id);
@@ -83,11 +118,7 @@ export class CollectionService {
     this.store.schemaChanged();
   }
 
-  /**
-   * Replaces (and with deleteMissing, removes) collections in one transaction: the
-   * whole import is applied or none of it.
-   */
-  async import(list: unknown, deleteMissing: boolean): Promise<void> {
+  private async doImport(list: unknown, deleteMissing: boolean): Promise<void> {
     if (!Array.isArray(list) || list.length === 0)
       throw badRequest('Failed to import collections.', { collections: fieldError('validation_required', 'Cannot be blank.') });
     const scratch = new CollectionRegistry(this.store.dialect.name);
@@ -104,15 +135,18 @@ export class CollectionService {
         ?? (typeof input.name === 'string' ? scratch.find(input.name) : undefined);
       const model = old ? modelForUpdate(old.model, { ...input, id: old.id }) : modelForCreate(input, (id) => scratch.find(id)?.id === id);
       // Related collections may come later in the list: put every definition first, validate after.
-      scratch.put(model);
+      // The scratch registry only serves lookups; fields it cannot bind are left out (validation reports them).
+      scratch.put(Array.isArray(model.fields) && model.fields.every(isBindable) ? model : { ...model, fields: [] });
       steps.push({ old: old?.model, model });
     });
+    const keep = new Set(steps.map((s) => s.model.id));
+    const removed = deleteMissing ? this.registry.all().filter((c) => !keep.has(c.id)) : [];
+    // Validated without the collections about to go, so a relation to one of them is reported.
+    for (const c of removed) scratch.remove(c.id);
     steps.forEach((step, i) => {
       const e = validateCollection(step.model, { registry: scratch, old: step.old });
       if (e) errors[String(i)] = e;
     });
-    const keep = new Set(steps.map((s) => s.model.id));
-    const removed = deleteMissing ? this.registry.all().filter((c) => !keep.has(c.id)) : [];
     const system = removed.find((c) => c.model.system);
     if (system) errors.deleteMissing = fieldError('validation_system_collection_delete', `System collection "${system.name}" cannot be deleted.`);
     if (Object.keys(errors).length) throw badRequest('Failed to import collections.', { collections: errors });
@@ -122,9 +156,15 @@ export class CollectionService {
         await deleteDefinition(tx, this.store, c.id);
         await tx.exec(`DROP TABLE ${q(c.name)}`);
       }
-      for (const step of steps) {
-        if (step.old) await this.updateInTx(tx, step.old, step.model);
-        else await this.createInTx(tx, step.model);
+      for (const [i, step] of steps.entries()) {
+        try {
+          if (step.old) await this.updateInTx(tx, step.old, step.model);
+          else await this.createInTx(tx, step.model);
+        } catch (err) {
+          // e.g. a unique index the data cannot satisfy: reported at the collection's position
+          if (err instanceof ApiError) throw new ApiError(err.status, err.message, { collections: { [String(i)]: err.data } });
+          throw err;
+        }
       }
     });
     await this.reload();
@@ -159,7 +199,7 @@ export class CollectionService {
         if (!(err instanceof UniqueViolation)) throw err;
         const i = model.indexes.findIndex((s) => sql.includes(`INDEX "${parseIndex(s).name}"`));
         const columns = i >= 0 ? parseIndex(model.indexes[i]!).columns.map((c) => c.name).join(', ') : err.columns.join(', ');
-        throw new ApiError(400, 'Failed to save collection.', {
+        throw new ApiError(400, `Failed to save collection "${model.name}": field(s) "${columns}" already contain duplicate values, so the unique index cannot be created.`, {
           indexes: {
             [String(Math.max(i, 0))]: fieldError('validation_not_unique', `The unique index cannot be created: field(s) "${columns}" already contain duplicate values.`),
           },

@@ -3,13 +3,17 @@
  * one JSON document per collection (so every instance reads the same schema).
  */
 import type { Executor, Store } from '../../store/store.js';
+import { UniqueViolation } from '../../store/store.js';
+import { badRequest, fieldError } from '../errors.js';
 import type { CollectionModel } from './model.js';
 
 export async function ensureInternalTables(store: Store): Promise<void> {
   const json = store.dialect.name === 'sqlite' ? 'TEXT' : 'text';
   await store.exec(
     `CREATE TABLE IF NOT EXISTS "_collections" ("id" ${json} PRIMARY KEY NOT NULL, "name" ${json} NOT NULL UNIQUE, "data" ${json} NOT NULL);` +
-      `CREATE TABLE IF NOT EXISTS "_params" ("id" ${json} PRIMARY KEY NOT NULL, "value" ${json} NOT NULL);`,
+      `CREATE TABLE IF NOT EXISTS "_params" ("id" ${json} PRIMARY KEY NOT NULL, "value" ${json} NOT NULL);` +
+      // Names are unique case-insensitively, also across instances sharing one database.
+      `CREATE UNIQUE INDEX IF NOT EXISTS "_collections_name_nocase" ON "_collections" (lower("name"));`,
   );
 }
 
@@ -20,12 +24,25 @@ export async function loadDefinitions(db: Executor): Promise<CollectionModel[]> 
 
 export async function insertDefinition(db: Executor, store: Store, model: CollectionModel): Promise<void> {
   const p = store.dialect.placeholder;
-  await db.run(`INSERT INTO "_collections" ("id", "name", "data") VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [model.id, model.name, JSON.stringify(model)]);
+  await clashAsError(db.run(`INSERT INTO "_collections" ("id", "name", "data") VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [model.id, model.name, JSON.stringify(model)]));
 }
 
 export async function updateDefinition(db: Executor, store: Store, model: CollectionModel): Promise<void> {
   const p = store.dialect.placeholder;
-  await db.run(`UPDATE "_collections" SET "name" = ${p(1)}, "data" = ${p(2)} WHERE "id" = ${p(3)}`, [model.name, JSON.stringify(model), model.id]);
+  await clashAsError(db.run(`UPDATE "_collections" SET "name" = ${p(1)}, "data" = ${p(2)} WHERE "id" = ${p(3)}`, [model.name, JSON.stringify(model), model.id]));
+}
+
+/** A name or id taken meanwhile (e.g. by another instance) is a validation error, not a 500. */
+async function clashAsError(write: Promise<number>): Promise<void> {
+  try {
+    await write;
+  } catch (err) {
+    if (!(err instanceof UniqueViolation)) throw err;
+    const onId = err.columns.includes('id') || /pkey$/.test(err.indexName ?? '');
+    throw badRequest('Failed to save collection.', onId
+      ? { id: fieldError('validation_invalid_or_existing_id', 'The id is invalid or already exists.') }
+      : { name: fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).') });
+  }
 }
 
 export async function deleteDefinition(db: Executor, store: Store, id: string): Promise<void> {

@@ -36,6 +36,7 @@ export function modelForCreate(input: Input, existingIds: (id: string) => boolea
     model.fields = [...missing, ...model.fields];
   }
   if (input.indexes === undefined && type === 'auth') model.indexes = authIndexes(id, name);
+  model.indexes = normaliseIndexTables(model);
   return model;
 }
 
@@ -43,6 +44,7 @@ export function modelForUpdate(old: CollectionModel, input: Input): CollectionMo
   const model = structuredClone(old);
   applyInput(model, input, old);
   if (model.name !== old.name || model.fields !== old.fields) model.indexes = followRenames(model, old);
+  model.indexes = normaliseIndexTables(model);
   if (model.type === 'auth' && model.authRule !== old.authRule && model.authToken) model.authToken.secret = randomSecret();
   model.updated = nowDateTime();
   return model;
@@ -58,16 +60,23 @@ function applyInput(model: CollectionModel, input: Input, old: CollectionModel |
   else if (input.fields !== undefined) model.fields = input.fields as FieldModel[]; // validation reports it
   if (model.type === 'auth') {
     for (const key of AUTH_OBJECT_KEYS) {
-      if (isObject(input[key])) (model as unknown as Input)[key] = { ...(model[key] as Input), ...(input[key] as Input) };
+      if (isObject(input[key])) (model as unknown as Input)[key] = mergeOption(model[key] as Input, input[key] as Input);
     }
     for (const key of TOKEN_KEYS) {
       const given = input[key];
       if (!isObject(given) || !model[key]) continue;
-      if (typeof given.duration === 'number') model[key]!.duration = given.duration;
+      if ('duration' in given) model[key]!.duration = given.duration as number; // validation checks it
       if (typeof given.secret === 'string' && given.secret.length >= 30) model[key]!.secret = given.secret;
     }
   }
   if (model.type === 'view' && typeof input.viewQuery === 'string') model.viewQuery = input.viewQuery;
+}
+
+/** A partial option object over the stored one; nested objects (email templates, mapped fields) merge too. */
+function mergeOption(stored: Input | undefined, given: Input): Input {
+  const out: Input = { ...stored };
+  for (const [k, v] of Object.entries(given)) out[k] = isObject(v) && isObject(out[k]) ? { ...(out[k] as Input), ...v } : v;
+  return out;
 }
 
 /** Fields from the client; those matching a stored field (by id, else name) keep what the client left out. */
@@ -80,6 +89,19 @@ function mergeFields(input: unknown[], oldFields: FieldModel[]): FieldModel[] {
     if (old && (raw.type === undefined || raw.type === old.type)) return { ...old, ...raw, id: old.id, system: old.system } as FieldModel;
     const { system: _system, ...rest } = raw;
     return completeField({ ...rest, name: String(raw.name ?? ''), type: String(raw.type ?? '') });
+  });
+}
+
+/** Indexes always name the collection's own table (PocketBase rewrites a different table name). */
+function normaliseIndexTables(model: CollectionModel): string[] {
+  if (!Array.isArray(model.indexes) || typeof model.name !== 'string') return model.indexes; // validation reports it
+  return model.indexes.map((sql) => {
+    try {
+      const idx = parseIndex(sql);
+      return idx.table === model.name ? sql : indexString(idx, model.name);
+    } catch {
+      return sql; // validation reports it
+    }
   });
 }
 

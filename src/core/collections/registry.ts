@@ -7,7 +7,7 @@ export class CollectionRegistry {
   private byId = new Map<string, Collection>();
   private byName = new Map<string, Collection>();
 
-  constructor(private readonly dialect: DialectName) {}
+  constructor(readonly dialect: DialectName) {}
 
   replaceAll(models: CollectionModel[]): void {
     this.byId = new Map();

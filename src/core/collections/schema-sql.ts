@@ -49,7 +49,10 @@ function convertCardinality(col: string, toMultiple: boolean, dialect: DialectNa
  */
 export function alterTableSql(from: CollectionModel, to: CollectionModel, dialect: DialectName): string[] {
   const out = dropIndexesSql(from, dialect);
-  if (from.name !== to.name) out.push(`ALTER TABLE ${q(from.name)} RENAME TO ${q(to.name)}`);
+  // SQLite table names are case-insensitive: a change of case only goes through a temporary name.
+  if (from.name !== to.name && from.name.toLowerCase() === to.name.toLowerCase())
+    out.push(`ALTER TABLE ${q(from.name)} RENAME TO ${q(`_tmp_${to.id}`)}`, `ALTER TABLE ${q(`_tmp_${to.id}`)} RENAME TO ${q(to.name)}`);
+  else if (from.name !== to.name) out.push(`ALTER TABLE ${q(from.name)} RENAME TO ${q(to.name)}`);
   const table = q(to.name);
   const oldById = new Map(from.fields.map((f) => [f.id, f]));
   const newIds = new Set(to.fields.map((f) => f.id));

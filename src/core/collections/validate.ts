@@ -5,7 +5,7 @@
 import { fieldError, type ErrorData, type FieldError } from '../errors.js';
 import { fieldType, FIELD_TYPES } from '../fields/registry.js';
 import type { FieldModel } from '../fields/field.js';
-import { AUTH_RULE_KEYS, RULE_KEYS, type CollectionModel } from './model.js';
+import { AUTH_RULE_KEYS, RULE_KEYS, TOKEN_KEYS, type CollectionModel } from './model.js';
 import type { CollectionRegistry } from './registry.js';
 import { indexColumnNames, IndexSyntaxError, parseIndex, type ParsedIndex } from './indexes.js';
 import { stringList } from '../fields/values.js';
@@ -23,6 +23,12 @@ export interface ValidationContext {
   old?: CollectionModel;
 }
 
+/** PostgreSQL cuts identifiers at 63 bytes, so longer names could silently collide there. */
+const PG_MAX_IDENTIFIER_BYTES = 63;
+const PG_NAME_TOO_LONG = fieldError('validation_length_too_long', `PostgreSQL names can be at most ${PG_MAX_IDENTIFIER_BYTES} bytes long.`, { max: PG_MAX_IDENTIFIER_BYTES });
+const tooLongForEngine = (name: string, registry: CollectionRegistry) =>
+  registry.dialect === 'postgres' && Buffer.byteLength(name) > PG_MAX_IDENTIFIER_BYTES;
+
 /** Returns the errors of a definition, or undefined when it is valid. */
 export function validateCollection(model: CollectionModel, ctx: ValidationContext): ErrorData | undefined {
   const errors: ErrorData = {};
@@ -31,20 +37,28 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
   // Name
   if (typeof model.name !== 'string' || model.name === '') errors.name = fieldError('validation_required', 'Cannot be blank.');
   else if (model.name.length > 255) errors.name = fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.');
+  else if (tooLongForEngine(model.name, registry)) errors.name = PG_NAME_TOO_LONG;
   else if (model.name.toLowerCase().includes('_via_')) errors.name = fieldError('validation_found_via', 'The value cannot contain "_via_".');
   else if (!NAME.test(model.name)) errors.name = fieldError('validation_match_invalid', 'Only letters, digits and underscores are allowed.');
   else if (INTERNAL_TABLES.has(model.name.toLowerCase()) || model.name.toLowerCase().startsWith('sqlite_') || model.name.toLowerCase().startsWith('pg_'))
     errors.name = fieldError('validation_collection_name_invalid', "The name shouldn't match with an existing internal table.");
   else {
     const clash = registry.find(model.name);
-    if (clash && clash.id !== model.id) errors.name = fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
+    if (clash && clash.id !== model.id)
+      errors.name = clash.id === model.name
+        ? fieldError('validation_collection_name_id_duplicate', 'The name must not match an existing collection id.')
+        : fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
     if (old?.system && old.name !== model.name) errors.name = fieldError('validation_collection_system_name_change', 'System collection name cannot be changed.');
   }
 
   // Id and type
   if (!old) {
     if (typeof model.id !== 'string' || !/^\w{1,100}$/.test(model.id)) errors.id = fieldError('validation_invalid_id', 'Must be 1-100 letters, digits or underscores.');
-    else if (registry.find(model.id) && registry.find(model.id)!.id === model.id) errors.id = fieldError('validation_invalid_or_existing_id', 'The id is invalid or already exists.');
+    else {
+      // During an import the registry already holds this very definition: that is no clash.
+      const taken = registry.find(model.id);
+      if (taken && taken.id === model.id && taken.model !== model) errors.id = fieldError('validation_invalid_or_existing_id', 'The id is invalid or already exists.');
+    }
   }
   if (!['base', 'auth', 'view'].includes(model.type)) errors.type = fieldError('validation_in_invalid', 'Must be a valid value.');
   else if (model.type === 'view') errors.type = fieldError('validation_in_invalid', 'View collections are not supported yet.');
@@ -67,15 +81,89 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
   const indexErrors = validateIndexes(model, registry, parsed);
   if (indexErrors) errors.indexes = indexErrors;
 
-  if (model.type === 'auth' && !errors.indexes) {
-    const identity = model.passwordAuth?.identityFields ?? [];
+  if (model.type === 'auth') validateAuthOptions(model, errors);
+  if (model.type === 'auth' && !errors.indexes && !errors.passwordAuth) {
+    const identity = stringList(model.passwordAuth?.identityFields) ?? [];
     const unique = new Set(parsed.filter((i) => i.unique && i.columns.length === 1).map((i) => i.columns[0]!.name));
+    // Sign-in and token checks rely on these two being unique.
+    const missing = ['tokenKey', 'email'].find((f) => !unique.has(f));
+    if (missing) errors.indexes = fieldError('validation_missing_required_unique_index', `Missing required unique index for field "${missing}".`);
     const bad = identity.find((f) => !unique.has(f));
-    if (!stringList(identity)) errors.passwordAuth = { identityFields: fieldError('validation_invalid_value', 'Must be a list of field names.') };
-    else if (bad) errors.passwordAuth = { identityFields: fieldError('validation_missing_unique_index', `The identity field "${bad}" must have a UNIQUE index.`) };
+    if (bad) errors.passwordAuth = { identityFields: fieldError('validation_missing_unique_index', `The identity field "${bad}" must have a UNIQUE index.`) };
   }
 
   return Object.keys(errors).length ? errors : undefined;
+}
+
+const TOKEN_MAX_SECONDS = 94670856; // ~3 years, as PocketBase
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Auth options (API spec 4.2): a malformed option would break sign-in or serialisation later. */
+function validateAuthOptions(model: CollectionModel, errors: ErrorData): void {
+  const m = model as unknown as Record<string, unknown>;
+  const invalid = (message: string) => fieldError('validation_invalid_value', message);
+  const range = (v: unknown, min: number, max: number): FieldError | undefined => {
+    if (!isInt(v)) return invalid('Must be an integer.');
+    if (v < min) return fieldError('validation_min_greater_equal_than_required', `Must be no less than ${min}.`, { min });
+    if (v > max) return fieldError('validation_max_less_equal_than_required', `Must be no greater than ${max}.`, { max });
+    return undefined;
+  };
+  const template = (t: unknown): ErrorData | FieldError | undefined => {
+    if (!isPlainObject(t)) return invalid('Must be an object with subject and body.');
+    const e: ErrorData = {};
+    for (const key of ['subject', 'body'])
+      if (typeof t[key] !== 'string' || t[key] === '') e[key] = fieldError('validation_required', 'Cannot be blank.');
+    return Object.keys(e).length ? e : undefined;
+  };
+  const section = (key: string, check: (v: Record<string, unknown>, e: ErrorData) => void) => {
+    const v = m[key];
+    if (!isPlainObject(v)) { errors[key] = invalid('Must be an object.'); return; }
+    const e: ErrorData = {};
+    if ('enabled' in v && typeof v.enabled !== 'boolean') e.enabled = invalid('Must be a boolean.');
+    check(v, e);
+    if (Object.keys(e).length) errors[key] = e;
+  };
+
+  for (const key of TOKEN_KEYS)
+    section(key, (v, e) => {
+      const err = range(v.duration, 10, TOKEN_MAX_SECONDS);
+      if (err) e.duration = err;
+    });
+  section('passwordAuth', (v, e) => {
+    const fields = stringList(v.identityFields);
+    if (!fields) e.identityFields = invalid('Must be a list of field names.');
+    else if (v.enabled && fields.length === 0) e.identityFields = fieldError('validation_required', 'Cannot be blank.');
+  });
+  section('oauth2', (v, e) => {
+    if (!Array.isArray(v.providers) || !v.providers.every(isPlainObject)) e.providers = invalid('Must be a list of provider objects.');
+    if (!isPlainObject(v.mappedFields) || !Object.values(v.mappedFields).every((x) => typeof x === 'string'))
+      e.mappedFields = invalid('Must be an object of field names.');
+  });
+  section('otp', (v, e) => {
+    const duration = v.enabled ? range(v.duration, 10, 86400) : isInt(v.duration) ? undefined : invalid('Must be an integer.');
+    if (duration) e.duration = duration;
+    const length = v.enabled ? range(v.length, 4, 255) : isInt(v.length) ? undefined : invalid('Must be an integer.');
+    if (length) e.length = length;
+    const t = template(v.emailTemplate);
+    if (t) e.emailTemplate = t;
+  });
+  section('mfa', (v, e) => {
+    const duration = v.enabled ? range(v.duration, 10, 86400) : isInt(v.duration) ? undefined : invalid('Must be an integer.');
+    if (duration) e.duration = duration;
+    if (typeof v.rule !== 'string') e.rule = invalid('Must be a string.');
+    const enabledMethods = [model.passwordAuth?.enabled, model.oauth2?.enabled, model.otp?.enabled].filter((x) => x === true).length;
+    if (v.enabled === true && enabledMethods < 2 && !e.enabled)
+      e.enabled = fieldError('validation_mfa_not_enough_auths', 'MFA requires at least 2 auth methods to be enabled.');
+  });
+  section('authAlert', (v, e) => {
+    const t = template(v.emailTemplate);
+    if (t) e.emailTemplate = t;
+  });
+  for (const key of ['verificationTemplate', 'resetPasswordTemplate', 'confirmEmailChangeTemplate']) {
+    const t = template(m[key]);
+    if (t) errors[key] = t;
+  }
 }
 
 function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorData | undefined {
@@ -95,6 +183,7 @@ function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorDa
     const lname = typeof field.name === 'string' ? field.name.toLowerCase() : '';
     if (typeof field.name !== 'string' || field.name === '') report('name', fieldError('validation_required', 'Cannot be blank.'));
     else if (field.name.length > 100) report('name', fieldError('validation_length_out_of_range', 'The length must be between 1 and 100.'));
+    else if (tooLongForEngine(field.name, ctx.registry)) report('name', PG_NAME_TOO_LONG);
     else if (!NAME.test(field.name)) report('name', fieldError('validation_match_invalid', 'Only letters, digits and underscores are allowed.'));
     else if (RESERVED_FIELD_NAMES.has(lname)) report('name', fieldError('validation_not_in_invalid', 'The name is reserved.'));
     else if (lname.includes('_via_')) report('name', fieldError('validation_found_via', 'The value cannot contain "_via_".'));
@@ -169,6 +258,7 @@ function validateIndexes(model: CollectionModel, registry: CollectionRegistry, p
     const unknown = indexColumnNames(index).find((c) => !fieldNames.has(c));
     const lname = index.name.toLowerCase();
     if (unknown) errors[String(i)] = fieldError('validation_invalid_index_column', `Unknown field "${unknown}" in index.`);
+    else if (tooLongForEngine(index.name, registry)) errors[String(i)] = PG_NAME_TOO_LONG;
     else if (names.has(lname)) errors[String(i)] = fieldError('validation_duplicated_index_name', 'The index name already exists.');
     else if (otherIndexNames.has(lname)) errors[String(i)] = fieldError('validation_existing_index_name', `Index name "${index.name}" is already used by another collection.`);
     names.add(lname);
