@@ -1,0 +1,116 @@
+/**
+ * `@request.*` identifiers (API spec 3.3, 3.4): values of the current request,
+ * emitted as literals, or as a JSON parameter expanded with :each; relation paths
+ * from the auth record (`@request.auth.team.name`) join the auth collection.
+ */
+import { quoteIdent as q } from '../../store/dialect.js';
+import { FilterError } from './filter-error.js';
+import type { JoinScope } from './join-scope.js';
+import { literal, type Operand } from './operand.js';
+import { resolveFieldPath, splitPath } from './resolve-field-path.js';
+import type { CompileContext } from './compile-context.js';
+
+const AUTH_DIRECT = new Set(['id', 'collectionId', 'collectionName']);
+
+type Scalar = string | number | boolean | null;
+
+function toLiteral(value: unknown): Operand {
+  if (value === undefined || value === null) return literal(null);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return literal(value);
+  return literal(JSON.stringify(value));
+}
+
+function lookup(obj: unknown, path: string[]): { found: boolean; value: unknown } {
+  let cur: unknown = obj;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg)) return { found: false, value: undefined };
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return { found: true, value: cur };
+}
+
+export function resolveRequest(name: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {
+  const { segments, modifier } = splitPath(name, pos); // segments[0] === '@request'
+  const [, area, ...rest] = segments;
+  const req = ctx.request;
+  switch (area) {
+    case 'context':
+    case 'method':
+      if (rest.length) break;
+      if (modifier === 'isset') return literal(true);
+      if (modifier && modifier !== 'lower') break;
+      return literal(modifier === 'lower' ? req[area].toLowerCase() : req[area]);
+    case 'headers':
+    case 'query': {
+      if (rest.length !== 1) break;
+      const bag = req[area];
+      const value = Object.prototype.hasOwnProperty.call(bag, rest[0]!) ? bag[rest[0]!]! : undefined;
+      if (modifier === 'isset') return literal(value !== undefined);
+      if (modifier === 'lower') return literal(value === undefined ? null : value.toLowerCase());
+      if (modifier) break;
+      return literal(value ?? null);
+    }
+    case 'body':
+      return requestValue(name, req.body, rest, modifier, pos, scope, ctx);
+    case 'auth':
+      return authValue(name, rest, modifier, pos, scope, ctx);
+  }
+  throw new FilterError(`unknown request identifier "${name}" at position ${pos}`, pos);
+}
+
+function requestValue(name: string, data: unknown, path: string[], modifier: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {
+  if (path.length === 0) throw new FilterError(`"${name}" needs a key (position ${pos})`, pos);
+  const { found, value } = lookup(data, path);
+  switch (modifier) {
+    case '':
+      return toLiteral(value);
+    case 'isset':
+      return literal(found);
+    case 'lower':
+      return literal(typeof value === 'string' ? value.toLowerCase() : value === undefined || value === null ? null : String(value).toLowerCase());
+    case 'length':
+      return literal(Array.isArray(value) ? value.length : value === undefined || value === null || value === '' ? 0 : 1);
+    case 'each': {
+      const list = Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value];
+      return eachOfJson(list.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))), scope, ctx);
+    }
+    case 'changed':
+      throw new FilterError(`":changed" is only for @request.body fields of the collection ("${name}", position ${pos})`, pos);
+  }
+  throw new FilterError(`unknown modifier ":${modifier}" in "${name}" at position ${pos}`, pos);
+}
+
+/** A list from the request as a multi-valued operand (one joined row per item). */
+function eachOfJson(list: Scalar[], scope: JoinScope, ctx: CompileContext): Operand {
+  const param = ctx.params.add(JSON.stringify(list), ctx.dialect === 'sqlite' ? 'text' : 'json');
+  const alias = scope.join(`param:${param}`, 'p', (a) => [
+    ctx.dialect === 'sqlite'
+      ? `LEFT JOIN json_each(${param}) AS ${q(a)} ON TRUE`
+      : `LEFT JOIN LATERAL jsonb_array_elements_text(${param}) AS ${q(a)}("value") ON TRUE`,
+  ]);
+  return { kind: 'sql', sql: `${q(alias)}."value"`, type: 'text', multi: true };
+}
+
+function authValue(name: string, path: string[], modifier: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {
+  const auth = ctx.request.auth;
+  const collection = ctx.request.authCollection;
+  if (path.length === 0) throw new FilterError(`"${name}" needs a field (position ${pos})`, pos);
+  if (modifier === 'isset') return literal(auth !== null && lookup(auth, path).found);
+  const first = path[0]!;
+  if (!auth || !collection) {
+    if (modifier === 'length') return literal(0);
+    return literal(null);
+  }
+  if (path.length === 1 && AUTH_DIRECT.has(first)) {
+    const value = first === 'collectionId' ? collection.id : first === 'collectionName' ? collection.name : auth.id;
+    return literal(modifier === 'lower' ? String(value).toLowerCase() : (value as string));
+  }
+  const authCollection = ctx.registry.find(collection.id);
+  if (!authCollection) return literal(null);
+  // Any other field (and relation paths) read the auth record's row, joined by id.
+  const alias = scope.join('@request.auth', 'a', (a) => [
+    `LEFT JOIN ${q(authCollection.name)} AS ${q(a)} ON ${q(a)}."id" = ${ctx.params.add(auth.id)}`,
+  ]);
+  const rule = { ...ctx, client: false };
+  return resolveFieldPath(path.join('.') + (modifier ? `:${modifier}` : ''), pos, { collection: authCollection, alias }, scope, rule);
+}
