@@ -12,6 +12,7 @@ import { parseIndex } from '../core/collections/indexes.js';
 import { verifyPassword } from '../core/auth/password.js';
 import { signRecordToken, readClaims } from '../core/auth/tokens.js';
 import { serializeRecord } from '../core/records/serialize.js';
+import { selectList } from '../core/records/record-reader.js';
 import type { Row } from '../store/store.js';
 import { readBody } from '../server/body.js';
 
@@ -63,7 +64,7 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
     const token = String(request.headers.authorization ?? '').replace(/^bearer\s+/i, '').trim();
     const claims = readClaims(token);
     const row = await core.store.get(
-      `SELECT * FROM ${quoteIdent(collection.name)} WHERE "id" = ${core.store.dialect.placeholder(1)}`, [auth.record.id]);
+      `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} WHERE "id" = ${core.store.dialect.placeholder(1)}`, [auth.record.id]);
     if (!row) throw new ApiError(401);
     return respond(collection, row, request, claims?.refreshable ? undefined : token);
   });
@@ -83,12 +84,13 @@ async function findByIdentity(core: GalleyCore, collection: Collection, identity
     collection.model.indexes.map((s) => parseIndex(s)).filter((i) => i.unique && i.columns.length === 1 && i.columns[0]!.nocase).map((i) => i.columns[0]!.name),
   );
   const p = core.store.dialect.placeholder(1);
+  if (identity.includes('\0')) return undefined; // matches nothing; PostgreSQL would refuse the parameter
   for (const name of ordered) {
     if (!collection.field(name)) continue;
     if (name === 'email' && !identity.includes('@') && ordered.length > 1) continue;
     const col = quoteIdent(name);
     const where = nocase.has(name) ? `lower(${col}) = lower(${p})` : `${col} = ${p}`;
-    const row = await core.store.get(`SELECT * FROM ${quoteIdent(collection.name)} WHERE ${where} LIMIT 1`, [identity]);
+    const row = await core.store.get(`SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} WHERE ${where} LIMIT 1`, [identity]);
     if (row) return row;
   }
   return undefined;

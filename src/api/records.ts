@@ -68,7 +68,9 @@ async function bodyWithoutFiles(request: FastifyRequest, collection: Collection)
     const errors: ErrorData = {};
     for (const f of files) {
       const name = f.field.replace(/^\+|[+-]$/g, '');
-      if (collection.field(name)) errors[name] = fieldError('validation_invalid_file', 'File uploads are not supported by this server yet.');
+      // File parts count only under file fields; elsewhere they are ignored, as in PocketBase.
+      if (collection.field(name)?.model.type === 'file')
+        errors[name] = fieldError('validation_invalid_file', 'File uploads are not supported by this server yet.');
     }
     if (Object.keys(errors).length) throw new ApiError(400, 'Failed to save record.', errors);
   }

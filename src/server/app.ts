@@ -2,17 +2,17 @@
  * HTTP app assembly: body parsing, CORS and security headers, auth resolution,
  * `fields` projection, error mapping, and the API route families.
  *
- * Request lifecycle: CORS → onRequest (security headers, Authorization →
+ * Request lifecycle: onRequest (security headers) → CORS → onRequest (Authorization →
  * request.auth) → body parser → route handler → preSerialization
  * (`fields`) → response. Errors at any step go through error-handler.ts.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cors from '@fastify/cors';
 import type { GalleyCore } from '../core/galley-core.js';
 import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
 import { resolveAuth, tokenFromHeader } from '../core/auth/resolve-auth.js';
 import { registerBodyParsers, BODY_LIMIT } from './body.js';
-import { registerErrorHandling } from './error-handler.js';
+import { registerErrorHandling, toApiError } from './error-handler.js';
 import { applyFields } from './fields-projection.js';
 import { registerHealthRoutes } from '../api/health.js';
 import { registerCollectionRoutes } from '../api/collections.js';
@@ -43,12 +43,24 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: false },
+    // Errors raised before routing (e.g. a badly %-encoded path) skip the hooks: same body and headers as any error.
+    frameworkErrors: (err, request, frameworkReply) => {
+      const reply = frameworkReply as unknown as FastifyReply;
+      const apiError = toApiError(err);
+      void reply.headers(SECURITY_HEADERS).code(apiError.status).type('application/json');
+      return request.method === 'HEAD' ? reply.send() : reply.send(apiError.toJSON());
+    },
   });
   const logError = options.logError ?? ((err) => console.error('[galley] unexpected error:', err instanceof Error ? err.stack : err));
 
   app.decorateRequest('auth', null as unknown as RequestAuth);
   registerErrorHandling(app, logError);
   registerBodyParsers(app);
+  // Before CORS, whose preflight answers end the request: every response carries these.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
+  });
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
@@ -56,8 +68,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   });
 
   // Hooks are callback-style, not async: on the hot path every promise hop shows up in throughput.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
+  app.addHook('onRequest', (request, _reply, done) => {
     const header = request.headers.authorization;
     if (!header) {
       request.auth = GUEST;

@@ -63,12 +63,22 @@ function project(value: unknown, node: Node): unknown {
   return out;
 }
 
+const SKIPPED = ['script', 'style', 'img', 'svg', 'form', 'iframe', 'video', 'audio', 'object', 'head', 'template', 'button', 'input', 'select', 'textarea'];
+// The excerpt is the document's text only: html-to-text's presentational extras
+// (upper-cased headings and table headers, link URLs, list bullets, quote marks, rules) are turned off.
+const TEXT_ONLY = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'table', 'tr', 'th', 'td', 'blockquote', 'pre', 'hr'];
+const EXCERPT_OPTIONS = {
+  wordwrap: false as const,
+  selectors: [
+    ...SKIPPED.map((selector) => ({ selector, format: 'skip' })),
+    ...TEXT_ONLY.map((selector) => ({ selector, format: 'block' })),
+    { selector: 'a', format: 'inline' },
+  ],
+};
+
 function excerptOf(value: unknown, { max, ellipsis }: Excerpt): unknown {
   if (typeof value !== 'string') return value;
-  const text = convert(value, {
-    wordwrap: false,
-    selectors: ['script', 'style', 'img', 'svg', 'form', 'iframe', 'video', 'audio', 'object', 'head'].map((selector) => ({ selector, format: 'skip' })),
-  }).replace(/\s+/g, ' ').trim();
+  const text = convert(value, EXCERPT_OPTIONS).replace(/\s+/g, ' ').trim();
   const chars = [...text];
   if (chars.length <= max) return text;
   return chars.slice(0, max).join('').trimEnd() + (ellipsis ? '...' : '');

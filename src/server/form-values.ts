@@ -6,13 +6,29 @@
  */
 import { ApiError } from '../core/errors.js';
 
-const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
-
 export function inferValue(raw: string): unknown {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
-  if (CANONICAL_NUMBER.test(raw) && raw.length < 16) return Number(raw);
+  // A number only when printing it back gives the same text, so "012", "12.50", "1e3"
+  // and digits beyond float precision stay strings (no silent data change).
+  if (/^-?\d/.test(raw)) {
+    const n = Number(raw);
+    if (Number.isFinite(n) && plainDecimal(n) === raw) return n;
+  }
   return raw;
+}
+
+/** The shortest round-trip decimal form of n, never in exponent notation. */
+function plainDecimal(n: number): string {
+  if (Object.is(n, -0)) return '-0';
+  const s = String(n);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (!m) return s;
+  const digits = m[2]! + (m[3] ?? '');
+  const exp = Number(m[4]);
+  if (exp < 0) return `${m[1]}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const point = exp + 1;
+  return m[1] + (digits.length <= point ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`);
 }
 
 export class FormBody {

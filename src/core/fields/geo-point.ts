@@ -4,6 +4,14 @@ import { InvalidValue } from './invalid-value.js';
 
 interface GeoPoint { lon: number; lat: number }
 
+/** Numbers and numeric strings only (Number() on a nested array recurses without bound). */
+function coordinate(v: unknown): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '') return Number(v);
+  return NaN;
+}
+
 function castPoint(raw: unknown): GeoPoint | InvalidValue {
   let v = raw;
   if (v === null || v === undefined || v === '') return { lon: 0, lat: 0 };
@@ -17,8 +25,8 @@ function castPoint(raw: unknown): GeoPoint | InvalidValue {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     return new InvalidValue(raw, 'validation_invalid_geo_point', 'Must be an object with numeric lon and lat.');
   const o = v as Record<string, unknown>;
-  const lon = Number(o.lon ?? 0);
-  const lat = Number(o.lat ?? 0);
+  const lon = coordinate(o.lon);
+  const lat = coordinate(o.lat);
   if (!Number.isFinite(lon) || !Number.isFinite(lat))
     return new InvalidValue(raw, 'validation_invalid_geo_point', 'Must be an object with numeric lon and lat.');
   return { lon, lat };

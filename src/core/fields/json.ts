@@ -33,7 +33,14 @@ export const jsonField: FieldType = {
   validate(value, field) {
     if (isEmptyJson(value)) return field.required ? required() : undefined;
     const max = (field.maxSize as number) || DEFAULT_MAX_SIZE;
-    if (Buffer.byteLength(JSON.stringify(value)) > max)
+    let json: string;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      // nested deeper than the engine can serialise
+      return fieldError('validation_invalid_json', 'Must be a valid json value.');
+    }
+    if (Buffer.byteLength(json) > max)
       return fieldError('validation_json_size_limit', `The maximum allowed JSON size is ${max} bytes.`, { maxSize: max });
     return undefined;
   },

@@ -2,11 +2,16 @@
 import type { DialectName } from '../../store/dialect.js';
 
 export function toText(raw: unknown): string {
+  // A loop, not recursion: a client can nest arrays thousands of levels deep.
+  while (Array.isArray(raw)) raw = raw.length ? raw[raw.length - 1] : '';
   if (raw === null || raw === undefined) return '';
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return String(raw);
-  if (Array.isArray(raw)) return raw.length ? toText(raw[raw.length - 1]) : '';
-  return JSON.stringify(raw);
+  try {
+    return JSON.stringify(raw);
+  } catch {
+    return ''; // nested too deep to serialise
+  }
 }
 
 /** A unique list of non-empty strings from a scalar, an array or a JSON array string. */

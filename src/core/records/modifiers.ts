@@ -8,6 +8,7 @@ import type { Collection } from '../collections/collection.js';
 import { asList } from '../fields/multi-value.js';
 import { toText, toTextList } from '../fields/values.js';
 import { generateFromPattern } from '../fields/text.js';
+import { numberField } from '../fields/number.js';
 
 type Values = Record<string, unknown>;
 
@@ -50,8 +51,9 @@ export function resolveBody(collection: Collection, body: Values, current: Value
     const base = name in values ? values[name] : current[name];
     if (f.type === 'number') {
       if (op === 'prepend') continue;
-      const delta = Number(raw);
-      values[name] = (Number(base) || 0) + (op === 'append' ? delta : -delta);
+      // The field's own cast: Number() of a client's nested array recurses without bound.
+      const delta = numberField.prepare(raw, f) as number;
+      values[name] = ((numberField.prepare(base, f) as number) || 0) + (op === 'append' ? delta : -delta);
     } else if (f.type === 'select' || f.type === 'relation' || f.type === 'file') {
       const list = asList(base);
       const given = toTextList(raw);

@@ -12,6 +12,8 @@ import { ruleAccess } from '../rules/rule-access.js';
 import { isMultiple } from '../fields/multi-value.js';
 import type { FieldModel } from '../fields/field.js';
 import { getAccessibleRecord } from './record-reader.js';
+import { nowDateTime } from '../fields/datetime.js';
+import { retryOnLockConflict } from './retry.js';
 import type { RecordDeps } from './deps.js';
 
 const REQUIRED_REFERENCE = 'Failed to delete record. Make sure that the record is not part of a required relation reference.';
@@ -19,14 +21,18 @@ const REQUIRED_REFERENCE = 'Failed to delete record. Make sure that the record i
 export async function deleteRecord(deps: RecordDeps, collection: Collection, id: string, auth: RequestAuth): Promise<void> {
   if (collection.isView) throw badRequest('Unsupported collection type.');
   const access = ruleAccess(collection, 'deleteRule', auth);
-  await deps.store.transaction(async (tx) => {
+  await retryOnLockConflict(() => deps.store.transaction(async (tx) => {
+    // Two superusers deleted at once must not both see "another one is left": on PostgreSQL
+    // lock every superuser row first, in one order (SQLite transactions are already serialised).
+    if (collection.isSuperusers && collection.dialect === 'postgres')
+      await tx.all(`SELECT "id" FROM ${quoteIdent(collection.name)} ORDER BY "id" FOR UPDATE`);
     await getAccessibleRecord(tx, collection, id, access, true);
     if (collection.isSuperusers) {
       const count = await tx.get(`SELECT COUNT(*) AS "n" FROM ${quoteIdent(collection.name)}`);
-      if (Number(count?.n) <= 1) throw badRequest('You cannot delete the only existing superuser.');
+      if (Number(count?.n) <= 1) throw badRequest("You can't delete the only existing superuser.");
     }
     await deleteWithReferences(deps, tx, collection, id, new Set());
-  });
+  }));
 }
 
 /** Deletes every record of a collection, references handled as for single deletes. */
@@ -60,10 +66,13 @@ async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: 
           continue;
         }
         if (remaining.length === 0 && f.model.required) throw badRequest(REQUIRED_REFERENCE);
-        if (remaining.length < (f.model.minSelect as number)) throw badRequest(REQUIRED_REFERENCE);
-        const p = other.dialect === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
+        // Saved without validation (as PocketBase does): minSelect does not block a delete.
+        // The referencing record changed, so its onUpdate autodates move too.
+        const p = other.dialect === 'sqlite' ? () => '?' : (n: number) => `$${n}`;
         const value = isMultiple(f.model) ? JSON.stringify(remaining) : '';
-        await tx.run(`UPDATE ${quoteIdent(other.name)} SET ${quoteIdent(f.model.name)} = ${p[0]} WHERE "id" = ${p[1]}`, [value, refId]);
+        const touched = other.fields.filter((a) => a.model.type === 'autodate' && a.model.onUpdate).map((a) => a.model.name);
+        const sets = [f.model.name, ...touched].map((name, i) => `${quoteIdent(name)} = ${p(i + 1)}`).join(', ');
+        await tx.run(`UPDATE ${quoteIdent(other.name)} SET ${sets} WHERE "id" = ${p(touched.length + 2)}`, [value, ...touched.map(() => nowDateTime()), refId]);
       }
     }
   }
@@ -71,16 +80,21 @@ async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: 
   await tx.run(collection.sql('deleteById', () => `DELETE FROM ${quoteIdent(collection.name)} WHERE "id" = ${p1}`), [id]);
 }
 
+/**
+ * The records whose field holds the id. On PostgreSQL they are locked (in id order) and
+ * read at their latest version: two deletes that both edit a record's list must not
+ * write back stale lists over each other (SQLite transactions are already serialised).
+ */
 function referencingRows(tx: Executor, collection: Collection, field: FieldModel, id: string) {
   const col = quoteIdent(field.name);
   const table = quoteIdent(collection.name);
   if (!isMultiple(field)) {
-    const p = collection.dialect === 'sqlite' ? '?' : '$1';
-    return tx.all(`SELECT "id", ${col} AS "value" FROM ${table} WHERE ${col} = ${p}`, [id]);
+    if (collection.dialect === 'sqlite') return tx.all(`SELECT "id", ${col} AS "value" FROM ${table} WHERE ${col} = ?`, [id]);
+    return tx.all(`SELECT "id", ${col} AS "value" FROM ${table} WHERE ${col} = $1 ORDER BY "id" FOR UPDATE`, [id]);
   }
   const sql = collection.dialect === 'sqlite'
     ? `SELECT "id", ${col} AS "value" FROM ${table} WHERE EXISTS (SELECT 1 FROM json_each(${col}) WHERE json_each.value = ?)`
-    : `SELECT "id", ${col} AS "value" FROM ${table} WHERE ${col} @> jsonb_build_array($1::text)`;
+    : `SELECT "id", ${col} AS "value" FROM ${table} WHERE ${col} @> jsonb_build_array($1::text) ORDER BY "id" FOR UPDATE`;
   return tx.all(sql, [id]);
 }
 

@@ -30,15 +30,32 @@ export function columnList(collection: Collection): string {
   return collection.sql('columns', () => collection.fields.map((f) => quoteIdent(f.model.name)).join(', '));
 }
 
+/**
+ * The columns to SELECT. PostgreSQL hands jsonb back already parsed, so a stored JSON
+ * string such as "123" would be parsed a second time by the json field; read json
+ * columns as text there, as SQLite returns them.
+ */
+export function selectList(collection: Collection): string {
+  return collection.sql('selectColumns', () => collection.fields.map((f) => {
+    const col = quoteIdent(f.model.name);
+    return collection.dialect === 'postgres' && f.model.type === 'json' ? `${col}::text AS ${col}` : col;
+  }).join(', '));
+}
+
+/** No record id holds a NUL character, and PostgreSQL refuses one in a parameter (a 500 otherwise). */
+const impossibleId = (id: string) => id.includes('\0');
+
 /** A record by id with no rule applied (internal use: auth, relations, writes). */
 export async function findRecordById(db: Executor, collection: Collection, id: string): Promise<Row | undefined> {
+  if (impossibleId(id)) return undefined;
   const sql = collection.sql('byId', () =>
-    `SELECT ${columnList(collection)} FROM ${quoteIdent(collection.name)} WHERE "id" = ${collection.dialect === 'sqlite' ? '?' : '$1'} LIMIT 1`);
+    `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} WHERE "id" = ${collection.dialect === 'sqlite' ? '?' : '$1'} LIMIT 1`);
   return db.get(sql, [id]);
 }
 
 /** A record by id that the rule lets the caller act on; 404 otherwise. */
 export async function getAccessibleRecord(db: Executor, collection: Collection, id: string, access: Access, forUpdate = false): Promise<Row> {
+  if (impossibleId(id)) throw notFound();
   if (access.kind === 'all' && !forUpdate) {
     const row = await findRecordById(db, collection, id);
     if (!row) throw notFound();
@@ -49,7 +66,7 @@ export async function getAccessibleRecord(db: Executor, collection: Collection, 
   // Row lock on PostgreSQL; SQLite transactions are already serialised.
   const lock = forUpdate && collection.dialect === 'postgres' ? ' FOR UPDATE' : '';
   const sql = collection.sql(`byIdWhere:${where}:${lock}`, () =>
-    `SELECT ${columnList(collection)} FROM ${quoteIdent(collection.name)} WHERE "id" = ${p(1)}${where} LIMIT 1${lock}`);
+    `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} WHERE "id" = ${p(1)}${where} LIMIT 1${lock}`);
   const row = await db.get(sql, [id, ...(access.kind === 'where' ? access.params : [])]);
   if (!row) throw notFound();
   return row;
@@ -73,9 +90,10 @@ export async function listRecords(db: Executor, collection: Collection, query: L
   const p = collection.dialect === 'sqlite' ? () => '?' : (n: number) => `$${n}`;
   const n = params.length;
   const listSql = collection.sql(`list:${where}:${orderBy}`, () =>
-    `SELECT ${columnList(collection)} FROM ${quoteIdent(collection.name)}${where} ORDER BY ${orderBy} LIMIT ${p(n + 1)} OFFSET ${p(n + 2)}`);
+    `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)}${where} ORDER BY ${orderBy} LIMIT ${p(n + 1)} OFFSET ${p(n + 2)}`);
   const offset = (query.page - 1) * query.perPage;
-  const rows = await db.all(listSql, [...params, query.perPage, offset]);
+  // A page beyond 2^53 items cannot hold rows, and its offset is no valid SQL integer.
+  const rows = Number.isSafeInteger(offset) ? await db.all(listSql, [...params, query.perPage, offset]) : [];
 
   let totalItems = -1;
   let totalPages = -1;

@@ -19,6 +19,7 @@ import { newRecordId } from '../collections/ids.js';
 import { resolveBody } from './modifiers.js';
 import { checkRelationIds } from './relations.js';
 import { uniqueViolationErrors } from './unique-errors.js';
+import { retryOnLockConflict } from './retry.js';
 import { rowToValues } from './serialize.js';
 import { columnList, findRecordById, getAccessibleRecord } from './record-reader.js';
 import type { RecordDeps } from './deps.js';
@@ -125,7 +126,7 @@ export async function updateRecord(deps: RecordDeps, collection: Collection, id:
     });
     await tx.run(sql, [...toDbRow(collection, values), id]);
     return valuesToRow(collection, values);
-  });
+  }, true); // everything above is recomputed from body on a rerun
 }
 
 const isPassword = (c: Collection, name: string) => c.field(name)?.model.type === 'password';
@@ -134,9 +135,36 @@ function validateFields(collection: Collection, values: Values, include: (name: 
   for (const f of collection.fields) {
     const name = f.model.name;
     if (errors[name] || f.model.type === 'autodate' || !include(name)) continue;
+    // PostgreSQL cannot store NUL or a lone UTF-16 surrogate in text or jsonb; refused on
+    // both engines so they accept the same data. (Passwords are hashed before they are stored.)
+    if (f.model.type !== 'password' && hasUnstorableText(values[name])) {
+      errors[name] = fieldError('validation_invalid_value', 'Must not contain NUL characters or invalid Unicode.');
+      continue;
+    }
     const err = f.type.validate(values[name], f.model);
     if (err) errors[name] = err;
   }
+}
+
+const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Any string in the value (object keys included) holding NUL or a lone surrogate; a loop, as values may nest deeply. */
+function hasUnstorableText(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, item] of Object.entries(v)) {
+        if (UNSTORABLE.test(k)) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
 }
 
 async function hashSubmittedPasswords(collection: Collection, values: Values, changed: (n: string) => boolean = () => true) {
@@ -185,11 +213,16 @@ function throwIfErrors(errors: ErrorData, message: string): void {
   if (Object.keys(errors).length) throw badRequest(message, errors);
 }
 
-/** Runs a write in a transaction; validation errors found before it abort early, unique violations become field errors. */
-async function write<T>(deps: RecordDeps, collection: Collection, early: ErrorData, message: string, fn: (tx: Executor) => Promise<T>): Promise<T> {
+/**
+ * Runs a write in a transaction; validation errors found before it abort early, unique
+ * violations become field errors. `rerunnable` bodies are retried after a lock conflict.
+ */
+async function write<T>(
+  deps: RecordDeps, collection: Collection, early: ErrorData, message: string, fn: (tx: Executor) => Promise<T>, rerunnable = false,
+): Promise<T> {
   throwIfErrors(early, message);
   try {
-    return await deps.store.transaction(fn);
+    return await (rerunnable ? retryOnLockConflict(() => deps.store.transaction(fn)) : deps.store.transaction(fn));
   } catch (err) {
     if (err instanceof UniqueViolation) throw new ApiError(400, message, uniqueViolationErrors(collection, err));
     throw err;
