@@ -5,6 +5,7 @@ import { ENGINES, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, startGalley, type TestGal
 import { expectErrorBody, failure } from './support/errors.js';
 import { deleteRecord } from '../src/core/records/record-deleter.js';
 import { SUPERUSER_SYSTEM } from '../src/core/auth/request-auth.js';
+import { systemAccess } from '../src/core/rules/rule-access.js';
 
 const OPEN = { listRule: '', viewRule: '', createRule: '', updateRule: '', deleteRule: '' };
 const REQUIRED_REFERENCE = 'Failed to delete record. Make sure that the record is not part of a required relation reference.';
@@ -230,7 +231,7 @@ describe.each(ENGINES)('deleting referenced records on %s', (engine) => {
       const rows = await g.core.store.all('SELECT "id" FROM "_superusers"');
       expect(rows).toHaveLength(1);
       const extra = await g.admin.collection('_superusers').create({ email: `race${round}@example.com`, password: 'race-password', passwordConfirm: 'race-password' });
-      const outcomes = await Promise.allSettled([rows[0]!.id as string, extra.id].map((id) => deleteRecord(deps, superusers, id, SUPERUSER_SYSTEM)));
+      const outcomes = await Promise.allSettled([rows[0]!.id as string, extra.id].map((id) => deleteRecord(deps, superusers, id, systemAccess(g.core.collections.registry, SUPERUSER_SYSTEM))));
       expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
       const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
       expect(rejected.reason).toMatchObject({ status: 400, message: "You can't delete the only existing superuser." });

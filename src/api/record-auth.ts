@@ -11,7 +11,9 @@ import { quoteIdent } from '../store/dialect.js';
 import { parseIndex } from '../core/collections/indexes.js';
 import { verifyPassword } from '../core/auth/password.js';
 import { signRecordToken, readClaims } from '../core/auth/tokens.js';
-import { serializeRecord } from '../core/records/serialize.js';
+import { rowToValues, serializeRecord } from '../core/records/serialize.js';
+import { getAccessibleRecord } from '../core/records/record-reader.js';
+import { accessContext } from './access-context.js';
 import { selectList } from '../core/records/record-reader.js';
 import type { Row } from '../store/store.js';
 import { readBody } from '../server/body.js';
@@ -27,7 +29,7 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
   };
 
   const respond = async (collection: Collection, row: Row, request: FastifyRequest, token?: string) => {
-    checkAuthRule(collection);
+    await checkAuthRule(core, collection, row, request);
     const record = serializeRecord(collection, row, { record: { id: row.id }, collection, isSuperuser: collection.isSuperusers });
     record.email = row.email; // the owner always sees their own email
     return { token: token ?? (await signRecordToken(collection, row as { id: string; tokenKey: string }, 'auth', { refreshable: true })), record };
@@ -71,10 +73,21 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
 }
 
 /** authRule: `""` lets every authenticated record in; `null` disables sign-in; other rules need the filter engine. */
-function checkAuthRule(collection: Collection): void {
+async function checkAuthRule(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest): Promise<void> {
   const rule = collection.model.authRule;
   if (rule === '' || rule === undefined) return;
-  throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+  const denied = () => forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+  if (rule === null) throw denied();
+  // The rule is evaluated against the record signing in, which is also @request.auth.
+  const record = rowToValues(collection, row);
+  const base = accessContext(request, core, 'password');
+  const ctx = { auth: { record, collection, isSuperuser: false }, registry: base.registry, request: { ...base.request, auth: record, authCollection: { id: collection.id, name: collection.name } } };
+  try {
+    await getAccessibleRecord(core.store, collection, String(row.id), { kind: 'rule', rule }, ctx);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) throw denied();
+    throw err;
+  }
 }
 
 /** Looks the identity up in each identity field in turn (email first, when it looks like one). */

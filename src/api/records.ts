@@ -8,6 +8,7 @@ import { deleteRecord } from '../core/records/record-deleter.js';
 import { serializeRecord } from '../core/records/serialize.js';
 import type { Collection } from '../core/collections/collection.js';
 import { readBody } from '../server/body.js';
+import { accessContext } from './access-context.js';
 import { parseListParams } from './list-params.js';
 
 type Params = { c: string; id?: string };
@@ -24,7 +25,7 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
   app.get('/api/collections/:c/records', async (request) => {
     const collection = collectionOf(request);
     const params = parseListParams(request.query as Record<string, unknown>);
-    const page = await listRecords(core.store, collection, params, request.auth);
+    const page = await listRecords(core.store, collection, params, accessContext(request, core));
     return {
       items: page.rows.map((row) => serializeRecord(collection, row, request.auth)),
       page: page.page,
@@ -36,27 +37,27 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
 
   app.get('/api/collections/:c/records/:id', async (request) => {
     const collection = collectionOf(request);
-    const row = await viewRecord(core.store, collection, (request.params as Params).id!, request.auth);
+    const row = await viewRecord(core.store, collection, (request.params as Params).id!, accessContext(request, core));
     return serializeRecord(collection, row, request.auth);
   });
 
   app.post('/api/collections/:c/records', async (request) => {
     const collection = collectionOf(request);
     const body = await bodyWithoutFiles(request, collection);
-    const row = await createRecord(deps, collection, body, request.auth);
+    const row = await createRecord(deps, collection, body, accessContext(request, core));
     return serializeRecord(collection, row, request.auth);
   });
 
   app.patch('/api/collections/:c/records/:id', async (request) => {
     const collection = collectionOf(request);
     const body = await bodyWithoutFiles(request, collection);
-    const row = await updateRecord(deps, collection, (request.params as Params).id!, body, request.auth);
+    const row = await updateRecord(deps, collection, (request.params as Params).id!, body, accessContext(request, core));
     return serializeRecord(collection, row, request.auth);
   });
 
   app.delete('/api/collections/:c/records/:id', async (request, reply) => {
     const collection = collectionOf(request);
-    await deleteRecord(deps, collection, (request.params as Params).id!, request.auth);
+    await deleteRecord(deps, collection, (request.params as Params).id!, accessContext(request, core));
     return reply.code(204).send();
   });
 }

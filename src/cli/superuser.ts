@@ -8,6 +8,7 @@ import { deleteRecord } from '../core/records/record-deleter.js';
 import { SUPERUSERS } from '../core/collections/defaults.js';
 import { ApiError, isFieldError } from '../core/errors.js';
 import { quoteIdent } from '../store/dialect.js';
+import { systemAccess } from '../core/rules/rule-access.js';
 import { addDbOptions, type DbFlags } from './db-options.js';
 
 async function withCore<T>(flags: DbFlags, fn: (core: GalleyCore) => Promise<T>): Promise<T> {
@@ -44,7 +45,7 @@ export function superuserCommand(): Command {
       await withCore(flags, async (core) => {
         // Emails are matched case-insensitively here (upsert, delete): "A@x.com" would shadow "a@x.com".
         if (await findByEmail(core, email)) throw new Error(`a superuser with the email "${email}" already exists (use "galley superuser upsert" to change its password)`);
-        await createRecord(deps(core), superusers(core), { email, password, passwordConfirm: password }, SUPERUSER_SYSTEM);
+        await createRecord(deps(core), superusers(core), { email, password, passwordConfirm: password }, systemAccess(core.collections.registry, SUPERUSER_SYSTEM));
       });
       process.stdout.write(`Successfully created new superuser "${email}"!\n`);
     }));
@@ -54,8 +55,8 @@ export function superuserCommand(): Command {
       await withCore(flags, async (core) => {
         const id = await findByEmail(core, email);
         const body = { email, password, passwordConfirm: password };
-        if (id) await updateRecord(deps(core), superusers(core), id, body, SUPERUSER_SYSTEM);
-        else await createRecord(deps(core), superusers(core), body, SUPERUSER_SYSTEM);
+        if (id) await updateRecord(deps(core), superusers(core), id, body, systemAccess(core.collections.registry, SUPERUSER_SYSTEM));
+        else await createRecord(deps(core), superusers(core), body, systemAccess(core.collections.registry, SUPERUSER_SYSTEM));
       });
       process.stdout.write(`Successfully saved superuser "${email}"!\n`);
     }));
@@ -65,7 +66,7 @@ export function superuserCommand(): Command {
       await withCore(flags, async (core) => {
         const id = await findByEmail(core, email);
         if (!id) throw new Error(`superuser "${email}" does not exist`);
-        await deleteRecord(deps(core), superusers(core), id, SUPERUSER_SYSTEM);
+        await deleteRecord(deps(core), superusers(core), id, systemAccess(core.collections.registry, SUPERUSER_SYSTEM));
       });
       process.stdout.write(`Successfully deleted superuser "${email}"!\n`);
     }));

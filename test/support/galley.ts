@@ -13,6 +13,7 @@ import { GalleyCore } from '../../src/core/galley-core.js';
 import { buildApp } from '../../src/server/app.js';
 import { createRecord } from '../../src/core/records/record-writer.js';
 import { SUPERUSER_SYSTEM } from '../../src/core/auth/request-auth.js';
+import { systemAccess } from '../../src/core/rules/rule-access.js';
 
 export type Engine = 'sqlite' | 'postgres';
 export const ENGINES: Engine[] = ['sqlite', 'postgres'];
@@ -61,7 +62,7 @@ export async function startGalley(engine: Engine): Promise<TestGalley> {
     { store: core.store, collections: core.collections },
     core.collections.get('_superusers'),
     { email: SUPERUSER_EMAIL, password: SUPERUSER_PASSWORD, passwordConfirm: SUPERUSER_PASSWORD },
-    SUPERUSER_SYSTEM,
+    systemAccess(core.collections.registry, SUPERUSER_SYSTEM),
   );
   const admin = new PocketBase(url);
   admin.autoCancellation(false);

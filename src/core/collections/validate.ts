@@ -6,6 +6,7 @@ import { fieldError, type ErrorData, type FieldError } from '../errors.js';
 import { fieldType, FIELD_TYPES } from '../fields/registry.js';
 import type { FieldModel } from '../fields/field.js';
 import { AUTH_RULE_KEYS, RULE_KEYS, TOKEN_KEYS, type CollectionModel } from './model.js';
+import { validateRuleExpressions } from './validate-rules.js';
 import type { CollectionRegistry } from './registry.js';
 import { indexColumnNames, IndexSyntaxError, parseIndex, type ParsedIndex } from './indexes.js';
 import { stringList } from '../fields/values.js';
@@ -76,6 +77,7 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
 
   const fieldErrors = validateFields(model, ctx);
   if (fieldErrors) errors.fields = fieldErrors;
+  else if (!errors.type) validateRuleExpressions(model, registry, errors);
 
   const parsed: ParsedIndex[] = [];
   const indexErrors = validateIndexes(model, registry, parsed);

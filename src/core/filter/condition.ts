@@ -39,6 +39,13 @@ export function parseCached(source: string): Expr {
   return entry;
 }
 
+/** A FilterError that also says which part of a condition it came from. */
+export class PartError extends FilterError {
+  constructor(message: string, readonly part: number) {
+    super(message);
+  }
+}
+
 export interface ConditionPart {
   source: string;
   /** A client's filter (hidden fields and related list rules enforced) or an API rule. */
@@ -59,9 +66,14 @@ export interface ConditionOptions {
 export function compileCondition(collection: Collection, parts: ConditionPart[], options: ConditionOptions, alias = MAIN_ALIAS): string {
   const scope = new JoinScope(new AliasCounter());
   const root = { collection, alias };
-  const sql = parts.map((part) => {
+  const sql = parts.map((part, i) => {
     const ctx: CompileContext = { ...options, dialect: collection.dialect, client: part.client };
-    return compileExpr(parseCached(part.source), root, scope, ctx);
+    try {
+      return compileExpr(parseCached(part.source), root, scope, ctx);
+    } catch (err) {
+      if (err instanceof FilterError) throw new PartError(err.message, i);
+      throw err;
+    }
   });
   return scope.wrap(sql.length === 1 ? sql[0]! : `(${sql.join(' AND ')})`);
 }

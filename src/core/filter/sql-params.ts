@@ -8,13 +8,13 @@ import type { DialectName } from '../../store/dialect.js';
 
 export type SqlType = 'text' | 'number' | 'bool' | 'json';
 
-const PG_CAST: Record<SqlType, string> = { text: 'text', number: 'double precision', bool: 'boolean', json: 'jsonb' };
+const PG_CAST: Record<SqlType | 'bigint', string> = { text: 'text', number: 'double precision', bool: 'boolean', json: 'jsonb', bigint: 'bigint' };
 
 export class SqlParams {
   readonly values: unknown[] = [];
   constructor(readonly dialect: DialectName, private readonly offset = 0) {}
 
-  add(value: unknown, type: SqlType = 'text'): string {
+  add(value: unknown, type: SqlType | 'bigint' = 'text'): string {
     this.values.push(this.dialect === 'sqlite' ? toSqlite(value) : toPostgres(value, type));
     if (this.dialect === 'sqlite') return '?';
     return `$${this.offset + this.values.length}::${PG_CAST[type]}`;
@@ -28,9 +28,9 @@ function toSqlite(value: unknown): unknown {
   return value;
 }
 
-function toPostgres(value: unknown, type: SqlType): unknown {
+function toPostgres(value: unknown, type: SqlType | 'bigint'): unknown {
   if (value === undefined || value === null) return null;
-  if (type === 'json') return JSON.stringify(value);
+  if (type === 'json') return typeof value === 'string' ? value : JSON.stringify(value); // strings are JSON text already
   if (type === 'bool') return Boolean(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return value;

@@ -8,7 +8,7 @@ import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
 import type { RequestAuth } from '../auth/request-auth.js';
 import { badRequest } from '../errors.js';
-import { ruleAccess } from '../rules/rule-access.js';
+import { ruleAccess, type AccessContext } from '../rules/rule-access.js';
 import { isMultiple } from '../fields/multi-value.js';
 import type { FieldModel } from '../fields/field.js';
 import { getAccessibleRecord } from './record-reader.js';
@@ -18,7 +18,8 @@ import type { RecordDeps } from './deps.js';
 
 const REQUIRED_REFERENCE = 'Failed to delete record. Make sure that the record is not part of a required relation reference.';
 
-export async function deleteRecord(deps: RecordDeps, collection: Collection, id: string, auth: RequestAuth): Promise<void> {
+export async function deleteRecord(deps: RecordDeps, collection: Collection, id: string, ctx: AccessContext): Promise<void> {
+  const auth = ctx.auth;
   if (collection.isView) throw badRequest('Unsupported collection type.');
   const access = ruleAccess(collection, 'deleteRule', auth);
   await retryOnLockConflict(() => deps.store.transaction(async (tx) => {
@@ -26,7 +27,7 @@ export async function deleteRecord(deps: RecordDeps, collection: Collection, id:
     // lock every superuser row first, in one order (SQLite transactions are already serialised).
     if (collection.isSuperusers && collection.dialect === 'postgres')
       await tx.all(`SELECT "id" FROM ${quoteIdent(collection.name)} ORDER BY "id" FOR UPDATE`);
-    await getAccessibleRecord(tx, collection, id, access, true);
+    await getAccessibleRecord(tx, collection, id, access, ctx, true);
     if (collection.isSuperusers) {
       const count = await tx.get(`SELECT COUNT(*) AS "n" FROM ${quoteIdent(collection.name)}`);
       if (Number(count?.n) <= 1) throw badRequest("You can't delete the only existing superuser.");

@@ -4,10 +4,10 @@
  */
 import type { Collection } from '../collections/collection.js';
 import type { Executor, Row } from '../../store/store.js';
-import type { RequestAuth } from '../auth/request-auth.js';
 import { quoteIdent } from '../../store/dialect.js';
-import { notFound, forbidden, badRequest } from '../errors.js';
-import { ruleAccess, type Access } from '../rules/rule-access.js';
+import { notFound, forbidden } from '../errors.js';
+import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
+import { SqlParams } from '../filter/sql-params.js';
 import { orderBySql } from './sort.js';
 
 export interface ListQuery {
@@ -54,52 +54,65 @@ export async function findRecordById(db: Executor, collection: Collection, id: s
 }
 
 /** A record by id that the rule lets the caller act on; 404 otherwise. */
-export async function getAccessibleRecord(db: Executor, collection: Collection, id: string, access: Access, forUpdate = false): Promise<Row> {
+export async function getAccessibleRecord(db: Executor, collection: Collection, id: string, access: Access, ctx: AccessContext, forUpdate = false): Promise<Row> {
   if (impossibleId(id)) throw notFound();
   if (access.kind === 'all' && !forUpdate) {
     const row = await findRecordById(db, collection, id);
     if (!row) throw notFound();
     return row;
   }
-  const p = collection.dialect === 'sqlite' ? () => '?' : (n: number) => `$${n}`;
-  const where = access.kind === 'where' ? ` AND (${access.sql})` : '';
+  const params = new SqlParams(collection.dialect);
+  const idParam = params.add(id);
+  const condition = accessCondition(collection, access, ctx, params);
   // Row lock on PostgreSQL; SQLite transactions are already serialised.
   const lock = forUpdate && collection.dialect === 'postgres' ? ' FOR UPDATE' : '';
-  const sql = collection.sql(`byIdWhere:${where}:${lock}`, () =>
-    `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} WHERE "id" = ${p(1)}${where} LIMIT 1${lock}`);
-  const row = await db.get(sql, [id, ...(access.kind === 'where' ? access.params : [])]);
+  const sql = `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} AS "_m" WHERE "_m"."id" = ${idParam}${condition ? ` AND ${condition}` : ''} LIMIT 1${lock}`;
+  const row = await db.get(sql, params.values);
   if (!row) throw notFound();
   return row;
 }
 
-export async function viewRecord(db: Executor, collection: Collection, id: string, auth: RequestAuth): Promise<Row> {
-  return getAccessibleRecord(db, collection, id, ruleAccess(collection, 'viewRule', auth));
+export async function viewRecord(db: Executor, collection: Collection, id: string, ctx: AccessContext): Promise<Row> {
+  return getAccessibleRecord(db, collection, id, ruleAccess(collection, 'viewRule', ctx.auth), ctx);
 }
 
-export async function listRecords(db: Executor, collection: Collection, query: ListQuery, auth: RequestAuth): Promise<ListPage> {
-  const access = ruleAccess(collection, 'listRule', auth);
-  if (!auth.isSuperuser) {
+export async function listRecords(db: Executor, collection: Collection, query: ListQuery, ctx: AccessContext): Promise<ListPage> {
+  const access = ruleAccess(collection, 'listRule', ctx.auth);
+  if (!ctx.auth.isSuperuser) {
     for (const marker of ['@collection.', '@request.'])
       if (query.filter.includes(marker) || query.sort.includes(marker)) throw forbidden(`Only superusers can filter by ${marker}`);
   }
-  if (query.filter.trim() !== '') throw badRequest('Invalid filter: filtering is not supported yet.');
-
-  const orderBy = orderBySql(collection, query.sort, auth);
-  const where = access.kind === 'where' ? ` WHERE ${access.sql}` : '';
-  const params = access.kind === 'where' ? access.params : [];
-  const p = collection.dialect === 'sqlite' ? () => '?' : (n: number) => `$${n}`;
-  const n = params.length;
-  const listSql = collection.sql(`list:${where}:${orderBy}`, () =>
-    `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)}${where} ORDER BY ${orderBy} LIMIT ${p(n + 1)} OFFSET ${p(n + 2)}`);
   const offset = (query.page - 1) * query.perPage;
   // A page beyond 2^53 items cannot hold rows, and its offset is no valid SQL integer.
-  const rows = Number.isSafeInteger(offset) ? await db.all(listSql, [...params, query.perPage, offset]) : [];
+  const pageable = Number.isSafeInteger(offset);
+  const table = `${quoteIdent(collection.name)} AS "_m"`;
+
+  let rows: Row[];
+  let countSql: string;
+  let countParams: unknown[];
+  if (access.kind === 'all' && query.filter.trim() === '' && !/[.:]/.test(query.sort)) {
+    // The common shapes: SQL text built once per collection and sort.
+    const orderBy = orderBySql(collection, query.sort, ctx);
+    const p = collection.dialect === 'sqlite' ? () => '?' : (n: number) => `$${n}`;
+    const listSql = collection.sql(`list:${orderBy}`, () => `SELECT ${selectList(collection)} FROM ${table} ORDER BY ${orderBy} LIMIT ${p(1)} OFFSET ${p(2)}`);
+    rows = pageable ? await db.all(listSql, [query.perPage, offset]) : [];
+    countSql = collection.sql('count', () => `SELECT COUNT(*) AS "n" FROM ${table}`);
+    countParams = [];
+  } else {
+    const params = new SqlParams(collection.dialect);
+    const condition = accessCondition(collection, access, ctx, params, query.filter);
+    const where = condition ? ` WHERE ${condition}` : '';
+    countSql = `SELECT COUNT(*) AS "n" FROM ${table}${where}`;
+    countParams = [...params.values];
+    const orderBy = orderBySql(collection, query.sort, ctx, params);
+    const listSql = `SELECT ${selectList(collection)} FROM ${table}${where} ORDER BY ${orderBy} LIMIT ${params.add(query.perPage, 'bigint')} OFFSET ${params.add(offset, 'bigint')}`;
+    rows = pageable ? await db.all(listSql, params.values) : [];
+  }
 
   let totalItems = -1;
   let totalPages = -1;
   if (!query.skipTotal) {
-    const countSql = collection.sql(`count:${where}`, () => `SELECT COUNT(*) AS "n" FROM ${quoteIdent(collection.name)}${where}`);
-    totalItems = Number((await db.get(countSql, params))?.n ?? 0);
+    totalItems = Number((await db.get(countSql, countParams))?.n ?? 0);
     totalPages = Math.ceil(totalItems / query.perPage);
   }
   return { rows, page: query.page, perPage: query.perPage, totalItems, totalPages };

@@ -10,7 +10,9 @@ import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
 import type { RequestAuth } from '../auth/request-auth.js';
 import { ApiError, badRequest, fieldError, type ErrorData } from '../errors.js';
-import { ruleAccess } from '../rules/rule-access.js';
+import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
+import { SqlParams } from '../filter/sql-params.js';
+import { fieldSqlType } from '../filter/resolve-field-path.js';
 import { textField, generateFromPattern } from '../fields/text.js';
 import { asList } from '../fields/multi-value.js';
 import { nowDateTime } from '../fields/datetime.js';
@@ -40,8 +42,9 @@ export function valuesToRow(collection: Collection, values: Values): Row {
   return row;
 }
 
-export async function createRecord(deps: RecordDeps, collection: Collection, body: Values, auth: RequestAuth): Promise<Row> {
+export async function createRecord(deps: RecordDeps, collection: Collection, body: Values, ctx: AccessContext): Promise<Row> {
   if (collection.isView) throw badRequest('Unsupported collection type.');
+  const auth = ctx.auth;
   const access = ruleAccess(collection, 'createRule', auth);
   const { values: submitted, extras } = resolveBody(collection, body, {}, auth.isSuperuser);
   const now = nowDateTime();
@@ -73,9 +76,11 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
     if (f.model.type === 'file' && asList(values[f.model.name]).length > 0 && !errors[f.model.name])
       errors[f.model.name] = fieldError('validation_invalid_file', 'Unknown file name; files must be uploaded.');
   }
-  if (access.kind === 'where') throw badRequest('Failed to create record.'); // rule not satisfied (see rules/rule-access.ts)
 
-  return write(deps, collection, errors, 'Failed to create record.', async (tx) => {
+  return write(deps, collection, {}, 'Failed to create record.', async (tx) => {
+    // The rule is checked first (a failure says nothing about the fields), against the would-be record.
+    if (access.kind === 'rule' && !(await candidateSatisfies(tx, collection, values, access, withBody(ctx, submitted))))
+      throw badRequest('Failed to create record.');
     await checkRelationIds(tx, deps.collections.registry, collection, values, () => true, errors);
     if (collection.isAuth && 'id' in submitted) await checkAuthIdUnique(deps, tx, collection, values.id as string, errors);
     throwIfErrors(errors, 'Failed to create record.');
@@ -88,14 +93,17 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
   });
 }
 
-export async function updateRecord(deps: RecordDeps, collection: Collection, id: string, body: Values, auth: RequestAuth): Promise<Row> {
+export async function updateRecord(deps: RecordDeps, collection: Collection, id: string, body: Values, ctx: AccessContext): Promise<Row> {
   if (collection.isView) throw badRequest('Unsupported collection type.');
+  const auth = ctx.auth;
   const access = ruleAccess(collection, 'updateRule', auth);
   return write(deps, collection, {}, 'Failed to update record.', async (tx) => {
     // Read inside the transaction (and locked on PostgreSQL) so modifiers such as n+ never lose updates.
-    const row = await getAccessibleRecord(tx, collection, id, access, true);
+    const row = await getAccessibleRecord(tx, collection, id, ALL, ctx, true);
     const current = rowToValues(collection, row);
     const { values: submitted, extras } = resolveBody(collection, body, current, auth.isSuperuser);
+    // The rule sees the stored record and, as @request.body, the modifier-resolved submission.
+    if (access.kind === 'rule') await getAccessibleRecord(tx, collection, id, access, withBody(ctx, submitted));
     const values: Values = { ...current };
     const errors: ErrorData = {};
     const changed = (name: string) => name in submitted;
@@ -130,6 +138,23 @@ export async function updateRecord(deps: RecordDeps, collection: Collection, id:
 }
 
 const isPassword = (c: Collection, name: string) => c.field(name)?.model.type === 'password';
+
+const ALL: Access = { kind: 'all' };
+
+function withBody(ctx: AccessContext, body: Values): AccessContext {
+  return { auth: ctx.auth, registry: ctx.registry, request: { ...ctx.request, body } };
+}
+
+/** Evaluates a create rule against the candidate record, given as a one-row derived table. */
+async function candidateSatisfies(tx: Executor, collection: Collection, values: Values, access: Access, ctx: AccessContext): Promise<boolean> {
+  const params = new SqlParams(collection.dialect);
+  const candidate = { ...values, ...(collection.isAuth ? { verified: false } : {}) };
+  const row = valuesToRow(collection, candidate);
+  const columns = collection.fields.map((f) => `${params.add(row[f.model.name], fieldSqlType(f.model) === 'json' ? 'json' : fieldSqlType(f.model))} AS ${quoteIdent(f.model.name)}`);
+  const condition = accessCondition(collection, access, ctx, params);
+  const found = await tx.get(`SELECT 1 AS "ok" FROM (SELECT ${columns.join(', ')}) AS "_m" WHERE ${condition ?? 'TRUE'}`, params.values);
+  return found !== undefined;
+}
 
 function validateFields(collection: Collection, values: Values, include: (name: string) => boolean, errors: ErrorData): void {
   for (const f of collection.fields) {

@@ -1,18 +1,27 @@
 /**
  * The `sort` query parameter resolved against the collection's fields into an
- * ORDER BY clause. Only resolved names reach SQL, quoted; anything else is a 400.
+ * ORDER BY clause: direct fields, relation paths (a scalar subquery over the same
+ * joins a filter would use), `@random` and `@rowid`. Only resolved names reach SQL;
+ * anything else is a 400.
  */
 import type { Collection } from '../collections/collection.js';
-import type { RequestAuth } from '../auth/request-auth.js';
 import { quoteIdent } from '../../store/dialect.js';
 import { badRequest } from '../errors.js';
+import type { AccessContext } from '../rules/rule-access.js';
+import { SqlParams } from '../filter/sql-params.js';
+import { AliasCounter, JoinScope } from '../filter/join-scope.js';
+import { resolveFieldPath } from '../filter/resolve-field-path.js';
+import { FilterError } from '../filter/filter-error.js';
+import { MAIN_ALIAS } from '../filter/compile-context.js';
 
 const MAX_TERMS = 8;
 const MAX_TERM_LENGTH = 255;
 
-export function orderBySql(collection: Collection, sort: string, auth: RequestAuth): string {
+/** params: where relation-path sorts put their parameters (needed only for those). */
+export function orderBySql(collection: Collection, sort: string, ctx: AccessContext, params?: SqlParams): string {
   const dialect = collection.dialect;
-  const rowid = dialect === 'sqlite' ? 'rowid' : '"_rowid_"';
+  // _rowid_ rather than rowid: a user field may be called "rowid", never "_rowid_".
+  const rowid = dialect === 'sqlite' ? '_rowid_' : '"_rowid_"';
   const terms = sort.split(',').map((t) => t.trim()).filter(Boolean);
   if (terms.length > MAX_TERMS) throw badRequest(`Invalid sort: at most ${MAX_TERMS} sort terms are allowed.`);
   const parts: string[] = [];
@@ -24,13 +33,27 @@ export function orderBySql(collection: Collection, sort: string, auth: RequestAu
     const dir = desc ? 'DESC' : 'ASC';
     if (name === '@random') { parts.push(dialect === 'sqlite' ? 'RANDOM()' : 'random()'); continue; }
     if (name === '@rowid') { parts.push(`${rowid} ${dir}`); hasRowid = true; continue; }
+    if (name.includes('.') || name.includes(':')) { parts.push(`${pathSort(collection, name, ctx, params)} ${dir}`); continue; }
     const field = collection.field(name);
     const secret = collection.isAuth && (name === 'password' || name === 'tokenKey');
-    if (!field || field.model.type === 'password' || ((field.model.hidden || secret) && !auth.isSuperuser))
+    if (!field || field.model.type === 'password' || ((field.model.hidden || secret) && !ctx.auth.isSuperuser))
       throw badRequest(`Invalid sort field "${name}".`);
     parts.push(`${quoteIdent(name)} ${dir}`);
   }
   // Ties (and no sort at all) fall back to insertion order, so paging is stable.
   if (!hasRowid) parts.push(`${rowid} ASC`);
   return parts.join(', ');
+}
+
+function pathSort(collection: Collection, name: string, ctx: AccessContext, params = new SqlParams(collection.dialect)): string {
+  const scope = new JoinScope(new AliasCounter());
+  try {
+    const operand = resolveFieldPath(name, 0, { collection, alias: MAIN_ALIAS }, scope, {
+      registry: ctx.registry, dialect: collection.dialect, params, request: ctx.request, isSuperuser: ctx.auth.isSuperuser, client: true,
+    });
+    return `(SELECT ${operand.sql} FROM (SELECT 1) AS "_base" ${scope.joins.join(' ')} LIMIT 1)`;
+  } catch (err) {
+    if (err instanceof FilterError) throw badRequest(`Invalid sort field "${name}": ${err.message}.`);
+    throw err;
+  }
 }
