@@ -13,6 +13,7 @@ import { verifyPassword } from '../core/auth/password.js';
 import { signRecordToken, readClaims } from '../core/auth/tokens.js';
 import { rowToValues, serializeRecord } from '../core/records/serialize.js';
 import { getAccessibleRecord } from '../core/records/record-reader.js';
+import { expandRecords } from '../core/records/expand.js';
 import { accessContext } from './access-context.js';
 import { selectList } from '../core/records/record-reader.js';
 import type { Row } from '../store/store.js';
@@ -30,8 +31,17 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
 
   const respond = async (collection: Collection, row: Row, request: FastifyRequest, token?: string) => {
     await checkAuthRule(core, collection, row, request);
-    const record = serializeRecord(collection, row, { record: { id: row.id }, collection, isSuperuser: collection.isSuperusers });
+    const auth = { record: rowToValues(collection, row), collection, isSuperuser: collection.isSuperusers };
+    const record = serializeRecord(collection, row, auth);
     record.email = row.email; // the owner always sees their own email
+    const expand = (request.query as Record<string, unknown>).expand;
+    if (typeof expand === 'string' && expand !== '') {
+      // Expanded as the record that just signed in sees it.
+      const base = accessContext(request, core);
+      await expandRecords(core.store, collection, [row], [record], expand, {
+        auth, registry: base.registry, request: { ...base.request, auth: auth.record, authCollection: { id: collection.id, name: collection.name } },
+      });
+    }
     return { token: token ?? (await signRecordToken(collection, row as { id: string; tokenKey: string }, 'auth', { refreshable: true })), record };
   };
 

@@ -5,7 +5,10 @@ import { ApiError, fieldError, type ErrorData } from '../core/errors.js';
 import { listRecords, viewRecord } from '../core/records/record-reader.js';
 import { createRecord, updateRecord } from '../core/records/record-writer.js';
 import { deleteRecord } from '../core/records/record-deleter.js';
-import { serializeRecord } from '../core/records/serialize.js';
+import { serializeRecord, type RecordJson } from '../core/records/serialize.js';
+import { expandRecords } from '../core/records/expand.js';
+import type { AccessContext } from '../core/rules/rule-access.js';
+import type { Row } from '../store/store.js';
 import type { Collection } from '../core/collections/collection.js';
 import { readBody } from '../server/body.js';
 import { accessContext } from './access-context.js';
@@ -22,12 +25,27 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     return c;
   };
 
+  /** Adds `expand` to serialized records when the request asks for it. */
+  const expandIfAsked = async (request: FastifyRequest, collection: Collection, rows: Row[], items: RecordJson[], ctx: AccessContext) => {
+    const expand = (request.query as Record<string, unknown>).expand;
+    if (typeof expand === 'string' && expand !== '') await expandRecords(core.store, collection, rows, items, expand, ctx);
+  };
+
+  const respond = async (request: FastifyRequest, collection: Collection, row: Row, ctx: AccessContext) => {
+    const json = serializeRecord(collection, row, request.auth);
+    await expandIfAsked(request, collection, [row], [json], ctx);
+    return json;
+  };
+
   app.get('/api/collections/:c/records', async (request) => {
     const collection = collectionOf(request);
     const params = parseListParams(request.query as Record<string, unknown>);
-    const page = await listRecords(core.store, collection, params, accessContext(request, core));
+    const ctx = accessContext(request, core);
+    const page = await listRecords(core.store, collection, params, ctx);
+    const items = page.rows.map((row) => serializeRecord(collection, row, request.auth));
+    await expandIfAsked(request, collection, page.rows, items, ctx);
     return {
-      items: page.rows.map((row) => serializeRecord(collection, row, request.auth)),
+      items,
       page: page.page,
       perPage: page.perPage,
       totalItems: page.totalItems,
@@ -37,22 +55,25 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
 
   app.get('/api/collections/:c/records/:id', async (request) => {
     const collection = collectionOf(request);
-    const row = await viewRecord(core.store, collection, (request.params as Params).id!, accessContext(request, core));
-    return serializeRecord(collection, row, request.auth);
+    const ctx = accessContext(request, core);
+    const row = await viewRecord(core.store, collection, (request.params as Params).id!, ctx);
+    return respond(request, collection, row, ctx);
   });
 
   app.post('/api/collections/:c/records', async (request) => {
     const collection = collectionOf(request);
     const body = await bodyWithoutFiles(request, collection);
-    const row = await createRecord(deps, collection, body, accessContext(request, core));
-    return serializeRecord(collection, row, request.auth);
+    const ctx = accessContext(request, core);
+    const row = await createRecord(deps, collection, body, ctx);
+    return respond(request, collection, row, ctx);
   });
 
   app.patch('/api/collections/:c/records/:id', async (request) => {
     const collection = collectionOf(request);
     const body = await bodyWithoutFiles(request, collection);
-    const row = await updateRecord(deps, collection, (request.params as Params).id!, body, accessContext(request, core));
-    return serializeRecord(collection, row, request.auth);
+    const ctx = accessContext(request, core);
+    const row = await updateRecord(deps, collection, (request.params as Params).id!, body, ctx);
+    return respond(request, collection, row, ctx);
   });
 
   app.delete('/api/collections/:c/records/:id', async (request, reply) => {

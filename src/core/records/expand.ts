@@ -1,0 +1,162 @@
+/**
+ * Relation expansion (API spec 2.6): `?expand=author,tags.owner,comments_via_post`.
+ * One query per relation path and nesting level for the whole page of records, not
+ * one per record; each related record must pass its collection's view rule (with
+ * `@request.context = "expand"`) and is silently left out when it does not.
+ */
+import type { Executor, Row } from '../../store/store.js';
+import { quoteIdent } from '../../store/dialect.js';
+import type { Collection } from '../collections/collection.js';
+import { parseIndex } from '../collections/indexes.js';
+import { asList, isMultiple } from '../fields/multi-value.js';
+import type { FieldModel } from '../fields/field.js';
+import { SqlParams } from '../filter/sql-params.js';
+import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
+import { ApiError } from '../errors.js';
+import { selectList } from './record-reader.js';
+import { rowToValues, serializeRecord, type RecordJson } from './serialize.js';
+
+const MAX_DEPTH = 6;
+const BACK_RELATION_LIMIT = 1000;
+const ID_CHUNK = 500;
+
+type ExpandTree = Map<string, ExpandTree>;
+
+/** "a.b,c" → {a: {b: {}}, c: {}}, at most six levels deep. */
+export function parseExpand(param: string): ExpandTree {
+  const root: ExpandTree = new Map();
+  for (const path of param.split(',').map((p) => p.trim()).filter(Boolean)) {
+    let node = root;
+    for (const seg of path.split('.').slice(0, MAX_DEPTH)) {
+      if (!seg) break;
+      let child = node.get(seg);
+      if (!child) { child = new Map(); node.set(seg, child); }
+      node = child;
+    }
+  }
+  return root;
+}
+
+interface Item {
+  values: Record<string, unknown>;
+  json: RecordJson;
+}
+
+/** Adds `expand` to each serialized record (rows and outputs in the same order). */
+export async function expandRecords(db: Executor, collection: Collection, rows: Row[], outputs: RecordJson[], param: string, ctx: AccessContext): Promise<void> {
+  const tree = parseExpand(param);
+  const items = rows.map((row, i) => ({ values: rowToValues(collection, row), json: outputs[i]! }));
+  for (const item of items) item.json.expand = {};
+  if (tree.size === 0 || items.length === 0) return;
+  const expandCtx = withExpandContext(ctx);
+  await expandLevel(db, collection, items, tree, expandCtx);
+}
+
+function withExpandContext(ctx: AccessContext): AccessContext {
+  let request: AccessContext['request'] | undefined;
+  return {
+    auth: ctx.auth,
+    registry: ctx.registry,
+    get request() {
+      return (request ??= { ...ctx.request, context: 'expand' });
+    },
+  };
+}
+
+async function expandLevel(db: Executor, collection: Collection, items: Item[], tree: ExpandTree, ctx: AccessContext): Promise<void> {
+  for (const [name, subtree] of tree) {
+    try {
+      const field = collection.field(name)?.model;
+      if (field?.type === 'relation') await expandRelation(db, field, items, subtree, ctx);
+      else await expandBackRelation(db, collection, name, items, subtree, ctx);
+    } catch (err) {
+      // Expansion never fails the request (PocketBase only logs); a rule error does not leak either.
+      if (!(err instanceof ApiError)) throw err;
+    }
+  }
+}
+
+/** The view rule of a related collection, or undefined when the caller may not view it at all. */
+function viewAccess(target: Collection, ctx: AccessContext): Access | undefined {
+  try {
+    return ruleAccess(target, 'viewRule', ctx.auth);
+  } catch {
+    return undefined; // null rule: superusers only
+  }
+}
+
+async function expandRelation(db: Executor, field: FieldModel, items: Item[], subtree: ExpandTree, ctx: AccessContext): Promise<void> {
+  const target = ctx.registry.find(field.collectionId as string);
+  if (!target) return;
+  const access = viewAccess(target, ctx);
+  if (!access) return;
+  const ids = [...new Set(items.flatMap((i) => asList(i.values[field.name])))];
+  const found = await fetchRows(db, target, access, ctx, (params, chunk) => `"_m"."id" IN (${chunk.map((id) => params.add(id)).join(', ')})`, ids);
+  const byId = new Map(found.map((item) => [item.values.id as string, item]));
+  for (const item of items) {
+    const related = asList(item.values[field.name]).map((id) => byId.get(id)).filter((r): r is Item => r !== undefined);
+    const expand = item.json.expand as RecordJson;
+    if (isMultiple(field)) expand[field.name] = related.map((r) => r.json);
+    else if (related[0]) expand[field.name] = related[0].json;
+  }
+  if (subtree.size && found.length) await expandChildren(db, target, found, subtree, ctx);
+}
+
+async function expandBackRelation(db: Executor, collection: Collection, name: string, items: Item[], subtree: ExpandTree, ctx: AccessContext): Promise<void> {
+  const m = /^(\w+)_via_(\w+)$/.exec(name);
+  if (!m) return;
+  const source = ctx.registry.find(m[1]!);
+  const field = source?.field(m[2]!)?.model;
+  if (!source || !field || field.type !== 'relation' || field.collectionId !== collection.id) return;
+  const access = viewAccess(source, ctx);
+  if (!access) return;
+  const ids = items.map((i) => i.values.id as string);
+  const col = `"_m".${quoteIdent(field.name)}`;
+  const found = await fetchRows(db, source, access, ctx, (params, chunk) => {
+    const list = chunk.map((id) => params.add(id)).join(', ');
+    if (!isMultiple(field)) return `${col} IN (${list})`;
+    return source.dialect === 'sqlite'
+      ? `EXISTS (SELECT 1 FROM json_each(${col}) WHERE json_each.value IN (${list}))`
+      : `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${col}) AS "_v"("value") WHERE "_v"."value" IN (${list}))`;
+  }, ids);
+  const single = !isMultiple(field) && hasUniqueIndex(source, field.name);
+  for (const item of items) {
+    const id = item.values.id as string;
+    const related = found.filter((r) => asList(r.values[field.name]).includes(id)).slice(0, BACK_RELATION_LIMIT);
+    const expand = item.json.expand as RecordJson;
+    if (single) { if (related[0]) expand[name] = related[0].json; }
+    else expand[name] = related.map((r) => r.json);
+  }
+  if (subtree.size && found.length) await expandChildren(db, source, found, subtree, ctx);
+}
+
+async function expandChildren(db: Executor, collection: Collection, items: Item[], subtree: ExpandTree, ctx: AccessContext): Promise<void> {
+  for (const item of items) item.json.expand ??= {};
+  await expandLevel(db, collection, items, subtree, ctx);
+}
+
+/** Rows of a collection matching `where` and the caller's view rule, serialized for the caller. */
+async function fetchRows(
+  db: Executor, collection: Collection, access: Access, ctx: AccessContext,
+  where: (params: SqlParams, ids: string[]) => string, ids: string[],
+): Promise<Item[]> {
+  const out: Item[] = [];
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const chunk = ids.slice(i, i + ID_CHUNK);
+    if (chunk.length === 0) break;
+    const params = new SqlParams(collection.dialect);
+    const condition = where(params, chunk);
+    const rule = accessCondition(collection, access, ctx, params);
+    const sql = `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} AS "_m" WHERE ${condition}${rule ? ` AND ${rule}` : ''}`;
+    for (const row of await db.all(sql, params.values))
+      out.push({ values: rowToValues(collection, row), json: serializeRecord(collection, row, ctx.auth) });
+  }
+  return out;
+}
+
+function hasUniqueIndex(collection: Collection, column: string): boolean {
+  return collection.model.indexes.some((s) => {
+    const i = parseIndex(s);
+    return i.unique && i.columns.length === 1 && i.columns[0]!.name === column && i.where.length === 0;
+  });
+}
