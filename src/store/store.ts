@@ -18,6 +18,17 @@ export interface Executor {
   run(sql: string, params?: readonly unknown[]): Promise<number>;
   /** One or more statements without parameters (DDL). */
   exec(sql: string): Promise<void>;
+  /** The result columns of a query (not run), with the table column each comes from when it is a plain one. */
+  columns(sql: string): Promise<ColumnInfo[]>;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** Origin table and column, for a column that is a plain reference to one. */
+  table?: string;
+  column?: string;
+  /** The engine's type, mapped; 'unknown' for untyped expressions (SQLite). */
+  type: 'text' | 'number' | 'bool' | 'json' | 'unknown';
 }
 
 export interface Store extends Executor {

@@ -15,8 +15,18 @@ import { validateCollection } from './validate.js';
 import { alterTableSql, createTableSql } from './schema-sql.js';
 import { deleteDefinition, ensureInternalTables, insertDefinition, loadDefinitions, updateDefinition } from './definitions-table.js';
 import { parseIndex } from './indexes.js';
+import { deriveViewFields } from './view-fields.js';
+import { validateRuleExpressions } from './validate-rules.js';
 import { fieldType } from '../fields/registry.js';
 import type { FieldModel } from '../fields/field.js';
+
+/** A change refused by the engine because a view reads what it removes, as a 400. */
+function viewDependencyError(err: unknown): ApiError | undefined {
+  const e = err as { code?: string; message?: string };
+  if (e.code === '2BP01' || /error in view/i.test(e.message ?? ''))
+    return badRequest('The change would break a view collection that reads this collection; change or delete that view first.');
+  return undefined;
+}
 
 const isBindable = (f: FieldModel) => typeof f === 'object' && f !== null && fieldType(f.type) !== undefined;
 
@@ -112,7 +122,12 @@ export class CollectionService {
       throw badRequest(`The collection is referenced by relation fields of: ${referencing.map((r) => r.name).join(', ')}.`);
     await this.store.transaction(async (tx) => {
       await deleteDefinition(tx, this.store, c.id);
-      await tx.exec(`DROP TABLE ${q(c.name)}`);
+      try {
+        await tx.exec(`DROP ${c.isView ? 'VIEW' : 'TABLE'} ${q(c.name)}`);
+      } catch (err) {
+        throw viewDependencyError(err) ?? err;
+      }
+      await this.checkViews(tx, c.model);
     });
     this.registry.remove(c.id);
     this.store.schemaChanged();
@@ -154,7 +169,7 @@ export class CollectionService {
     await this.store.transaction(async (tx) => {
       for (const c of removed) {
         await deleteDefinition(tx, this.store, c.id);
-        await tx.exec(`DROP TABLE ${q(c.name)}`);
+        await tx.exec(`DROP ${c.isView ? 'VIEW' : 'TABLE'} ${q(c.name)}`);
       }
       for (const [i, step] of steps.entries()) {
         try {
@@ -181,13 +196,54 @@ export class CollectionService {
   }
 
   private async createInTx(tx: Executor, model: CollectionModel): Promise<void> {
+    if (model.type === 'view') await this.defineView(tx, undefined, model);
     await insertDefinition(tx, this.store, model);
-    await this.applyDdl(tx, model, createTableSql(model, this.store.dialect.name));
+    if (model.type !== 'view') await this.applyDdl(tx, model, createTableSql(model, this.store.dialect.name));
+    await this.checkViews(tx, model);
   }
 
   private async updateInTx(tx: Executor, old: CollectionModel, model: CollectionModel): Promise<void> {
+    if (model.type === 'view') await this.defineView(tx, old, model);
     await updateDefinition(tx, this.store, model);
-    await this.applyDdl(tx, model, alterTableSql(old, model, this.store.dialect.name));
+    if (model.type !== 'view') await this.applyDdl(tx, model, alterTableSql(old, model, this.store.dialect.name));
+    await this.checkViews(tx, model);
+  }
+
+  /**
+   * (Re)creates a view from its query and derives its fields. The CREATE VIEW goes
+   * through a prepared statement, so the query can only ever be one statement.
+   */
+  private async defineView(tx: Executor, old: CollectionModel | undefined, model: CollectionModel): Promise<void> {
+    const query = String(model.viewQuery).trim().replace(/;\s*$/, '');
+    if (old) await tx.exec(`DROP VIEW IF EXISTS ${q(old.name)}`);
+    let columns;
+    try {
+      columns = await tx.columns(query);
+      await tx.run(`CREATE VIEW ${q(model.name)} AS ${query}`);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw badRequest('Failed to save collection.', {
+        viewQuery: fieldError('validation_invalid_view_query', `Invalid view query: ${(err as Error).message}.`),
+      });
+    }
+    model.fields = deriveViewFields(columns, this.registry);
+    if (!model.fields.some((f) => f.name === 'id'))
+      throw badRequest('Failed to save collection.', { viewQuery: fieldError('validation_missing_view_id', 'The view query must return an "id" column.') });
+    const errors: ErrorData = {};
+    validateRuleExpressions(model, this.registry, errors);
+    if (Object.keys(errors).length) throw badRequest('Failed to save collection.', errors);
+  }
+
+  /** Every view must still run after a change to the collections it reads. */
+  private async checkViews(tx: Executor, changed: CollectionModel): Promise<void> {
+    for (const view of this.registry.all()) {
+      if (!view.isView || view.id === changed.id) continue;
+      try {
+        await tx.columns(String(view.model.viewQuery));
+      } catch {
+        throw badRequest(`The change would break the view collection "${view.name}"; change or delete that view first.`);
+      }
+    }
   }
 
   /** Runs DDL; a unique index the existing data cannot satisfy becomes a 400 naming the field. */
@@ -196,7 +252,7 @@ export class CollectionService {
       try {
         await tx.exec(sql);
       } catch (err) {
-        if (!(err instanceof UniqueViolation)) throw err;
+        if (!(err instanceof UniqueViolation)) throw viewDependencyError(err) ?? err;
         const i = model.indexes.findIndex((s) => sql.includes(`INDEX "${parseIndex(s).name}"`));
         const columns = i >= 0 ? parseIndex(model.indexes[i]!).columns.map((c) => c.name).join(', ') : err.columns.join(', ');
         throw new ApiError(400, `Failed to save collection "${model.name}": field(s) "${columns}" already contain duplicate values, so the unique index cannot be created.`, {

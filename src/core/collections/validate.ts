@@ -62,7 +62,6 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
     }
   }
   if (!['base', 'auth', 'view'].includes(model.type)) errors.type = fieldError('validation_in_invalid', 'Must be a valid value.');
-  else if (model.type === 'view') errors.type = fieldError('validation_in_invalid', 'View collections are not supported yet.');
   else if (old && old.type !== model.type) errors.type = fieldError('validation_collection_type_change', 'Collection type cannot be changed.');
 
   // Rules
@@ -75,6 +74,11 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
   }
   if (model.type === 'auth' && model.manageRule === '') errors.manageRule = fieldError('validation_invalid_rule', 'The manage rule cannot be an empty string; use null or a filter.');
 
+  if (model.type === 'view') {
+    // A view's fields come from its query, and its rules are checked once they are known (collection-service.ts).
+    validateViewDefinition(model, errors);
+    return Object.keys(errors).length ? errors : undefined;
+  }
   const fieldErrors = validateFields(model, ctx);
   if (fieldErrors) errors.fields = fieldErrors;
   else if (!errors.type) validateRuleExpressions(model, registry, errors);
@@ -95,6 +99,16 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
   }
 
   return Object.keys(errors).length ? errors : undefined;
+}
+
+function validateViewDefinition(model: CollectionModel, errors: ErrorData): void {
+  if (typeof model.viewQuery !== 'string' || model.viewQuery.trim() === '')
+    errors.viewQuery = fieldError('validation_required', 'Cannot be blank.');
+  else if (!/^\s*(select|with)\b/i.test(model.viewQuery))
+    errors.viewQuery = fieldError('validation_invalid_view_query', 'The view query must be a single SELECT statement.');
+  for (const key of ['createRule', 'updateRule', 'deleteRule'] as const)
+    if (model[key] !== null) errors[key] = fieldError('validation_nil', 'View collections are read-only: the rule must be null.');
+  if (Array.isArray(model.indexes) && model.indexes.length) errors.indexes = fieldError('validation_empty', 'View collections cannot have indexes.');
 }
 
 const TOKEN_MAX_SECONDS = 94670856; // ~3 years, as PocketBase

@@ -21,7 +21,8 @@ const MAX_TERM_LENGTH = 255;
 export function orderBySql(collection: Collection, sort: string, ctx: AccessContext, params?: SqlParams): string {
   const dialect = collection.dialect;
   // _rowid_ rather than rowid: a user field may be called "rowid", never "_rowid_".
-  const rowid = dialect === 'sqlite' ? '_rowid_' : '"_rowid_"';
+  // Views have no insertion order of their own: they page by id.
+  const rowid = collection.isView ? '"id"' : dialect === 'sqlite' ? '_rowid_' : '"_rowid_"';
   const terms = sort.split(',').map((t) => t.trim()).filter(Boolean);
   if (terms.length > MAX_TERMS) throw badRequest(`Invalid sort: at most ${MAX_TERMS} sort terms are allowed.`);
   const parts: string[] = [];

@@ -6,7 +6,7 @@
  * Numeric and bigint results are parsed into JS numbers.
  */
 import pg from 'pg';
-import type { Executor, Row, Store } from '../store.js';
+import type { ColumnInfo, Executor, Row, Store } from '../store.js';
 import { UniqueViolation } from '../store.js';
 import { postgresDialect } from '../dialect.js';
 
@@ -16,12 +16,16 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+const MAX_NAMED_STATEMENTS = 2000;
+
 class StatementNames {
   private readonly names = new Map<string, string>();
   private generation = 0;
-  name(sql: string): string {
+  /** A statement name, or undefined past the cap (each name costs server memory on every connection). */
+  name(sql: string): string | undefined {
     let name = this.names.get(sql);
     if (!name) {
+      if (this.names.size >= MAX_NAMED_STATEMENTS) return undefined;
       name = `g${this.generation}_${this.names.size}`;
       this.names.set(sql, name);
     }
@@ -41,7 +45,8 @@ class PgExecutor implements Executor {
 
   private async query(sql: string, params: readonly unknown[] = []) {
     try {
-      return await this.target.query({ name: this.statements.name(sql), text: sql, values: params as unknown[] });
+      const name = this.statements.name(sql);
+      return await this.target.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
     } catch (err) {
       throw translateError(err);
     }
@@ -57,6 +62,35 @@ class PgExecutor implements Executor {
       throw translateError(err);
     }
   }
+
+  async columns(sql: string): Promise<ColumnInfo[]> {
+    let fields: pg.FieldDef[];
+    try {
+      fields = (await this.target.query({ text: `SELECT * FROM (${sql}) AS "_described" LIMIT 0`, values: [] })).fields;
+    } catch (err) {
+      throw translateError(err);
+    }
+    const out: ColumnInfo[] = [];
+    for (const f of fields) {
+      const info: ColumnInfo = { name: f.name, type: pgType(f.dataTypeID) };
+      if (f.tableID && f.columnID > 0) {
+        const origin = await this.target.query({
+          text: 'SELECT c.relname AS "table", a.attname AS "column" FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.oid = $1 AND a.attnum = $2',
+          values: [f.tableID, f.columnID],
+        });
+        if (origin.rows[0]) Object.assign(info, origin.rows[0]);
+      }
+      out.push(info);
+    }
+    return out;
+  }
+}
+
+function pgType(oid: number): ColumnInfo['type'] {
+  if (oid === 16) return 'bool';
+  if ([20, 21, 23, 700, 701, 1700].includes(oid)) return 'number';
+  if (oid === 114 || oid === 3802) return 'json';
+  return 'text';
 }
 
 export class PostgresStore extends PgExecutor implements Store {

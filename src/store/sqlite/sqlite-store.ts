@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type { Executor, Row, Store } from '../store.js';
+import type { ColumnInfo, Executor, Row, Store } from '../store.js';
 import { UniqueViolation } from '../store.js';
 import { sqliteDialect } from '../dialect.js';
 import { AsyncLock } from './async-lock.js';
@@ -51,6 +51,13 @@ class Connection implements Executor {
   async get(sql: string, params?: readonly unknown[]) { return this.getSync(sql, params); }
   async run(sql: string, params?: readonly unknown[]) { return this.runSync(sql, params); }
   async exec(sql: string) { translateErrors(() => this.db.exec(sql)); }
+  async columns(sql: string): Promise<ColumnInfo[]> {
+    return translateErrors(() => this.db.prepare(`SELECT * FROM (${sql}) AS "_described"`).columns()).map((c) => ({
+      name: c.name,
+      ...(c.table && c.column ? { table: c.table, column: c.column } : {}),
+      type: sqliteType(c.type),
+    }));
+  }
 
   clearCache() { this.statements.clear(); }
 }
@@ -86,6 +93,10 @@ export class SqliteStore implements Store {
     return this.lock.with(() => this.writer.exec(sql));
   }
 
+  columns(sql: string): Promise<ColumnInfo[]> {
+    return this.reader.columns(sql);
+  }
+
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
     return this.lock.with(async () => {
       this.writer.db.exec('BEGIN IMMEDIATE');
@@ -113,6 +124,15 @@ export class SqliteStore implements Store {
       this.writer.db.close();
     });
   }
+}
+
+function sqliteType(declared: string | null): ColumnInfo['type'] {
+  const t = (declared ?? '').toUpperCase();
+  if (t === '') return 'unknown';
+  if (t.includes('BOOL')) return 'bool';
+  if (t.includes('JSON')) return 'json';
+  if (/INT|REAL|NUM|FLOA|DOUB/.test(t)) return 'number';
+  return 'text';
 }
 
 function open(file: string): Database.Database {
