@@ -71,7 +71,7 @@ describe.each(ENGINES)('view collections on %s', (engine) => {
   });
 
   it('refuses invalid queries with a field error and saves nothing', async () => {
-    for (const viewQuery of ['SELECT nope FROM posts', 'DELETE FROM posts', 'SELECT id FROM posts; DROP TABLE posts', 'SELECT title FROM posts']) {
+    for (const viewQuery of ['SELECT nope FROM posts', 'DELETE FROM posts', 'SELECT id FROM posts; DROP TABLE posts', 'SELECT title FROM posts', 'SELECT id, data FROM "_collections"']) {
       const err = await failure(g.admin.collections.create({ name: 'broken', type: 'view', viewQuery }));
       expect(err.status).toBe(400);
       expect(Object.keys(err.response.data)).toContain('viewQuery');

@@ -106,6 +106,9 @@ function validateViewDefinition(model: CollectionModel, errors: ErrorData): void
     errors.viewQuery = fieldError('validation_required', 'Cannot be blank.');
   else if (!/^\s*(select|with)\b/i.test(model.viewQuery))
     errors.viewQuery = fieldError('validation_invalid_view_query', 'The view query must be a single SELECT statement.');
+  // Galley's internal tables hold token secrets and settings: no view may publish them.
+  else if (/\b(_collections|_params|_migrations)\b/i.test(model.viewQuery))
+    errors.viewQuery = fieldError('validation_invalid_view_query', 'The view query cannot read Galley\'s internal tables.');
   for (const key of ['createRule', 'updateRule', 'deleteRule'] as const)
     if (model[key] !== null) errors[key] = fieldError('validation_nil', 'View collections are read-only: the rule must be null.');
   if (Array.isArray(model.indexes) && model.indexes.length) errors.indexes = fieldError('validation_empty', 'View collections cannot have indexes.');
