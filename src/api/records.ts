@@ -31,10 +31,11 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     if (typeof expand === 'string' && expand !== '') await expandRecords(core.store, collection, rows, items, expand, ctx);
   };
 
-  const respond = async (request: FastifyRequest, collection: Collection, row: Row, ctx: AccessContext) => {
+  const respond = (request: FastifyRequest, collection: Collection, row: Row, ctx: AccessContext): RecordJson | Promise<RecordJson> => {
     const json = serializeRecord(collection, row, request.auth);
-    await expandIfAsked(request, collection, [row], [json], ctx);
-    return json;
+    // No promise hop when nothing is to be expanded (the common, hot case).
+    if (!(request.query as Record<string, unknown>).expand) return json;
+    return expandIfAsked(request, collection, [row], [json], ctx).then(() => json);
   };
 
   app.get('/api/collections/:c/records', async (request) => {

@@ -20,8 +20,10 @@ export function serveCommand(): Command {
     let stopping = false;
     // Responses sent while stopping close their connection: a keep-alive client would
     // otherwise hold the server open until it drops the idle socket itself.
-    app.addHook('onSend', async (_request, reply) => {
+    // (Callback style: it runs on every response.)
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (stopping) void reply.header('connection', 'close');
+      done(null, payload);
     });
     try {
       await app.listen({ host: config.host, port: config.port });
