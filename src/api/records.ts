@@ -8,6 +8,7 @@ import { deleteRecord } from '../core/records/record-deleter.js';
 import { serializeRecord, type RecordJson } from '../core/records/serialize.js';
 import { expandRecords } from '../core/records/expand.js';
 import type { AccessContext } from '../core/rules/rule-access.js';
+import { hasManageRule, managedIds } from '../core/rules/manage-rule.js';
 import type { Row } from '../store/store.js';
 import type { Collection } from '../core/collections/collection.js';
 import { readBody } from '../server/body.js';
@@ -33,9 +34,23 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
 
   const respond = (request: FastifyRequest, collection: Collection, row: Row, ctx: AccessContext): RecordJson | Promise<RecordJson> => {
     const json = serializeRecord(collection, row, request.auth);
-    // No promise hop when nothing is to be expanded (the common, hot case).
-    if (!(request.query as Record<string, unknown>).expand) return json;
-    return expandIfAsked(request, collection, [row], [json], ctx).then(() => json);
+    // No promise hop when nothing is to be expanded or revealed (the common, hot case).
+    const reveal = hasManageRule(collection) && !('email' in json);
+    if (!reveal && !(request.query as Record<string, unknown>).expand) return json;
+    return revealManagedEmails(collection, [row], [json], ctx)
+      .then(() => expandIfAsked(request, collection, [row], [json], ctx))
+      .then(() => json);
+  };
+
+  /** Managers (manageRule) see the emails of the auth records they manage. */
+  const revealManagedEmails = async (collection: Collection, rows: Row[], items: RecordJson[], ctx: AccessContext) => {
+    if (!hasManageRule(collection) || ctx.auth.isSuperuser) return;
+    const hidden = rows.filter((_, i) => !('email' in items[i]!));
+    if (hidden.length === 0) return;
+    const managed = await managedIds(core.store, collection, hidden.map((r) => String(r.id)), ctx);
+    rows.forEach((row, i) => {
+      if (managed.has(String(row.id))) items[i]!.email = row.email;
+    });
   };
 
   app.get('/api/collections/:c/records', async (request) => {
@@ -44,6 +59,7 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     const ctx = accessContext(request, core);
     const page = await listRecords(core.store, collection, params, ctx);
     const items = page.rows.map((row) => serializeRecord(collection, row, request.auth));
+    await revealManagedEmails(collection, page.rows, items, ctx);
     await expandIfAsked(request, collection, page.rows, items, ctx);
     return {
       items,

@@ -12,6 +12,7 @@ import type { RequestAuth } from '../auth/request-auth.js';
 import { ApiError, badRequest, fieldError, type ErrorData } from '../errors.js';
 import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
 import { SqlParams } from '../filter/sql-params.js';
+import { hasManageRule, managesRecord } from '../rules/manage-rule.js';
 import { fieldSqlType } from '../filter/resolve-field-path.js';
 import { textField, generateFromPattern } from '../fields/text.js';
 import { asList } from '../fields/multi-value.js';
@@ -64,8 +65,6 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
   }
 
   if (collection.isAuth) {
-    if (!auth.isSuperuser && values.verified === true)
-      errors.verified = fieldError('validation_not_allowed', 'Only superusers can set the verified state.');
     if (typeof values.password === 'string' && values.password !== '' && extras.passwordConfirm !== values.password)
       errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
     if (collection.isSuperusers) values.verified = true;
@@ -81,6 +80,10 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
     // The rule is checked first (a failure says nothing about the fields), against the would-be record.
     if (access.kind === 'rule' && !(await candidateSatisfies(tx, collection, values, access, withBody(ctx, submitted))))
       throw badRequest('Failed to create record.');
+    // Only superusers and callers the manage rule matches for the new record may set `verified`.
+    if (collection.isAuth && values.verified === true && !collection.isSuperusers && !auth.isSuperuser
+      && !(hasManageRule(collection) && await candidateSatisfies(tx, collection, values, { kind: 'rule', rule: collection.model.manageRule! }, withBody(ctx, submitted))))
+      errors.verified = fieldError('validation_not_allowed', 'Only superusers and managers can set the verified state.');
     await checkRelationIds(tx, deps.collections.registry, collection, values, () => true, errors);
     if (collection.isAuth && 'id' in submitted) await checkAuthIdUnique(deps, tx, collection, values.id as string, errors);
     throwIfErrors(errors, 'Failed to create record.');
@@ -115,7 +118,11 @@ export async function updateRecord(deps: RecordDeps, collection: Collection, id:
     }
     if (changed('id') && values.id !== current.id) errors.id = fieldError('validation_pk_change', 'The record primary key cannot be changed.');
 
-    if (collection.isAuth) await checkAuthChanges(collection, current, values, submitted, extras, auth, errors);
+    if (collection.isAuth) {
+      const sensitive = ['password', 'email', 'verified'].some((k) => k in submitted);
+      const manager = auth.isSuperuser || (sensitive && await managesRecord(tx, collection, id, withBody(ctx, submitted)));
+      await checkAuthChanges(collection, current, values, submitted, extras, manager, errors);
+    }
     validateFields(collection, values, (name) => changed(name) || !isPassword(collection, name), errors);
     for (const f of collection.fields) {
       if (f.model.type !== 'file' || !changed(f.model.name) || errors[f.model.name]) continue;
@@ -200,8 +207,7 @@ async function hashSubmittedPasswords(collection: Collection, values: Values, ch
 }
 
 /** Password, email and verified changes on an auth record (API spec 2.5). */
-async function checkAuthChanges(collection: Collection, current: Values, values: Values, submitted: Values, extras: Values, auth: RequestAuth, errors: ErrorData) {
-  const manager = auth.isSuperuser;
+async function checkAuthChanges(collection: Collection, current: Values, values: Values, submitted: Values, extras: Values, manager: boolean, errors: ErrorData) {
   if ('password' in submitted) {
     if (values.password === '') errors.password = fieldError('validation_required', 'Cannot be blank.');
     else if (extras.passwordConfirm !== values.password)
