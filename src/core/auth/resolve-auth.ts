@@ -22,6 +22,6 @@ export async function resolveAuth(store: Store, collections: CollectionService, 
   if (!collection || !collection.isAuth || collection.id !== claims.collectionId) return GUEST;
   const row = await findRecordById(store, collection, claims.id);
   if (!row) return GUEST;
-  if (!(await verifySignature(token, collection, String(row.tokenKey), 'auth'))) return GUEST;
+  if (!verifySignature(token, collection, String(row.tokenKey), 'auth')) return GUEST;
   return { record: rowToValues(collection, row), collection, isSuperuser: collection.isSuperusers };
 }
