@@ -1,17 +1,7 @@
 /** Records CRUD through the pocketbase SDK, on both engines (API spec 2.2-2.8). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientResponseError } from 'pocketbase';
+import { failure } from './support/sdk.js';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
-
-async function failure(p: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ClientResponseError) return err;
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe.each(ENGINES)('records CRUD on %s', (engine) => {
   let g: TestGalley;

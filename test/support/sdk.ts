@@ -1,18 +1,8 @@
 /** Small helpers for tests that talk to Galley through the pocketbase SDK. */
 import { crc32 } from 'node:zlib';
-import { ClientResponseError } from 'pocketbase';
 import type { TestGalley } from './galley.js';
 
-/** The ClientResponseError of a request that must fail (throws when it succeeds). */
-export async function failure(p: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ClientResponseError) return err;
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
+export { failure } from './errors.js';
 
 /** Creates a `users` record (as superuser) and returns a token of that non-superuser. */
 export async function userToken(g: TestGalley, email = 'user@example.com', password = 'user-password-1'): Promise<string> {
