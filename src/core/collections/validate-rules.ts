@@ -5,7 +5,7 @@
  */
 import { fieldError, type ErrorData } from '../errors.js';
 import { compileCondition } from '../filter/condition.js';
-import { FilterError } from '../filter/filter-error.js';
+import { FilterError, printable } from '../filter/filter-error.js';
 import { EMPTY_REQUEST } from '../filter/request-data.js';
 import { SqlParams } from '../filter/sql-params.js';
 import { AUTH_RULE_KEYS, RULE_KEYS, type CollectionModel } from './model.js';
@@ -26,7 +26,7 @@ export function validateRuleExpressions(model: CollectionModel, registry: Collec
       });
     } catch (err) {
       if (!(err instanceof FilterError)) throw err;
-      errors[key] = fieldError('validation_invalid_rule', `Invalid rule: ${err.message}.`);
+      errors[key] = fieldError('validation_invalid_rule', `Invalid rule: ${printable(err.message)}.`);
     }
   }
 }

@@ -36,7 +36,7 @@ export function resolveOperand(node: AstOperand, root: PathRoot, scope: JoinScop
       if (name === 'null') return literal(null);
       if (name.startsWith('@request.')) {
         if (/^@request\.body\.\w+:changed$/.test(name)) return changedOperand(node.name, node.pos, root, scope, ctx);
-        return resolveRequest(name, node.pos, scope, ctx);
+        return resolveRequest(name, node.pos, scope, ctx, root);
       }
       if (name.startsWith('@collection.')) return resolveCollection(name, node.pos, scope, ctx);
       if (name.startsWith('@')) {
@@ -65,7 +65,7 @@ function changedOperand(name: string, pos: number, root: PathRoot, scope: JoinSc
   const field = name.slice('@request.body.'.length, -':changed'.length);
   const isset = resolveRequest(`@request.body.${field}:isset`, pos, scope, ctx) as Literal;
   if (!isset.value) return literal(false);
-  const submitted = resolveRequest(`@request.body.${field}`, pos, scope, ctx);
+  const submitted = resolveRequest(`@request.body.${field}`, pos, scope, ctx, root);
   const stored = resolveFieldPath(field, pos, root, scope, ctx);
   return { kind: 'sql', sql: `(CASE WHEN ${compare(submitted, '!=', stored, ctx)} THEN TRUE ELSE FALSE END)`, type: 'bool', multi: false };
 }
@@ -83,15 +83,22 @@ function compileComparison(cmp: Comparison, root: PathRoot, scope: JoinScope, ct
   const sub = scope.fresh();
   const l2 = resolveOperand(cmp.left, root, sub, ctx);
   const r2 = resolveOperand(cmp.right, root, sub, ctx);
-  const failing = `NOT COALESCE(${compare(l2, op, r2, ctx)}, ${ctx.dialect === 'sqlite' ? '0' : 'FALSE'})`;
+  // Only a row for which the comparison is false fails; an unknown (NULL) one does not (3.7).
+  const failing = `NOT (${compare(l2, op, r2, ctx)})`;
   return `(${condition} AND NOT EXISTS (SELECT 1 FROM (SELECT 1) AS "_base" ${sub.joins.join(' ')} WHERE ${failing}))`;
 }
 
 const TRUE_SQL = '(1 = 1)';
 const FALSE_SQL = '(1 = 0)';
 
-/** One comparison of two resolved operands. */
+/** One comparison of two resolved operands, and the guards they carry. */
 export function compare(left: Operand, op: Operator, right: Operand, ctx: CompileContext): string {
+  const condition = compareValues(left, op, right, ctx);
+  const guards = [left, right].flatMap((o) => (o.kind === 'sql' && o.guard ? [o.guard] : []));
+  return guards.length ? `(${condition} AND ${guards.join(' AND ')})` : condition;
+}
+
+function compareValues(left: Operand, op: Operator, right: Operand, ctx: CompileContext): string {
   if (op === '~' || op === '!~') return like(left, op === '!~', right, ctx);
   if (left.kind === 'literal' && right.kind === 'literal') return compareLiterals(left.value, op, right.value) ? TRUE_SQL : FALSE_SQL;
 
@@ -135,20 +142,53 @@ function emit(o: Operand, type: SqlType, ctx: CompileContext): string {
 }
 
 function comparePlain(left: Operand, op: Operator, right: Operand, ctx: CompileContext): string {
+  const [l, r] = ctx.dialect === 'sqlite' ? plainSidesSqlite(left, right, ctx) : plainSidesPostgres(left, right, ctx);
+  if (op === '=') return `(${l} IS ${ctx.dialect === 'sqlite' ? '' : 'NOT DISTINCT FROM '}${r})`;
+  if (op === '!=') return `(${l} IS ${ctx.dialect === 'sqlite' ? 'NOT' : 'DISTINCT FROM'} ${r})`;
+  return `(${l} ${op} ${r})`;
+}
+
+function plainSidesSqlite(left: Operand, right: Operand, ctx: CompileContext): [string, string] {
   const side = (o: Operand) => {
     if (o.kind === 'sql') return o.sql;
     if (o.value === null) return 'NULL';
-    if (ctx.dialect === 'sqlite') return ctx.params.add(o.value, typeof o.value === 'number' ? 'number' : typeof o.value === 'boolean' ? 'bool' : 'text');
-    const type: SqlType = typeof o.value === 'number' ? 'number' : typeof o.value === 'boolean' ? 'bool' : 'text';
-    return `to_jsonb(${ctx.params.add(o.value, type)})`;
+    return ctx.params.add(o.value, typeof o.value === 'number' ? 'number' : typeof o.value === 'boolean' ? 'bool' : 'text');
   };
   // geoDistance is a number on both engines; compare numbers to it directly.
   const numeric = (o: Operand) => o.kind === 'sql' && o.type === 'number';
   const l = numeric(right) && left.kind === 'literal' && left.value !== null ? emit(left, 'number', ctx) : side(left);
   const r = numeric(left) && right.kind === 'literal' && right.value !== null ? emit(right, 'number', ctx) : side(right);
-  if (op === '=') return `(${l} IS ${ctx.dialect === 'sqlite' ? '' : 'NOT DISTINCT FROM '}${r})`;
-  if (op === '!=') return `(${l} IS ${ctx.dialect === 'sqlite' ? 'NOT' : 'DISTINCT FROM'} ${r})`;
-  return `(${l} ${op} ${r})`;
+  return [l, r];
+}
+
+/**
+ * PostgreSQL compares only values of one type: jsonb when either side is JSON (the other
+ * side converted with to_jsonb), else a number (geoDistance) when the other side can be
+ * one, else text.
+ */
+function plainSidesPostgres(left: Operand, right: Operand, ctx: CompileContext): [string, string] {
+  const both = [left, right];
+  const numeric = both.every((o) => o.kind === 'sql' || o.value === null || convertLiteral(o.value, 'number') !== undefined);
+  const type: SqlType = both.some((o) => o.kind === 'sql' && o.type === 'json') ? 'json' : numeric ? 'number' : 'text';
+  const side = (o: Operand) => {
+    if (o.kind === 'sql') return type !== 'json' ? sqlAs(o, type, ctx.dialect) : o.type === 'json' ? o.sql : `to_jsonb(${o.sql})`;
+    if (o.value === null) return 'NULL';
+    if (type !== 'json') return emit(o, type, ctx);
+    // SQLite reads an object or array as its JSON text, which then equals the same text
+    // given as a literal (or as @request.body.meta): here such a text is compared as jsonb.
+    if (isJsonContainer(o.value)) return ctx.params.add(o.value, 'json');
+    return `to_jsonb(${ctx.params.add(o.value, typeof o.value === 'number' ? 'number' : typeof o.value === 'boolean' ? 'bool' : 'text')})`;
+  };
+  return [side(left), side(right)];
+}
+
+function isJsonContainer(value: Literal['value']): boolean {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return false;
+  try {
+    return typeof JSON.parse(value) === 'object';
+  } catch {
+    return false;
+  }
 }
 
 /** `~` / `!~`: contains, or a LIKE pattern when the literal has an unescaped %. */
@@ -157,13 +197,24 @@ function like(left: Operand, negate: boolean, right: Operand, ctx: CompileContex
   const l = left.kind === 'literal' ? ctx.params.add(left.value === null ? '' : String(left.value)) : text(left)!;
   let pattern: string;
   if (right.kind === 'literal') {
-    const raw = right.value === null ? '' : String(right.value);
-    pattern = ctx.params.add(/(^|[^\\])%/.test(raw) ? raw : `%${raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    pattern = ctx.params.add(likePattern(right.value === null ? '' : String(right.value)));
   } else {
     pattern = `('%' || ${text(right)} || '%')`;
   }
   const op = ctx.dialect === 'sqlite' ? 'LIKE' : 'ILIKE';
   return `(COALESCE(${l}, '') ${negate ? 'NOT ' : ''}${op} ${pattern} ESCAPE '\\')`;
+}
+
+/**
+ * The LIKE pattern of a `~` literal (API spec 3.2): with an unescaped % the text is the
+ * pattern; otherwise a contains search with `\`, `%` and `_` escaped — except where the
+ * text escapes them already (`100\%` searches for "100%"), as PocketBase does.
+ */
+function likePattern(raw: string): string {
+  const tokens: string[] = raw.match(/\\[\\%_]|[\s\S]/g) ?? []; // escape pairs stay together
+  // A trailing lone backslash escapes nothing: an error on PostgreSQL, so it is made literal.
+  if (tokens.includes('%')) return tokens.at(-1) === '\\' ? `${raw}\\` : raw;
+  return `%${tokens.map((t) => (t === '\\' || t === '%' || t === '_' ? `\\${t}` : t)).join('')}%`;
 }
 
 function compareLiterals(a: Literal['value'], op: Operator, b: Literal['value']): boolean {

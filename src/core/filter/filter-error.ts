@@ -7,3 +7,7 @@ export class FilterError extends Error {
     super(message);
   }
 }
+
+/** Text for an error message with control characters and line breaks escaped, so the message stays one line. */
+export const printable = (text: string) =>
+  text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

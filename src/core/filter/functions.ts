@@ -35,7 +35,7 @@ function geoDistance(node: Extract<AstOperand, { kind: 'func' }>, resolve: Resol
 /** SQLite strftime codes and their PostgreSQL to_char equivalents. */
 const PG_FORMAT: Record<string, string> = {
   '%Y': 'YYYY', '%m': 'MM', '%d': 'DD', '%H': 'HH24', '%M': 'MI', '%S': 'SS', '%f': 'SS.MS',
-  '%j': 'DDD', '%w': 'D', '%W': 'WW', '%s': 'EPOCH', '%%': '%',
+  '%j': 'DDD', '%w': 'D', '%W': 'W', '%s': 'EPOCH', '%%': '%',
 };
 
 function strftime(node: Extract<AstOperand, { kind: 'func' }>, resolve: Resolve, ctx: CompileContext): Operand {
@@ -62,6 +62,11 @@ function strftime(node: Extract<AstOperand, { kind: 'func' }>, resolve: Resolve,
     if (code === 'EPOCH') return `floor(extract(epoch from ${ts}))::bigint::text`;
     if (code === '%') return ctx.params.add('%');
     if (code === 'D') return `(extract(dow from ${ts} AT TIME ZONE 'UTC'))::int::text`;
+    // SQLite's %W counts Monday-started weeks, 00 before the year's first Monday (to_char's WW does not).
+    if (code === 'W') {
+      const t = `(${ts} AT TIME ZONE 'UTC')`;
+      return `lpad(((extract(doy from ${t})::int + 6 - (extract(isodow from ${t})::int - 1)) / 7)::text, 2, '0')`;
+    }
     return `to_char(${ts} AT TIME ZONE 'UTC', '${code}')`;
   });
   return { kind: 'sql', sql: `COALESCE(${parts.join(' || ')}, '')`, type: 'text', multi };

@@ -16,6 +16,8 @@ export interface SqlOperand {
   multi: boolean;
   /** JSON values and geoDistance compare with IS / IS NOT, without the ""/NULL equivalence. */
   plain?: boolean;
+  /** A condition every comparison with this operand must also meet (an auth email's emailVisibility). */
+  guard?: string;
 }
 
 export type Operand = Literal | SqlOperand;

@@ -49,7 +49,7 @@ export function resolveFieldPath(path: string, pos: number, root: PathRoot, scop
     const field = cur.collection.field(seg)?.model;
     if (field) {
       checkVisible(cur.collection, field, path, pos, ctx);
-      if (last) return finalField(cur, field, modifier, multi, path, pos, scope, ctx);
+      if (last) return withEmailGuard(cur, field, finalField(cur, field, modifier, multi, path, pos, scope, ctx), ctx);
       if (field.type === 'json' || field.type === 'geoPoint') {
         if (modifier && modifier !== 'lower') throw new FilterError(`":${modifier}" cannot be used on a JSON path ("${path}")`, pos);
         return jsonPath(cur, field, segments.slice(i + 1), modifier, multi, ctx);
@@ -89,6 +89,12 @@ function checkVisible(collection: Collection, field: FieldModel, path: string, p
   if (!ctx.client || ctx.isSuperuser) return;
   const secret = field.type === 'password' || (collection.isAuth && field.name === 'tokenKey');
   if (field.hidden || secret) throw new FilterError(`"${path}" is not a filterable field (position ${pos})`, pos);
+}
+
+/** In client filters an auth email only matches where emailVisibility is true (3.8). */
+function withEmailGuard(cur: PathRoot, field: FieldModel, operand: SqlOperand, ctx: CompileContext): SqlOperand {
+  if (!ctx.client || ctx.isSuperuser || !cur.collection.isAuth || field.name !== 'email') return operand;
+  return { ...operand, guard: `${q(cur.alias)}."emailVisibility" = TRUE` };
 }
 
 /** In client filters a traversed collection's list rule applies to its joined rows (3.8). */
@@ -155,12 +161,22 @@ function finalField(cur: PathRoot, field: FieldModel, modifier: string, multi: b
     return { kind: 'sql', sql: `${q(each)}."value"`, type: 'text', multi: true };
   }
   if (modifier === 'lower') {
-    const text = ctx.dialect === 'postgres' && type !== 'text' ? `(${col})::text` : col;
+    const text = ctx.dialect === 'postgres' && type !== 'text' ? (listy ? compactJsonList(col) : `(${col})::text`) : col;
     return { kind: 'sql', sql: `LOWER(${text})`, type: 'text', multi };
   }
   // A multiple field compared whole is compared as its stored JSON text.
-  if (listy) return { kind: 'sql', sql: ctx.dialect === 'sqlite' ? col : `(${col})::text`, type: 'text', multi };
+  if (listy) return { kind: 'sql', sql: ctx.dialect === 'sqlite' ? col : compactJsonList(col), type: 'text', multi };
   return { kind: 'sql', sql: col, type, multi, plain };
+}
+
+/**
+ * A jsonb list as the compact JSON text SQLite stores (`["a","b"]`): jsonb's own text form
+ * puts a space after each comma, and would differ from the submitted value `:changed`
+ * compares with. NULL stays NULL (no joined row).
+ */
+function compactJsonList(col: string): string {
+  return `(CASE WHEN ${col} IS NULL THEN NULL ELSE (SELECT '[' || COALESCE(string_agg(to_json("_v"."value")::text, ',' ORDER BY "_v"."n"), '') || ']' `
+    + `FROM jsonb_array_elements_text(${col}) WITH ORDINALITY AS "_v"("value", "n")) END)`;
 }
 
 function jsonPath(cur: PathRoot, field: FieldModel, rest: string[], modifier: string, multi: boolean, ctx: CompileContext): SqlOperand {

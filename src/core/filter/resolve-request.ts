@@ -8,7 +8,9 @@ import { FilterError } from './filter-error.js';
 import type { JoinScope } from './join-scope.js';
 import { literal, type Operand } from './operand.js';
 import { resolveFieldPath, splitPath } from './resolve-field-path.js';
-import type { CompileContext } from './compile-context.js';
+import type { CompileContext, PathRoot } from './compile-context.js';
+import type { FieldModel } from '../fields/field.js';
+import { isMultiple } from '../fields/multi-value.js';
 
 const AUTH_DIRECT = new Set(['id', 'collectionId', 'collectionName']);
 
@@ -29,7 +31,7 @@ function lookup(obj: unknown, path: string[]): { found: boolean; value: unknown 
   return { found: true, value: cur };
 }
 
-export function resolveRequest(name: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {
+export function resolveRequest(name: string, pos: number, scope: JoinScope, ctx: CompileContext, root?: PathRoot): Operand {
   const { segments, modifier } = splitPath(name, pos); // segments[0] === '@request'
   const [, area, ...rest] = segments;
   const req = ctx.request;
@@ -50,8 +52,12 @@ export function resolveRequest(name: string, pos: number, scope: JoinScope, ctx:
       if (modifier) break;
       return literal(value ?? null);
     }
-    case 'body':
+    case 'body': {
+      const field = root?.collection.field(rest[0] ?? '')?.model;
+      if (field?.type === 'relation' && rest.length > 1 && modifier !== 'isset')
+        return bodyRelation(field, rest, modifier, pos, scope, ctx);
       return requestValue(name, req.body, rest, modifier, pos, scope, ctx);
+    }
     case 'auth':
       return authValue(name, rest, modifier, pos, scope, ctx);
   }
@@ -72,7 +78,7 @@ function requestValue(name: string, data: unknown, path: string[], modifier: str
       return literal(Array.isArray(value) ? value.length : value === undefined || value === null || value === '' ? 0 : 1);
     case 'each': {
       const list = Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value];
-      return eachOfJson(list.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))), scope, ctx);
+      return eachOfJson(name, list.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))), scope, ctx);
     }
     case 'changed':
       throw new FilterError(`":changed" is only for @request.body fields of the collection ("${name}", position ${pos})`, pos);
@@ -80,15 +86,45 @@ function requestValue(name: string, data: unknown, path: string[], modifier: str
   throw new FilterError(`unknown modifier ":${modifier}" in "${name}" at position ${pos}`, pos);
 }
 
-/** A list from the request as a multi-valued operand (one joined row per item). */
-function eachOfJson(list: Scalar[], scope: JoinScope, ctx: CompileContext): Operand {
-  const param = ctx.params.add(JSON.stringify(list), ctx.dialect === 'sqlite' ? 'text' : 'json');
-  const alias = scope.join(`param:${param}`, 'p', (a) => [
-    ctx.dialect === 'sqlite'
-      ? `LEFT JOIN json_each(${param}) AS ${q(a)} ON TRUE`
-      : `LEFT JOIN LATERAL jsonb_array_elements_text(${param}) AS ${q(a)}("value") ON TRUE`,
-  ]);
+/**
+ * A list from the request as a multi-valued operand (one joined row per item). Keyed by
+ * its name, so that `@request.body.tags:each` is one joined row in the whole expression,
+ * like any other path (PocketBase names the join after the field).
+ */
+function eachOfJson(name: string, list: Scalar[], scope: JoinScope, ctx: CompileContext): Operand {
+  const alias = scope.join(name, 'p', (a) => {
+    const param = ctx.params.add(JSON.stringify(list), ctx.dialect === 'sqlite' ? 'text' : 'json');
+    return [
+      ctx.dialect === 'sqlite'
+        ? `LEFT JOIN json_each(${param}) AS ${q(a)} ON TRUE`
+        : `LEFT JOIN LATERAL jsonb_array_elements_text(${param}) AS ${q(a)}("value") ON TRUE`,
+    ];
+  });
   return { kind: 'sql', sql: `${q(alias)}."value"`, type: 'text', multi: true };
+}
+
+/** `@request.body.rel.field`: the records the submitted relation ids point at, joined (3.3). */
+function bodyRelation(field: FieldModel, path: string[], modifier: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {
+  const target = ctx.registry.find(field.collectionId as string);
+  if (!target) throw new FilterError(`the collection of relation "${field.name}" no longer exists`, pos);
+  const many = isMultiple(field);
+  const raw = ctx.request.body[field.name];
+  const ids = (Array.isArray(raw) ? raw : raw === undefined || raw === null || raw === '' ? [] : [raw]).map(String);
+  const alias = scope.join(`@request.body.${field.name}`, 'q', (a) => {
+    // A single relation keeps the last submitted id, as the field itself does.
+    if (!many) return [`LEFT JOIN ${q(target.name)} AS ${q(a)} ON ${q(a)}."id" = ${ctx.params.add(ids.at(-1) ?? '')}`];
+    const list = ctx.params.add(JSON.stringify(ids), ctx.dialect === 'sqlite' ? 'text' : 'json');
+    const each = `${a}_each`;
+    return [
+      ctx.dialect === 'sqlite'
+        ? `LEFT JOIN json_each(${list}) AS ${q(each)} ON TRUE`
+        : `LEFT JOIN LATERAL jsonb_array_elements_text(${list}) AS ${q(each)}("value") ON TRUE`,
+      `LEFT JOIN ${q(target.name)} AS ${q(a)} ON ${q(a)}."id" = ${q(each)}."value"`,
+    ];
+  });
+  const rest = path.slice(1).join('.') + (modifier ? `:${modifier}` : '');
+  const operand = resolveFieldPath(rest, pos, { collection: target, alias }, scope, { ...ctx, client: false });
+  return many ? { ...operand, multi: true } : operand;
 }
 
 function authValue(name: string, path: string[], modifier: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {

@@ -11,14 +11,39 @@ export type SqlType = 'text' | 'number' | 'bool' | 'json';
 const PG_CAST: Record<SqlType | 'bigint', string> = { text: 'text', number: 'double precision', bool: 'boolean', json: 'jsonb', bigint: 'bigint' };
 
 export class SqlParams {
-  readonly values: unknown[] = [];
+  private readonly list: unknown[] = [];
   constructor(readonly dialect: DialectName, private readonly offset = 0) {}
 
+  /**
+   * On SQLite the placeholders are named (@p1, @p2, ...), not positional: a fragment may
+   * be emitted twice (`x = '' OR x IS NULL`, geoDistance) or after parameters added later
+   * (a join's parameters precede the WHERE clause in the text), and names bind either way.
+   */
   add(value: unknown, type: SqlType | 'bigint' = 'text'): string {
-    this.values.push(this.dialect === 'sqlite' ? toSqlite(value) : toPostgres(value, type));
-    if (this.dialect === 'sqlite') return '?';
-    return `$${this.offset + this.values.length}::${PG_CAST[type]}`;
+    const json = type === 'json' || (typeof value === 'object' && value !== null);
+    const v = this.dialect === 'sqlite' ? toSqlite(value) : toPostgres(value, type);
+    this.list.push(typeof v === 'string' ? withoutNul(v, json) : v);
+    if (this.dialect === 'sqlite') return `@p${this.offset + this.list.length}`;
+    return `$${this.offset + this.list.length}::${PG_CAST[type]}`;
   }
+
+  /** The values to pass with the statement: an array for PostgreSQL, one object of names for SQLite. */
+  get values(): unknown[] {
+    if (this.dialect !== 'sqlite') return this.list;
+    if (this.list.length === 0) return [];
+    return [Object.fromEntries(this.list.map((v, i) => [`p${this.offset + i + 1}`, v]))];
+  }
+}
+
+/**
+ * No stored text holds a NUL (validation refuses it), PostgreSQL refuses one in a parameter
+ * (text or jsonb) and SQLite's LIKE stops at it: a NUL in a value becomes U+FFFD on both
+ * engines, so a comparison with it behaves alike (nothing stored holds it) instead of failing.
+ */
+function withoutNul(text: string, json: boolean): string {
+  const out = text.replaceAll('\0', '\uFFFD');
+  // in JSON text, the escape \u0000 (not preceded by an escaping backslash)
+  return json ? out.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : out;
 }
 
 function toSqlite(value: unknown): unknown {

@@ -11,7 +11,7 @@ import type { AccessContext } from '../rules/rule-access.js';
 import { SqlParams } from '../filter/sql-params.js';
 import { AliasCounter, JoinScope } from '../filter/join-scope.js';
 import { resolveFieldPath } from '../filter/resolve-field-path.js';
-import { FilterError } from '../filter/filter-error.js';
+import { FilterError, printable } from '../filter/filter-error.js';
 import { MAIN_ALIAS } from '../filter/compile-context.js';
 
 const MAX_TERMS = 8;
@@ -28,17 +28,22 @@ export function orderBySql(collection: Collection, sort: string, ctx: AccessCont
   const parts: string[] = [];
   let hasRowid = false;
   for (const term of terms) {
-    if (term.length > MAX_TERM_LENGTH) throw badRequest(`Invalid sort: the term "${term.slice(0, 20)}…" is too long.`);
+    if (term.length > MAX_TERM_LENGTH) throw badRequest(`Invalid sort: the term "${printable(term.slice(0, 20))}…" is too long.`);
     const desc = term.startsWith('-');
     const name = term.replace(/^[-+]/, '');
     const dir = desc ? 'DESC' : 'ASC';
     if (name === '@random') { parts.push(dialect === 'sqlite' ? 'RANDOM()' : 'random()'); continue; }
     if (name === '@rowid') { parts.push(`${rowid} ${dir}`); hasRowid = true; continue; }
-    if (name.includes('.') || name.includes(':')) { parts.push(`${pathSort(collection, name, ctx, params)} ${dir}`); continue; }
+    if (name.includes('.') || name.includes(':')) {
+      // A path may reach no row (NULL): SQLite orders NULL first, PostgreSQL last unless told.
+      const nulls = dialect === 'postgres' ? (desc ? ' NULLS LAST' : ' NULLS FIRST') : '';
+      parts.push(`${pathSort(collection, name, ctx, params)} ${dir}${nulls}`);
+      continue;
+    }
     const field = collection.field(name);
     const secret = collection.isAuth && (name === 'password' || name === 'tokenKey');
     if (!field || field.model.type === 'password' || ((field.model.hidden || secret) && !ctx.auth.isSuperuser))
-      throw badRequest(`Invalid sort field "${name}".`);
+      throw badRequest(`Invalid sort field "${printable(name)}".`);
     parts.push(`${quoteIdent(name)} ${dir}`);
   }
   // Ties (and no sort at all) fall back to insertion order, so paging is stable.
@@ -54,7 +59,7 @@ function pathSort(collection: Collection, name: string, ctx: AccessContext, para
     });
     return `(SELECT ${operand.sql} FROM (SELECT 1) AS "_base" ${scope.joins.join(' ')} LIMIT 1)`;
   } catch (err) {
-    if (err instanceof FilterError) throw badRequest(`Invalid sort field "${name}": ${err.message}.`);
+    if (err instanceof FilterError) throw badRequest(`Invalid sort field "${printable(name)}": ${printable(err.message)}.`);
     throw err;
   }
 }

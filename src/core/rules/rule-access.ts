@@ -10,6 +10,7 @@ import type { RuleKey } from '../collections/model.js';
 import type { RequestAuth } from '../auth/request-auth.js';
 import { ApiError, forbidden } from '../errors.js';
 import { compileCondition, PartError, type ConditionPart } from '../filter/condition.js';
+import { printable } from '../filter/filter-error.js';
 import { EMPTY_REQUEST, type RequestData } from '../filter/request-data.js';
 import type { SqlParams } from '../filter/sql-params.js';
 
@@ -52,6 +53,8 @@ export function accessCondition(collection: Collection, access: Access, ctx: Acc
     if (!(err instanceof PartError)) throw err;
     // Rules are checked when saved; a rule broken since (a field it names was removed) is a 400, not a 500.
     const inFilter = parts[err.part]!.client;
-    throw new ApiError(400, inFilter ? `Invalid filter: ${err.message}` : `The collection's API rule is invalid: ${err.message}`);
+    // The message may quote the client's text (a literal, a character): kept on one line.
+    const message = printable(err.message);
+    throw new ApiError(400, inFilter ? `Invalid filter: ${message}` : `The collection's API rule is invalid: ${message}`);
   }
 }
