@@ -55,7 +55,7 @@ export const textField: FieldType = {
     if (field.primaryKey && field.name !== 'id')
       report('primaryKey', fieldError('validation_invalid_value', 'Only the id field can be a primary key.'));
   },
-  column: (field, dialect) => (field.primaryKey ? (dialect === 'sqlite' ? 'TEXT PRIMARY KEY NOT NULL' : 'text PRIMARY KEY NOT NULL') : textColumn(dialect)),
+  column: (field, dialect) => (field.primaryKey ? (dialect === 'sqlite' ? 'TEXT PRIMARY KEY NOT NULL' : 'text COLLATE "C" PRIMARY KEY NOT NULL') : textColumn(dialect)),
   isMultiple: () => false,
   prepare: (raw) => toText(raw),
   validate(value, field) {

@@ -62,8 +62,12 @@ export function isNonNegativeInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
+/**
+ * Text columns. On PostgreSQL they use the "C" collation whatever the database's
+ * default: byte order for < > and ORDER BY, and ASCII-only lower(), as on SQLite.
+ */
 export const textColumn = (dialect: DialectName) =>
-  dialect === 'sqlite' ? "TEXT DEFAULT '' NOT NULL" : "text DEFAULT '' NOT NULL";
+  dialect === 'sqlite' ? "TEXT DEFAULT '' NOT NULL" : `text COLLATE "C" DEFAULT '' NOT NULL`;
 
 export const jsonListColumn = (dialect: DialectName) =>
   dialect === 'sqlite' ? "JSON DEFAULT '[]' NOT NULL" : "jsonb DEFAULT '[]'::jsonb NOT NULL";
