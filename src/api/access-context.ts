@@ -8,14 +8,25 @@ import type { AccessContext } from '../core/rules/rule-access.js';
 import type { RequestData } from '../core/filter/request-data.js';
 
 export function accessContext(request: FastifyRequest, core: GalleyCore, context = 'default'): AccessContext {
-  let data: RequestData | undefined;
-  return {
-    auth: request.auth,
-    registry: core.collections.registry,
-    get request() {
-      return (data ??= requestData(request, context));
-    },
-  };
+  return new HttpAccessContext(request, core.collections.registry, context);
+}
+
+/** A class, not an object literal with a getter: V8 builds those slowly, on every request. */
+class HttpAccessContext implements AccessContext {
+  readonly auth: AccessContext['auth'];
+  private data: RequestData | undefined;
+
+  constructor(
+    private readonly http: FastifyRequest,
+    readonly registry: AccessContext['registry'],
+    private readonly context: string,
+  ) {
+    this.auth = http.auth;
+  }
+
+  get request(): RequestData {
+    return (this.data ??= requestData(this.http, this.context));
+  }
 }
 
 function first(v: unknown): string {

@@ -2,12 +2,12 @@
  * HTTP app assembly: body parsing, CORS and security headers, auth resolution,
  * `fields` projection, error mapping, and the API route families.
  *
- * Request lifecycle: onRequest (security headers) → CORS → onRequest (Authorization →
- * request.auth) → body parser → route handler → preSerialization
- * (`fields`) → response. Errors at any step go through error-handler.ts.
+ * Request lifecycle: onRequest (security and CORS headers, Authorization →
+ * request.auth) → body parser → route handler → preSerialization (`fields`) →
+ * response; CORS preflights are an OPTIONS route of their own (cors.ts). Errors at any step go through error-handler.ts.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import cors from '@fastify/cors';
+import { CORS_HEADERS, registerPreflight } from './cors.js';
 import type { GalleyCore } from '../core/galley-core.js';
 import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
 import { resolveAuth, tokenFromHeader } from '../core/auth/resolve-auth.js';
@@ -32,6 +32,9 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'SAMEORIGIN',
 };
 
+/** On every response: security headers and CORS. */
+const STATIC_HEADERS = { ...SECURITY_HEADERS, ...CORS_HEADERS };
+
 export interface AppOptions {
   logError?: (err: unknown) => void;
 }
@@ -47,7 +50,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     frameworkErrors: (err, request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
       const apiError = toApiError(err);
-      void reply.headers(SECURITY_HEADERS).code(apiError.status).type('application/json');
+      void reply.headers(STATIC_HEADERS).code(apiError.status).type('application/json');
       return request.method === 'HEAD' ? reply.send() : reply.send(apiError.toJSON());
     },
   });
@@ -56,19 +59,12 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   app.decorateRequest('auth', null as unknown as RequestAuth);
   registerErrorHandling(app, logError);
   registerBodyParsers(app);
-  // Before CORS, whose preflight answers end the request: every response carries these.
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
-    done();
-  });
-  await app.register(cors, {
-    origin: '*',
-    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
-    credentials: false,
-  });
+  registerPreflight(app);
 
-  // Hooks are callback-style, not async: on the hot path every promise hop shows up in throughput.
-  app.addHook('onRequest', (request, _reply, done) => {
+  // One hook, callback-style rather than async: on the hot path every hook and promise
+  // hop shows up in throughput.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(STATIC_HEADERS);
     const header = request.headers.authorization;
     if (!header) {
       request.auth = GUEST;

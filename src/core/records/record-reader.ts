@@ -46,8 +46,8 @@ export function selectList(collection: Collection): string {
 const impossibleId = (id: string) => id.includes('\0');
 
 /** A record by id with no rule applied (internal use: auth, relations, writes). */
-export async function findRecordById(db: Executor, collection: Collection, id: string): Promise<Row | undefined> {
-  if (impossibleId(id)) return undefined;
+export function findRecordById(db: Executor, collection: Collection, id: string): Promise<Row | undefined> {
+  if (impossibleId(id)) return Promise.resolve(undefined);
   const sql = collection.sql('byId', () =>
     `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} WHERE "id" = ${collection.dialect === 'sqlite' ? '?' : '$1'} LIMIT 1`);
   return db.get(sql, [id]);
@@ -72,7 +72,7 @@ export async function getAccessibleRecord(db: Executor, collection: Collection, 
   return row;
 }
 
-export async function viewRecord(db: Executor, collection: Collection, id: string, ctx: AccessContext): Promise<Row> {
+export function viewRecord(db: Executor, collection: Collection, id: string, ctx: AccessContext): Promise<Row> {
   return getAccessibleRecord(db, collection, id, ruleAccess(collection, 'viewRule', ctx.auth), ctx);
 }
 

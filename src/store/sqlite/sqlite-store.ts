@@ -47,9 +47,10 @@ class Connection implements Executor {
     return translateErrors(() => this.prepare(sql).run(...params).changes);
   }
 
-  async all(sql: string, params?: readonly unknown[]) { return this.allSync(sql, params); }
-  async get(sql: string, params?: readonly unknown[]) { return this.getSync(sql, params); }
-  async run(sql: string, params?: readonly unknown[]) { return this.runSync(sql, params); }
+  // Plain promises, not async functions: these sit on every request's hot path.
+  all(sql: string, params?: readonly unknown[]) { return settle(() => this.allSync(sql, params)); }
+  get(sql: string, params?: readonly unknown[]) { return settle(() => this.getSync(sql, params)); }
+  run(sql: string, params?: readonly unknown[]) { return settle(() => this.runSync(sql, params)); }
   async exec(sql: string) { translateErrors(() => this.db.exec(sql)); }
   async columns(sql: string): Promise<ColumnInfo[]> {
     return translateErrors(() => this.db.prepare(`SELECT * FROM (${sql}) AS "_described"`).columns()).map((c) => ({
@@ -139,6 +140,14 @@ function open(file: string): Database.Database {
   const db = new Database(file);
   for (const pragma of PRAGMAS) db.pragma(pragma);
   return db;
+}
+
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 function translateErrors<T>(fn: () => T): T {
