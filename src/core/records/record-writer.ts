@@ -76,6 +76,10 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
       errors[f.model.name] = fieldError('validation_invalid_file', 'Unknown file name; files must be uploaded.');
   }
 
+  // A lone INSERT (no rule, relation or auth check to keep consistent with it) needs no
+  // explicit transaction: on PostgreSQL that saves two round trips per create.
+  const lone = access.kind === 'all' && !collection.isAuth
+    && !collection.fields.some((f) => f.model.type === 'relation' && asList(values[f.model.name]).length > 0);
   return write(deps, collection, {}, 'Failed to create record.', async (tx) => {
     // The rule is checked first (a failure says nothing about the fields), against the would-be record.
     if (access.kind === 'rule' && !(await candidateSatisfies(tx, collection, values, access, withBody(ctx, submitted))))
@@ -93,7 +97,7 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
       `INSERT INTO ${quoteIdent(collection.name)} (${columnList(collection)}) VALUES (${collection.fields.map((_, i) => p(i + 1)).join(', ')})`);
     await tx.run(sql, toDbRow(collection, values));
     return valuesToRow(collection, values);
-  });
+  }, false, lone);
 }
 
 export async function updateRecord(deps: RecordDeps, collection: Collection, id: string, body: Values, ctx: AccessContext): Promise<Row> {
@@ -249,10 +253,11 @@ function throwIfErrors(errors: ErrorData, message: string): void {
  * violations become field errors. `rerunnable` bodies are retried after a lock conflict.
  */
 async function write<T>(
-  deps: RecordDeps, collection: Collection, early: ErrorData, message: string, fn: (tx: Executor) => Promise<T>, rerunnable = false,
+  deps: RecordDeps, collection: Collection, early: ErrorData, message: string, fn: (tx: Executor) => Promise<T>, rerunnable = false, lone = false,
 ): Promise<T> {
   throwIfErrors(early, message);
   try {
+    if (lone) return await fn(deps.store);
     return await (rerunnable ? retryOnLockConflict(() => deps.store.transaction(fn)) : deps.store.transaction(fn));
   } catch (err) {
     if (err instanceof UniqueViolation) throw new ApiError(400, message, uniqueViolationErrors(collection, err));
