@@ -1,13 +1,24 @@
 // Turns the tab-separated lines run.sh collects into the Markdown report.
 //   meta    KEY      VALUE
-//   run     TARGET   SCENARIO  RPS  P99_MS  NON2XX  SOCKET_ERRORS  REQUESTS
+//   run     TARGET   SCENARIO  RPS  P99_MS  NON2XX  SOCKET_ERRORS  REQUESTS  OTHER_CPU_PCT  SPAWNED
 //   rss     TARGET   IDLE_KB   AFTER_LOAD_KB
 //   fail    TARGET   REASON
 import { readFileSync } from 'node:fs';
 
 const lines = readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
 const meta = new Map(lines.filter((l) => l[0] === 'meta').map((l) => [l[1], l[2]]));
-const runs = new Map(lines.filter((l) => l[0] === 'run').map((l) => [`${l[1]}/${l[2]}`, l]));
+// With several rounds, the best one: noise from the rest of the machine only
+// ever slows a run down.
+const runs = new Map();
+for (const l of lines.filter((l) => l[0] === 'run')) {
+  const key = `${l[1]}/${l[2]}`;
+  if (!runs.has(key) || Number(l[3]) > Number(runs.get(key)[3])) runs.set(key, l);
+}
+// A run is suspect when other processes used more than 10% of a core, or
+// more than 10 processes were started on the machine meanwhile.
+const NOISY_CPU = 10;
+const NOISY_SPAWNED = 10;
+let noisy = false;
 const rss = new Map(lines.filter((l) => l[0] === 'rss').map((l) => [l[1], l]));
 const fails = new Map(lines.filter((l) => l[0] === 'fail').map((l) => [l[1], l[2]]));
 const targets = (meta.get('targets') ?? '').split(' ').filter(Boolean);
@@ -22,10 +33,14 @@ function cell(target, scenario) {
   if (!targets.includes(target)) return { rps: 'not run', p99: '–' };
   const r = runs.get(`${target}/${scenario}`);
   if (!r) return { rps: 'failed', p99: '–' };
-  const [, , , rps, p99, non2xx, socket, requests] = r;
+  const [, , , rps, p99, non2xx, socket, requests, other, spawned] = r;
   const errors = Number(non2xx) + Number(socket);
   if (errors > 0 && errors >= Number(requests) / 100) return { rps: `failed (${num(errors)} errors)`, p99: '–', bad: true };
-  const note = errors > 0 ? ` (${errors} errors)` : '';
+  let note = errors > 0 ? ` (${errors} errors)` : '';
+  if (Number(other) > NOISY_CPU || Number(spawned) > NOISY_SPAWNED) {
+    note += ' ⚠';
+    noisy = true;
+  }
   return { rps: num(rps) + note, p99: `${Number(p99).toFixed(1)} ms`, value: Number(rps) };
 }
 
@@ -33,7 +48,8 @@ const out = [];
 out.push('# Galley benchmark', '');
 out.push(
   `${meta.get('date')} · commit ${meta.get('commit')} · ${num(meta.get('rows'))} seeded rows · ` +
-    `wrk -t1 -c${meta.get('connections')} -d${meta.get('seconds')}s after a ${meta.get('warmup')}s warm-up · ` +
+    `wrk -t1 -c${meta.get('connections')} -d${meta.get('seconds')}s after a ${meta.get('warmup')}s warm-up` +
+    (Number(meta.get('rounds')) > 1 ? `, best of ${meta.get('rounds')} · ` : ' · ') +
     `server on core 0, wrk on core 1`,
 );
 out.push('', `${meta.get('cpu')} · node ${meta.get('node')} · ${meta.get('wrk')} · PostgreSQL ${meta.get('postgres')}`, '');
@@ -49,6 +65,15 @@ for (const db of ['sqlite', 'postgres']) {
     const ratio = f.value && g.value ? (g.value / f.value).toFixed(2) : '–';
     out.push(`| ${db} ${s} | ${f.rps} | ${g.rps} | ${ratio} | ${f.p99} | ${g.p99} |`);
   }
+}
+
+if (noisy) {
+  out.push(
+    '',
+    `⚠ Other processes were busy on the machine during this run (more than ${NOISY_CPU}% of a core, ` +
+      `or more than ${NOISY_SPAWNED} processes started): they took CPU from the server or wrk, so the number ` +
+      'is low. Rerun on a quiet machine, or with BENCH_ROUNDS=3.',
+  );
 }
 
 out.push('', '| server | RSS idle (seeded, before load) | RSS after load |', '| --- | ---: | ---: |');

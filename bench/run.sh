@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 ROWS=${BENCH_ROWS:-100000}
 DURATION=${BENCH_SECONDS:-10}
 WARMUP=${BENCH_WARMUP:-2}
+ROUNDS=${BENCH_ROUNDS:-1} # measured runs per scenario; the report keeps the best
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
 TARGETS=${BENCH_TARGETS:-floor-sqlite galley-sqlite floor-postgres galley-postgres}
 SCENARIOS="get-one list create" # create last: it adds rows the others would see
@@ -148,6 +149,32 @@ pin_postgres() {
   done
 }
 
+# --- CPU used by others ----------------------------------------------------------
+# The machine may be shared, and a test suite running meanwhile skews a
+# result. So each run also measures what other processes did during it: the
+# CPU used by those alive at its end (whatever their start), and the number of
+# processes started on the machine (short-lived ones leave no other trace).
+
+# Writes "PID TICKS NAME" (utime + stime in 1/100 s) for every process but
+# the server, PostgreSQL's and this scan's own.
+others_ticks() {
+  local f line pid name ours=" $BASHPID $SERVER_PID ${PG_PID:+$PG_PID $(ps -o pid= --ppid "$PG_PID" | tr '\n' ' ')} "
+  for f in /proc/[0-9]*/stat; do
+    read -r line <"$f" 2>/dev/null || continue
+    pid=${f//[^0-9]/}
+    [[ $ours == *" $pid "* ]] && continue
+    name=${line#*(} name=${name%%)*}
+    set -- ${line##*) }
+    echo "$pid $((${12} + ${13})) ${name// /_}"
+  done >"$1"
+}
+
+# Sets FORKS to the number of processes started since boot (read without forking).
+forks() {
+  local key value
+  while read -r key value; do [ "$key" = processes ] && FORKS=$value; done </proc/stat
+}
+
 # --- one target ----------------------------------------------------------------
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
@@ -173,7 +200,7 @@ check_seeded() {
 }
 
 run_target() {
-  local target=$1 dir=$WORK/$1 port db= idle after s line
+  local target=$1 dir=$WORK/$1 port db= idle after s line round other f0 spawned busiest
   mkdir -p "$dir"
   port=$(free_port)
   case $target in *-postgres) db=${target%-postgres} ;; esac
@@ -213,15 +240,30 @@ run_target() {
   for s in $SCENARIOS; do
     log "$target: $s"
     run_wrk "$s" "$WARMUP" "$dir" "$port" "$dir/warmup-$s.txt"
-    run_wrk "$s" "$DURATION" "$dir" "$port" "$dir/wrk-$s.txt"
-    line=$(grep '^BENCH ' "$dir/wrk-$s.txt")
-    if [ -z "$line" ]; then
-      log "$target: $s: no result: $(tail -n 1 "$dir/wrk-$s.txt")"
-      continue
-    fi
-    log "$target: $s: $line"
-    printf 'run\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$s" "$(field rps "$line")" "$(field p99_ms "$line")" \
-      "$(field non2xx "$line")" "$(field socket_errors "$line")" "$(field requests "$line")" >>"$RESULTS"
+    for ((round = 1; round <= ROUNDS; round++)); do
+      others_ticks "$WORK/before"
+      forks
+      f0=$FORKS
+      run_wrk "$s" "$DURATION" "$dir" "$port" "$dir/wrk-$s-$round.txt"
+      forks
+      spawned=$((FORKS - f0 - 2)) # less timeout and wrk
+      others_ticks "$WORK/after"
+      # Percent of one core used by other processes during the run, and the
+      # busiest of them by name, for the log.
+      other=$(awk -v secs="$DURATION" 'NR == FNR { b[$1] = $2; next } { t += $2 - b[$1] } END { printf "%d", t / secs }' \
+        "$WORK/before" "$WORK/after")
+      busiest=$(awk -v secs="$DURATION" 'NR == FNR { b[$1] = $2; next } { n[$3] += $2 - b[$1] }
+        END { for (k in n) if (n[k] / secs >= 5) printf "%s %d%%\n", k, n[k] / secs }' "$WORK/before" "$WORK/after" |
+        sort -k2 -rn | head -n 3 | paste -sd, -)
+      line=$(grep '^BENCH ' "$dir/wrk-$s-$round.txt")
+      if [ -z "$line" ]; then
+        log "$target: $s: no result: $(tail -n 1 "$dir/wrk-$s-$round.txt")"
+        continue
+      fi
+      log "$target: $s: $line other_cpu=$other% spawned=$spawned${busiest:+ ($busiest)}"
+      printf 'run\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$s" "$(field rps "$line")" "$(field p99_ms "$line")" \
+        "$(field non2xx "$line")" "$(field socket_errors "$line")" "$(field requests "$line")" "$other" "$spawned" >>"$RESULTS"
+    done
   done
   after=$(rss_kb "$SERVER_PID")
   printf 'rss\t%s\t%s\t%s\n' "$target" "$idle" "$after" >>"$RESULTS"
@@ -244,7 +286,8 @@ fi
 {
   printf 'meta\tdate\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
   printf 'meta\tcommit\t%s\n' "$(git rev-parse --short HEAD 2>/dev/null || echo none)$(git status --porcelain 2>/dev/null | grep -q . && echo ' (dirty tree)')"
-  printf 'meta\trows\t%s\nmeta\tseconds\t%s\nmeta\twarmup\t%s\nmeta\tconnections\t%s\n' "$ROWS" "$DURATION" "$WARMUP" "$CONNECTIONS"
+  printf 'meta\trows\t%s\nmeta\tseconds\t%s\nmeta\twarmup\t%s\nmeta\tconnections\t%s\nmeta\trounds\t%s\n' \
+    "$ROWS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$ROUNDS"
   printf 'meta\ttargets\t%s\nmeta\tscenarios\t%s\n' "$TARGETS" "$SCENARIOS"
   printf 'meta\tcpu\t%s\n' "$(nproc) × $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
   printf 'meta\tnode\t%s\nmeta\twrk\t%s\n' "$(node --version)" "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
