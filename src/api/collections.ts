@@ -6,6 +6,7 @@ import { publicCollection, type CollectionModel } from '../core/collections/mode
 import { newCollection } from '../core/collections/defaults.js';
 import { truncateCollection } from '../core/records/record-deleter.js';
 import { readBody } from '../server/body.js';
+import { filterDefinitions } from '../core/collections/filter-collections.js';
 import { requireSuperuser } from './guards.js';
 import { parseListParams } from './list-params.js';
 
@@ -19,8 +20,8 @@ export function registerCollectionRoutes(app: FastifyInstance, core: GalleyCore)
 
   app.get('/api/collections', su, async (request) => {
     const params = parseListParams(request.query as Record<string, unknown>);
-    if (params.filter.trim() !== '') throw badRequest('Invalid filter: filtering collections is not supported yet.');
-    const models = core.collections.registry.all().map((c) => c.model);
+    let models = core.collections.registry.all().map((c) => c.model);
+    if (params.filter.trim() !== '') models = await filterDefinitions(core.store, models, params.filter);
     sortCollections(models, params.sort);
     const start = (params.page - 1) * params.perPage;
     return {
