@@ -16,7 +16,13 @@ export class GalleyCore {
     this.collections = new CollectionService(store);
   }
 
-  static async open(config: Pick<GalleyConfig, 'dir' | 'db'>): Promise<GalleyCore> {
+  private stopWatching: (() => void) | undefined;
+
+  /**
+   * schemaPollMs: on PostgreSQL, how often to look for schema changes made by other
+   * instances sharing the database.
+   */
+  static async open(config: Pick<GalleyConfig, 'dir' | 'db'>, schemaPollMs = 2000): Promise<GalleyCore> {
     prepareDataDir(config.dir);
     let store: Store;
     if (config.db) {
@@ -39,10 +45,12 @@ export class GalleyCore {
       await store.close().catch(() => {});
       throw err;
     }
+    if (config.db) core.stopWatching = core.collections.watch(schemaPollMs);
     return core;
   }
 
   close(): Promise<void> {
+    this.stopWatching?.();
     return this.store.close();
   }
 }

@@ -2,6 +2,7 @@
  * Creating, changing and deleting collections: definition and table change together
  * in one transaction, and the in-memory registry follows only after commit.
  */
+import { randomUUID } from 'node:crypto';
 import type { Executor, Store } from '../../store/store.js';
 import { UniqueViolation } from '../../store/store.js';
 import { quoteIdent as q } from '../../store/dialect.js';
@@ -28,6 +29,8 @@ function viewDependencyError(err: unknown): ApiError | undefined {
   return undefined;
 }
 
+const VERSION_KEY = 'collectionsVersion';
+
 const isBindable = (f: FieldModel) => typeof f === 'object' && f !== null && fieldType(f.type) !== undefined;
 
 export class CollectionService {
@@ -49,12 +52,50 @@ export class CollectionService {
       models = await loadDefinitions(this.store);
     }
     this.registry.replaceAll(models);
+    this.version = await this.readVersion();
   }
 
   /** Re-reads every definition (another instance may have changed them). */
   async reload(): Promise<void> {
+    this.version = await this.readVersion();
     this.registry.replaceAll(await loadDefinitions(this.store));
     this.store.schemaChanged();
+  }
+
+  /**
+   * Instances sharing one database see each other's schema changes: every change
+   * writes a new version marker in its transaction, and each instance polls the marker
+   * and reloads when it moved. Returns a function that stops the polling.
+   */
+  watch(intervalMs = 2000): () => void {
+    const timer = setInterval(() => {
+      this.serial(async () => {
+        if ((await this.readVersion()) !== this.version) await this.reload();
+      }).catch(() => {}); // a failed poll is retried at the next tick
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private version = '';
+
+  private async readVersion(): Promise<string> {
+    const row = await this.store.get(`SELECT "value" FROM "_params" WHERE "id" = ${this.store.dialect.placeholder(1)}`, [VERSION_KEY]);
+    return row ? String(row.value) : '';
+  }
+
+  /**
+   * Written first in every schema-changing transaction: on PostgreSQL the row lock it
+   * takes also serialises schema changes made by different instances.
+   */
+  private async bumpVersion(tx: Executor): Promise<void> {
+    const p = this.store.dialect.placeholder;
+    const version = randomUUID();
+    await tx.run(
+      `INSERT INTO "_params" ("id", "value") VALUES (${p(1)}, ${p(2)}) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"`,
+      [VERSION_KEY, version],
+    );
+    this.version = version;
   }
 
   find(idOrName: string): Collection | undefined {
@@ -100,7 +141,10 @@ export class CollectionService {
   private async doCreate(input: Record<string, unknown>): Promise<CollectionModel> {
     const model = modelForCreate(input, (id) => this.registry.find(id)?.id === id);
     this.check(model, undefined, 'Failed to create collection.');
-    await this.store.transaction((tx) => this.createInTx(tx, model));
+    await this.store.transaction(async (tx) => {
+      await this.bumpVersion(tx);
+      await this.createInTx(tx, model);
+    });
     this.afterChange(model);
     return model;
   }
@@ -109,7 +153,10 @@ export class CollectionService {
     const old = this.get(idOrName).model;
     const model = modelForUpdate(old, input);
     this.check(model, old, 'Failed to update collection.');
-    await this.store.transaction((tx) => this.updateInTx(tx, old, model));
+    await this.store.transaction(async (tx) => {
+      await this.bumpVersion(tx);
+      await this.updateInTx(tx, old, model);
+    });
     this.afterChange(model);
     return model;
   }
@@ -121,6 +168,7 @@ export class CollectionService {
     if (referencing.length)
       throw badRequest(`The collection is referenced by relation fields of: ${referencing.map((r) => r.name).join(', ')}.`);
     await this.store.transaction(async (tx) => {
+      await this.bumpVersion(tx);
       await deleteDefinition(tx, this.store, c.id);
       try {
         await tx.exec(`DROP ${c.isView ? 'VIEW' : 'TABLE'} ${q(c.name)}`);
@@ -167,6 +215,7 @@ export class CollectionService {
     if (Object.keys(errors).length) throw badRequest('Failed to import collections.', { collections: errors });
 
     await this.store.transaction(async (tx) => {
+      await this.bumpVersion(tx);
       for (const c of removed) {
         await deleteDefinition(tx, this.store, c.id);
         await tx.exec(`DROP ${c.isView ? 'VIEW' : 'TABLE'} ${q(c.name)}`);
