@@ -4,7 +4,6 @@
  */
 import { fieldError, type ErrorData, type FieldError } from '../errors.js';
 import { fieldType, FIELD_TYPES } from '../fields/registry.js';
-import type { FieldModel } from '../fields/field.js';
 import { AUTH_RULE_KEYS, RULE_KEYS, TOKEN_KEYS, type CollectionModel } from './model.js';
 import { validateRuleExpressions } from './validate-rules.js';
 import type { CollectionRegistry } from './registry.js';

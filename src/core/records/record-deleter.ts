@@ -6,7 +6,6 @@
 import type { Executor } from '../../store/store.js';
 import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
-import type { RequestAuth } from '../auth/request-auth.js';
 import { badRequest } from '../errors.js';
 import { ruleAccess, type AccessContext } from '../rules/rule-access.js';
 import { isMultiple } from '../fields/multi-value.js';

@@ -8,7 +8,6 @@ import type { Executor, Row } from '../../store/store.js';
 import { UniqueViolation } from '../../store/store.js';
 import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
-import type { RequestAuth } from '../auth/request-auth.js';
 import { ApiError, badRequest, fieldError, type ErrorData } from '../errors.js';
 import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
 import { SqlParams } from '../filter/sql-params.js';
