@@ -104,7 +104,7 @@ async function checkAuthRule(core: GalleyCore, collection: Collection, row: Row,
 async function findByIdentity(core: GalleyCore, collection: Collection, identity: string, fields: string[]): Promise<Row | undefined> {
   const ordered = [...fields].sort((a, b) => (a === 'email' ? -1 : b === 'email' ? 1 : 0));
   const nocase = new Set(
-    collection.model.indexes.map((s) => parseIndex(s)).filter((i) => i.unique && i.columns.length === 1 && i.columns[0]!.nocase).map((i) => i.columns[0]!.name),
+    collection.model.indexes.map((s) => parseIndex(s)).filter((i) => i.unique && i.columns.length === 1 && (i.columns[0]!.nocase || i.columns[0]!.lower)).map((i) => i.columns[0]!.name),
   );
   const p = core.store.dialect.placeholder(1);
   if (identity.includes('\0')) return undefined; // matches nothing; PostgreSQL would refuse the parameter

@@ -10,6 +10,8 @@ import { quoteIdent } from '../../store/dialect.js';
 export interface IndexColumn {
   name: string;
   nocase: boolean;
+  /** `lower(col)`: an expression index on the lower-cased value. */
+  lower: boolean;
   order: '' | 'ASC' | 'DESC';
 }
 
@@ -80,7 +82,11 @@ export function parseIndex(sql: string): ParsedIndex {
   if (toks[p++]?.v !== '(') throw new IndexSyntaxError('expected (');
   const columns: IndexColumn[] = [];
   for (;;) {
-    const col: IndexColumn = { name: name(), nocase: false, order: '' };
+    // A column, or lower(column): the one expression PocketBase apps commonly index.
+    const isLower = toks[p]?.t === 'word' && toks[p]!.v.toLowerCase() === 'lower' && toks[p + 1]?.v === '(';
+    if (isLower) p += 2;
+    const col: IndexColumn = { name: name(), nocase: false, lower: isLower, order: '' };
+    if (isLower && toks[p++]?.v !== ')') throw new IndexSyntaxError('expected ) after lower(column');
     if (peekWord('COLLATE')) {
       p++;
       const collation = name().toUpperCase();
@@ -122,7 +128,7 @@ export function indexSql(index: ParsedIndex, table: string, dialect: DialectName
   const cols = index.columns
     .map((c) => {
       const col = quoteIdent(c.name);
-      const expr = c.nocase ? (dialect === 'sqlite' ? `${col} COLLATE NOCASE` : `lower(${col})`) : col;
+      const expr = c.lower || (c.nocase && dialect === 'postgres') ? `lower(${col})` : c.nocase ? `${col} COLLATE NOCASE` : col;
       return c.order ? `${expr} ${c.order}` : expr;
     })
     .join(', ');
@@ -146,7 +152,7 @@ function whereSql(tokens: WhereToken[]): string {
 /** The definition in PocketBase's string form, with the table name given. */
 export function indexString(index: ParsedIndex, table: string): string {
   const cols = index.columns
-    .map((c) => `\`${c.name}\`${c.nocase ? ' COLLATE NOCASE' : ''}${c.order ? ` ${c.order}` : ''}`)
+    .map((c) => `${c.lower ? `lower(\`${c.name}\`)` : `\`${c.name}\``}${c.nocase ? ' COLLATE NOCASE' : ''}${c.order ? ` ${c.order}` : ''}`)
     .join(', ');
   const where = index.where.length
     ? ` WHERE ${index.where.map((t) => (t.kind === 'column' ? `\`${t.name}\`` : t.kind === 'string' ? `'${t.value.replace(/'/g, "''")}'` : t.value)).join(' ')}`
