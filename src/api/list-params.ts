@@ -20,7 +20,9 @@ function first(v: unknown): string | undefined {
 
 function integer(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw badRequest(`Invalid ${name}: it must be an integer.`);
+  if (!/^-?\d+$/.test(raw)) throw badRequest(`Invalid ${name}: it must be an integer.`);
+  // As PocketBase (Go's int64): larger is a 400; beyond 2^53 the page is past any data anyway.
+  if (BigInt(raw) > 9223372036854775807n || BigInt(raw) < -9223372036854775808n) throw badRequest(`Invalid ${name}: the number is too large.`);
   const n = Number(raw);
   return n <= 0 ? fallback : n;
 }
