@@ -10,14 +10,11 @@ import type { Collection } from '../core/collections/collection.js';
 import { quoteIdent } from '../store/dialect.js';
 import { parseIndex } from '../core/collections/indexes.js';
 import { verifyPassword } from '../core/auth/password.js';
-import { signRecordToken, readClaims } from '../core/auth/tokens.js';
-import { rowToValues, serializeRecord } from '../core/records/serialize.js';
-import { getAccessibleRecord } from '../core/records/record-reader.js';
-import { expandRecords } from '../core/records/expand.js';
-import { accessContext } from './access-context.js';
+import { readClaims } from '../core/auth/tokens.js';
 import { selectList } from '../core/records/record-reader.js';
 import type { Row } from '../store/store.js';
 import { readBody } from '../server/body.js';
+import { authResponse } from './auth-response.js';
 
 type Params = { c: string };
 const FAILED = 'Failed to authenticate.';
@@ -29,21 +26,8 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
     return c;
   };
 
-  const respond = async (collection: Collection, row: Row, request: FastifyRequest, token?: string) => {
-    await checkAuthRule(core, collection, row, request);
-    const auth = { record: rowToValues(collection, row), collection, isSuperuser: collection.isSuperusers };
-    const record = serializeRecord(collection, row, auth);
-    record.email = row.email; // the owner always sees their own email
-    const expand = (request.query as Record<string, unknown>).expand;
-    if (typeof expand === 'string' && expand !== '') {
-      // Expanded as the record that just signed in sees it.
-      const base = accessContext(request, core);
-      await expandRecords(core.store, collection, [row], [record], expand, {
-        auth, registry: base.registry, request: { ...base.request, auth: auth.record, authCollection: { id: collection.id, name: collection.name } },
-      });
-    }
-    return { token: token ?? (await signRecordToken(collection, row as { id: string; tokenKey: string }, 'auth', { refreshable: true })), record };
-  };
+  const respond = (collection: Collection, row: Row, request: FastifyRequest, token?: string) =>
+    authResponse(core, collection, row, request, token === undefined ? {} : { token });
 
   app.post('/api/collections/:c/auth-with-password', async (request) => {
     const collection = authCollection(request);
@@ -80,24 +64,6 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
     if (!row) throw new ApiError(401);
     return respond(collection, row, request, claims?.refreshable ? undefined : token);
   });
-}
-
-/** authRule: `""` lets every authenticated record in; `null` disables sign-in; other rules need the filter engine. */
-async function checkAuthRule(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest): Promise<void> {
-  const rule = collection.model.authRule;
-  if (rule === '' || rule === undefined) return;
-  const denied = () => forbidden("The request doesn't satisfy the collection requirements to authenticate.");
-  if (rule === null) throw denied();
-  // The rule is evaluated against the record signing in, which is also @request.auth.
-  const record = rowToValues(collection, row);
-  const base = accessContext(request, core, 'password');
-  const ctx = { auth: { record, collection, isSuperuser: false }, registry: base.registry, request: { ...base.request, auth: record, authCollection: { id: collection.id, name: collection.name } } };
-  try {
-    await getAccessibleRecord(core.store, collection, String(row.id), { kind: 'rule', rule }, ctx);
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) throw denied();
-    throw err;
-  }
 }
 
 /** Looks the identity up in each identity field in turn (email first, when it looks like one). */

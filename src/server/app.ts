@@ -18,6 +18,7 @@ import { registerHealthRoutes } from '../api/health.js';
 import { registerCollectionRoutes } from '../api/collections.js';
 import { registerRecordRoutes } from '../api/records.js';
 import { registerRecordAuthRoutes } from '../api/record-auth.js';
+import { registerAuthMethodRoutes } from '../api/record-auth-methods.js';
 import { registerDashboardRoutes } from '../api/dashboard.js';
 
 declare module 'fastify' {
@@ -94,6 +95,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerCollectionRoutes(app, core);
   registerRecordRoutes(app, core);
   registerRecordAuthRoutes(app, core);
+  registerAuthMethodRoutes(app, core);
   registerDashboardRoutes(app);
   return app;
 }

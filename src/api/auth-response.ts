@@ -1,0 +1,58 @@
+/**
+ * The response of every successful sign-in (API spec 5.1): a token and the record as
+ * its owner sees it (email included, `expand` honoured), after the collection's
+ * authRule has accepted the record.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import { ApiError, forbidden } from '../core/errors.js';
+import type { Collection } from '../core/collections/collection.js';
+import { signRecordToken } from '../core/auth/tokens.js';
+import { rowToValues, serializeRecord } from '../core/records/serialize.js';
+import { getAccessibleRecord } from '../core/records/record-reader.js';
+import { expandRecords } from '../core/records/expand.js';
+import type { Row } from '../store/store.js';
+import { accessContext } from './access-context.js';
+
+export interface TokenOptions {
+  /** An existing token to send back as is (refresh of a non-refreshable token). */
+  token?: string;
+  refreshable?: boolean;
+  durationSeconds?: number;
+}
+
+export async function authResponse(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest, opts: TokenOptions = {}) {
+  await checkAuthRule(core, collection, row, request);
+  const auth = { record: rowToValues(collection, row), collection, isSuperuser: collection.isSuperusers };
+  const record = serializeRecord(collection, row, auth);
+  record.email = row.email; // the owner always sees their own email
+  const expand = (request.query as Record<string, unknown>).expand;
+  if (typeof expand === 'string' && expand !== '') {
+    // Expanded as the record that just signed in sees it.
+    const base = accessContext(request, core);
+    await expandRecords(core.store, collection, [row], [record], expand, {
+      auth, registry: base.registry, request: { ...base.request, auth: auth.record, authCollection: { id: collection.id, name: collection.name } },
+    });
+  }
+  const token = opts.token ?? (await signRecordToken(collection, row as { id: string; tokenKey: string }, 'auth', { refreshable: opts.refreshable ?? true }, opts.durationSeconds));
+  return { token, record };
+}
+
+/** authRule: `""` lets every authenticated record in; `null` disables sign-in; other rules need the filter engine. */
+async function checkAuthRule(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest): Promise<void> {
+  const rule = collection.model.authRule;
+  if (rule === '' || rule === undefined) return;
+  const denied = () => forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+  if (rule === null) throw denied();
+  // The rule is evaluated against the record signing in, which is also @request.auth.
+  const record = rowToValues(collection, row);
+  const base = accessContext(request, core, 'password');
+  const ctx = { auth: { record, collection, isSuperuser: false }, registry: base.registry, request: { ...base.request, auth: record, authCollection: { id: collection.id, name: collection.name } } };
+  try {
+    await getAccessibleRecord(core.store, collection, String(row.id), { kind: 'rule', rule }, ctx);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) throw denied();
+    throw err;
+  }
+}
+
