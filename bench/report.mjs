@@ -23,6 +23,10 @@ const rss = new Map(lines.filter((l) => l[0] === 'rss').map((l) => [l[1], l]));
 const fails = new Map(lines.filter((l) => l[0] === 'fail').map((l) => [l[1], l[2]]));
 const targets = (meta.get('targets') ?? '').split(' ').filter(Boolean);
 const scenarios = (meta.get('scenarios') ?? '').split(' ').filter(Boolean);
+const rulesScenarios = (meta.get('rules_scenarios') ?? '').split(' ').filter(Boolean);
+const rulesTargets = targets.filter((t) => t.startsWith('galley-rules-'));
+// Each rules scenario's target, as a fraction of the same target's public list.
+const RULES_GOALS = { 'list-owner': 0.8, 'list-expand': 0.7 };
 
 const num = (x) => Math.round(Number(x)).toLocaleString('en-US');
 const mb = (kb) => (kb ? `${(Number(kb) / 1024).toFixed(0)} MiB` : '–');
@@ -53,8 +57,7 @@ out.push(
     `server on core 0, wrk on core 1`,
 );
 out.push('', `${meta.get('cpu')} · node ${meta.get('node')} · ${meta.get('wrk')} · PostgreSQL ${meta.get('postgres')}`, '');
-out.push('| scenario | floor req/s | Galley req/s | Galley/floor | floor p99 | Galley p99 |');
-out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+const floorRows = [];
 for (const db of ['sqlite', 'postgres']) {
   const floor = `floor-${db}`;
   const galley = `galley-${db}`;
@@ -63,20 +66,47 @@ for (const db of ['sqlite', 'postgres']) {
     const f = cell(floor, s);
     const g = cell(galley, s);
     const ratio = f.value && g.value ? (g.value / f.value).toFixed(2) : '–';
-    out.push(`| ${db} ${s} | ${f.rps} | ${g.rps} | ${ratio} | ${f.p99} | ${g.p99} |`);
+    floorRows.push(`| ${db} ${s} | ${f.rps} | ${g.rps} | ${ratio} | ${f.p99} | ${g.p99} |`);
   }
+}
+if (floorRows.length > 0) {
+  out.push('| scenario | floor req/s | Galley req/s | Galley/floor | floor p99 | Galley p99 |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: |', ...floorRows, '');
+}
+
+// API rules and expand: Galley only, each ratio against the same target's
+// public list (same data, same server process).
+if (rulesTargets.length > 0) {
+  out.push('| rules scenario | req/s | ratio to public list | target | p99 |');
+  out.push('| --- | ---: | ---: | ---: | ---: |');
+  for (const t of rulesTargets) {
+    const db = t.slice('galley-rules-'.length);
+    const base = cell(t, 'list');
+    for (const s of rulesScenarios) {
+      const c = cell(t, s);
+      const goal = RULES_GOALS[s];
+      let ratio = '–';
+      if (s === 'list') ratio = base.value ? '1.00' : '–';
+      else if (base.value && c.value) {
+        const r = c.value / base.value;
+        ratio = `${r.toFixed(2)} ${r >= goal ? '✓' : '✗'}`;
+      }
+      out.push(`| ${db} ${s} | ${c.rps} | ${ratio} | ${goal ? `≥ ${goal}` : '–'} | ${c.p99} |`);
+    }
+  }
+  out.push('');
 }
 
 if (noisy) {
   out.push(
-    '',
     `⚠ Other processes were busy on the machine during this run (more than ${NOISY_CPU}% of a core, ` +
       `or more than ${NOISY_SPAWNED} processes started): they took CPU from the server or wrk, so the number ` +
       'is low. Rerun on a quiet machine, or with BENCH_ROUNDS=3.',
+    '',
   );
 }
 
-out.push('', '| server | RSS idle (seeded, before load) | RSS after load |', '| --- | ---: | ---: |');
+out.push('| server | RSS idle (seeded, before load) | RSS after load |', '| --- | ---: | ---: |');
 for (const t of targets) {
   const r = rss.get(t);
   out.push(`| ${t} | ${r ? mb(r[2]) : 'failed'} | ${r ? mb(r[3]) : '–'} |`);

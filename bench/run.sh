@@ -19,8 +19,11 @@ DURATION=${BENCH_SECONDS:-10}
 WARMUP=${BENCH_WARMUP:-2}
 ROUNDS=${BENCH_ROUNDS:-1} # measured runs per scenario; the report keeps the best
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
-TARGETS=${BENCH_TARGETS:-floor-sqlite galley-sqlite floor-postgres galley-postgres}
+TARGETS=${BENCH_TARGETS:-floor-sqlite galley-sqlite floor-postgres galley-postgres galley-rules-sqlite galley-rules-postgres}
 SCENARIOS="get-one list create" # create last: it adds rows the others would see
+# The galley-rules-* targets (API rules and expand) run these instead, each
+# with the posts listRule set by list_rule below.
+RULES_SCENARIOS="list list-owner list-expand"
 PGBIN=/usr/lib/postgresql/15/bin
 GALLEY=${BENCH_GALLEY:-dist/cli/main.js} # another build's CLI can be benchmarked too
 SU_EMAIL=bench@example.com
@@ -125,7 +128,7 @@ start_postgres() {
   PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)
   "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" ||
     { FAIL_REASON="postgres did not start: $(tail -n 1 "$PG_DIR/postgres.log")"; return 1; }
-  psql_bench postgres -c 'CREATE DATABASE floor' -c 'CREATE DATABASE galley' >/dev/null
+  psql_bench postgres -c 'CREATE DATABASE floor' -c 'CREATE DATABASE galley' -c 'CREATE DATABASE galley_rules' >/dev/null
 }
 
 psql_bench() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U bench -d "$@"; }
@@ -182,7 +185,32 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 # run_wrk SCENARIO SECONDS DIR PORT OUT
 run_wrk() {
   timeout $(($2 + 60)) taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$2s" --timeout 5s \
-    -s "bench/wrk/$1.lua" "http://127.0.0.1:$4" -- "$3/ids.txt" >"$5" 2>&1
+    -s "bench/wrk/$1.lua" "http://127.0.0.1:$4" -- "$3/ids.txt" "$3/token.txt" >"$5" 2>&1
+}
+
+# list_rule SCENARIO DIR PORT: on a galley-rules-* target, sets the posts
+# listRule the scenario needs (as the superuser): the owner rule for
+# list-owner, public ("") for list and list-expand.
+list_rule() {
+  local rule='' token res
+  [ "$1" = list-owner ] && rule='owner = @request.auth.id'
+  token=$(curl -fsS --max-time 10 -H 'Content-Type: application/json' \
+    -d "{\"identity\":\"$SU_EMAIL\",\"password\":\"$SU_PASSWORD\"}" \
+    "http://127.0.0.1:$3/api/collections/_superusers/auth-with-password" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+  [ -n "$token" ] || { log "superuser sign-in failed"; return 1; }
+  res=$(curl -sS --max-time 30 -X PATCH -H "Authorization: $token" -H 'Content-Type: application/json' \
+    -d "{\"listRule\":\"$rule\"}" "http://127.0.0.1:$3/api/collections/posts")
+  [[ $res == *"\"listRule\":\"$rule\""* ]] || { log "setting listRule failed: ${res:0:300}"; return 1; }
+  # The scenario must see what it is meant to measure, not an empty page.
+  local url="http://127.0.0.1:$3/api/collections/posts/records?perPage=1"
+  case $1 in
+  list-owner)
+    res=$(curl -fsS --max-time 30 -H "Authorization: $(cat "$2/token.txt")" "$url" | sed -n 's/.*"totalItems":\([0-9]*\).*/\1/p')
+    [ "${res:-0}" -ge "$ROWS" ] || { log "list-owner: the owner's list reports totalItems=${res:-?}"; return 1; } ;;
+  list-expand)
+    res=$(curl -fsS --max-time 30 "$url&expand=author")
+    [[ $res == *'"expand":{"author":{'* ]] || { log "list-expand: no expanded author: ${res:0:300}"; return 1; } ;;
+  esac
 }
 
 # field KEY LINE: value of KEY=VALUE in wrk's BENCH line.
@@ -200,10 +228,14 @@ check_seeded() {
 }
 
 run_target() {
-  local target=$1 dir=$WORK/$1 port db= idle after s line round other f0 spawned busiest
+  local target=$1 dir=$WORK/$1 port db= idle after s line round other f0 spawned busiest scenarios=$SCENARIOS seed_args=()
   mkdir -p "$dir"
   port=$(free_port)
-  case $target in *-postgres) db=${target%-postgres} ;; esac
+  case $target in *-postgres) db=${target%-postgres} db=${db//-/_} ;; esac
+  if [[ $target == galley-rules-* ]]; then
+    scenarios=$RULES_SCENARIOS
+    seed_args=(--rules --token="$dir/token.txt")
+  fi
   if [ -n "$db" ] && [ -z "$PG_PID" ]; then FAIL_REASON="PostgreSQL is not running"; return 1; fi
 
   if [[ $target == galley-* ]]; then
@@ -222,7 +254,7 @@ run_target() {
   start_server "$target" "$dir" "$port" "" || return 1
   if [[ $target == galley-* ]]; then
     timeout 1800 node bench/seed.mjs --url="http://127.0.0.1:$port" --rows="$ROWS" --ids="$dir/ids.txt" \
-      --email="$SU_EMAIL" --password="$SU_PASSWORD" 2>>"$dir/seed.log" ||
+      --email="$SU_EMAIL" --password="$SU_PASSWORD" "${seed_args[@]}" 2>>"$dir/seed.log" ||
       { FAIL_REASON="seeding failed: $(tail -n 1 "$dir/seed.log")"; stop_server; return 1; }
   fi
   stop_server
@@ -237,8 +269,13 @@ run_target() {
   check_seeded "$dir" "$port" || { stop_server; return 1; }
   sleep 1
   idle=$(rss_kb "$SERVER_PID")
-  for s in $SCENARIOS; do
+  for s in $scenarios; do
     log "$target: $s"
+    if [[ $target == galley-rules-* ]] && ! list_rule "$s" "$dir" "$port"; then
+      FAIL_REASON="$s: cannot set the posts listRule"
+      stop_server
+      return 1
+    fi
     run_wrk "$s" "$WARMUP" "$dir" "$port" "$dir/warmup-$s.txt"
     for ((round = 1; round <= ROUNDS; round++)); do
       others_ticks "$WORK/before"
@@ -288,7 +325,7 @@ fi
   printf 'meta\tcommit\t%s\n' "$(git rev-parse --short HEAD 2>/dev/null || echo none)$(git status --porcelain 2>/dev/null | grep -q . && echo ' (dirty tree)')"
   printf 'meta\trows\t%s\nmeta\tseconds\t%s\nmeta\twarmup\t%s\nmeta\tconnections\t%s\nmeta\trounds\t%s\n' \
     "$ROWS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$ROUNDS"
-  printf 'meta\ttargets\t%s\nmeta\tscenarios\t%s\n' "$TARGETS" "$SCENARIOS"
+  printf 'meta\ttargets\t%s\nmeta\tscenarios\t%s\nmeta\trules_scenarios\t%s\n' "$TARGETS" "$SCENARIOS" "$RULES_SCENARIOS"
   printf 'meta\tcpu\t%s\n' "$(nproc) × $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
   printf 'meta\tnode\t%s\nmeta\twrk\t%s\n' "$(node --version)" "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
   printf 'meta\tpostgres\t%s\n' "$("$PGBIN/postgres" --version | awk '{ print $3 }')"

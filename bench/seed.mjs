@@ -3,10 +3,18 @@
 //
 //   node bench/seed.mjs --url=http://127.0.0.1:8090 --rows=100000 --ids=ids.txt \
 //        [--email=bench@example.com --password=benchpassword123] [--concurrency=64]
+//        [--rules --token=token.txt]
 //
 // With --email/--password it first signs in as that superuser and creates the
 // `posts` collection (PocketBase v0.23+ API) unless it exists. Without them it
 // only POSTs records, which is all the floor servers need.
+//
+// --rules (with --email/--password, for the galley-rules-* targets) seeds the
+// API-rule scenarios instead: a `users` record, signed in, its token written to
+// --token; an `authors` collection (public list/view) with 100 records; and
+// `posts` with two single relations, `owner` (to users, indexed) and `author`
+// (to authors). Every post is owned by that one user, with a random author, so
+// the owner-rule list returns the same rows as the public one.
 //
 // There is no bulk endpoint, so rows go one POST each, with `concurrency`
 // requests in flight over keep-alive connections.
@@ -22,10 +30,16 @@ const { values: opt } = parseArgs({
     email: { type: 'string' },
     password: { type: 'string' },
     concurrency: { type: 'string', default: '64' },
+    rules: { type: 'boolean', default: false },
+    token: { type: 'string' },
   },
 });
 if (!opt.url || !opt.ids) {
   console.error('usage: seed.mjs --url=URL --ids=FILE [--rows=N] [--email=E --password=P] [--concurrency=C]');
+  process.exit(2);
+}
+if (opt.rules && (!opt.email || !opt.token)) {
+  console.error('seed.mjs: --rules needs --email, --password and --token');
   process.exit(2);
 }
 const base = opt.url.replace(/\/$/, '');
@@ -45,6 +59,32 @@ const POSTS_COLLECTION = {
     { name: 'updated', type: 'autodate', onCreate: true, onUpdate: true },
   ],
 };
+
+const AUTHORS = 100;
+const USER = { email: 'owner@example.com', password: 'ownerpassword123' };
+
+const AUTHORS_COLLECTION = {
+  name: 'authors',
+  type: 'base',
+  listRule: '',
+  viewRule: '',
+  fields: [{ name: 'name', type: 'text' }],
+};
+
+const rulesPostsCollection = (authorsId) => ({
+  ...POSTS_COLLECTION,
+  fields: [
+    ...POSTS_COLLECTION.fields.slice(0, 2),
+    { name: 'owner', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1 },
+    { name: 'author', type: 'relation', collectionId: authorsId, maxSelect: 1 },
+    ...POSTS_COLLECTION.fields.slice(2),
+  ],
+  indexes: ['CREATE INDEX idx_posts_owner ON posts (owner)'],
+});
+
+// Filled by setUpRules: extra fields of each seeded post.
+let owner;
+let authorIds;
 
 // node:http with a keep-alive agent rather than fetch: on Node 20, fetch costs
 // the seeding client several times the CPU per request, and that CPU is taken
@@ -99,6 +139,34 @@ async function setUp() {
   }
 }
 
+// The rules targets: a user (token to --token), authors, posts with relations.
+async function setUpRules() {
+  const auth = await call('POST', '/api/collections/_superusers/auth-with-password', {
+    identity: opt.email,
+    password: opt.password,
+  });
+  if (auth.status !== 200 || !auth.json?.token) fail('superuser auth', auth);
+  const headers = { Authorization: auth.json.token };
+
+  const user = await call('POST', '/api/collections/users/records', { ...USER, passwordConfirm: USER.password }, headers);
+  if (user.status !== 200) fail('create user', user);
+  owner = user.json.id;
+  const signIn = await call('POST', '/api/collections/users/auth-with-password', { identity: USER.email, password: USER.password });
+  if (signIn.status !== 200 || !signIn.json?.token) fail('user auth', signIn);
+  writeFileSync(opt.token, signIn.json.token + '\n');
+
+  const authors = await call('POST', '/api/collections', AUTHORS_COLLECTION, headers);
+  if (authors.status !== 200) fail('create authors collection', authors);
+  authorIds = [];
+  for (let i = 0; i < AUTHORS; i++) {
+    const res = await call('POST', '/api/collections/authors/records', { name: `author ${i}` }, headers);
+    if (res.status !== 200) fail(`create author ${i}`, res);
+    authorIds.push(res.json.id);
+  }
+  const posts = await call('POST', '/api/collections', rulesPostsCollection(authors.json.id), headers);
+  if (posts.status !== 200) fail('create posts collection', posts);
+}
+
 async function seed() {
   const ids = new Array(rows);
   const started = Date.now();
@@ -107,7 +175,11 @@ async function seed() {
   async function worker() {
     while (next < rows) {
       const i = next++;
-      const res = await call('POST', '/api/collections/posts/records', { title: `post ${i}`, n: i });
+      const res = await call('POST', '/api/collections/posts/records', {
+        title: `post ${i}`,
+        n: i,
+        ...(owner && { owner, author: authorIds[Math.floor(Math.random() * authorIds.length)] }),
+      });
       if (res.status !== 200 || typeof res.json?.id !== 'string') fail(`create record ${i}`, res);
       ids[i] = res.json.id;
       if (++done % Math.max(1, Math.floor(rows / 10)) === 0) {
@@ -121,7 +193,8 @@ async function seed() {
 }
 
 try {
-  if (opt.email) await setUp();
+  if (opt.rules) await setUpRules();
+  else if (opt.email) await setUp();
   await seed();
   agent.destroy();
 } catch (err) {
