@@ -119,6 +119,11 @@ function compareValues(left: Operand, op: Operator, right: Operand, ctx: Compile
   const l = emit(left, type, ctx);
   const r = emit(right, type, ctx);
   if (op === '=' || op === '!=') {
+    // A known non-empty literal cannot equal NULL or "": a plain comparison means the
+    // same and lets an index serve it (`owner = @request.auth.id`).
+    const known = (left.kind === 'literal' && left.value !== null && left.value !== '') || (right.kind === 'literal' && right.value !== null && right.value !== '');
+    if (type === 'text' && known && op === '=') return `(${l} = ${r})`;
+    if (type === 'text' && known) return ctx.dialect === 'sqlite' ? `(${l} IS NOT ${r})` : `(${l} IS DISTINCT FROM ${r})`;
     if (type === 'text') return `(COALESCE(${l}, '') ${op === '=' ? '=' : '!='} COALESCE(${r}, ''))`;
     if (ctx.dialect === 'sqlite') return `(${l} ${op === '=' ? 'IS' : 'IS NOT'} ${r})`;
     return `(${l} IS ${op === '=' ? 'NOT ' : ''}DISTINCT FROM ${r})`;
