@@ -14,7 +14,8 @@ import { SqlParams } from '../filter/sql-params.js';
 import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
 import { ApiError } from '../errors.js';
 import { selectList } from './record-reader.js';
-import { rowToValues, serializeRecord, type RecordJson } from './serialize.js';
+import { serializeRecord, type RecordJson } from './serialize.js';
+import { relationField } from '../fields/relation.js';
 
 const MAX_DEPTH = 6;
 const BACK_RELATION_LIMIT = 1000;
@@ -37,15 +38,19 @@ export function parseExpand(param: string): ExpandTree {
   return root;
 }
 
+/** A record being expanded: its stored row (values are read from it only as needed) and its output. */
 interface Item {
-  values: Record<string, unknown>;
+  row: Row;
   json: RecordJson;
 }
+
+const idOf = (item: Item) => String(item.row.id);
+const relatedIds = (item: Item, field: FieldModel) => asList(relationField.fromDb(item.row[field.name], field));
 
 /** Adds `expand` to each serialized record (rows and outputs in the same order). */
 export async function expandRecords(db: Executor, collection: Collection, rows: Row[], outputs: RecordJson[], param: string, ctx: AccessContext): Promise<void> {
   const tree = parseExpand(param);
-  const items = rows.map((row, i) => ({ values: rowToValues(collection, row), json: outputs[i]! }));
+  const items = rows.map((row, i) => ({ row, json: outputs[i]! }));
   for (const item of items) item.json.expand = {};
   if (tree.size === 0 || items.length === 0) return;
   const expandCtx = withExpandContext(ctx);
@@ -53,14 +58,21 @@ export async function expandRecords(db: Executor, collection: Collection, rows: 
 }
 
 function withExpandContext(ctx: AccessContext): AccessContext {
-  let request: AccessContext['request'] | undefined;
-  return {
-    auth: ctx.auth,
-    registry: ctx.registry,
-    get request() {
-      return (request ??= { ...ctx.request, context: 'expand' });
-    },
-  };
+  return new ExpandContext(ctx);
+}
+
+/** The caller's context with `@request.context = "expand"`, built only if a rule reads it. */
+class ExpandContext implements AccessContext {
+  readonly auth: AccessContext['auth'];
+  readonly registry: AccessContext['registry'];
+  private data: AccessContext['request'] | undefined;
+  constructor(private readonly base: AccessContext) {
+    this.auth = base.auth;
+    this.registry = base.registry;
+  }
+  get request() {
+    return (this.data ??= { ...this.base.request, context: 'expand' });
+  }
 }
 
 async function expandLevel(db: Executor, collection: Collection, items: Item[], tree: ExpandTree, ctx: AccessContext): Promise<void> {
@@ -90,11 +102,11 @@ async function expandRelation(db: Executor, field: FieldModel, items: Item[], su
   if (!target) return;
   const access = viewAccess(target, ctx);
   if (!access) return;
-  const ids = [...new Set(items.flatMap((i) => asList(i.values[field.name])))];
+  const ids = [...new Set(items.flatMap((i) => relatedIds(i, field)))];
   const found = await fetchRows(db, target, access, ctx, (params, chunk) => `"_m"."id" IN (${chunk.map((id) => params.add(id)).join(', ')})`, ids);
-  const byId = new Map(found.map((item) => [item.values.id as string, item]));
+  const byId = new Map(found.map((item) => [idOf(item), item]));
   for (const item of items) {
-    const related = asList(item.values[field.name]).map((id) => byId.get(id)).filter((r): r is Item => r !== undefined);
+    const related = relatedIds(item, field).map((id) => byId.get(id)).filter((r): r is Item => r !== undefined);
     const expand = item.json.expand as RecordJson;
     if (isMultiple(field)) expand[field.name] = related.map((r) => r.json);
     else if (related[0]) expand[field.name] = related[0].json;
@@ -110,7 +122,7 @@ async function expandBackRelation(db: Executor, collection: Collection, name: st
   if (!source || !field || field.type !== 'relation' || field.collectionId !== collection.id) return;
   const access = viewAccess(source, ctx);
   if (!access) return;
-  const ids = items.map((i) => i.values.id as string);
+  const ids = items.map(idOf);
   const col = `"_m".${quoteIdent(field.name)}`;
   const found = await fetchRows(db, source, access, ctx, (params, chunk) => {
     const list = chunk.map((id) => params.add(id)).join(', ');
@@ -121,8 +133,8 @@ async function expandBackRelation(db: Executor, collection: Collection, name: st
   }, ids);
   const single = !isMultiple(field) && hasUniqueIndex(source, field.name);
   for (const item of items) {
-    const id = item.values.id as string;
-    const related = found.filter((r) => asList(r.values[field.name]).includes(id)).slice(0, BACK_RELATION_LIMIT);
+    const id = idOf(item);
+    const related = found.filter((r) => relatedIds(r, field).includes(id)).slice(0, BACK_RELATION_LIMIT);
     const expand = item.json.expand as RecordJson;
     if (single) { if (related[0]) expand[name] = related[0].json; }
     else expand[name] = related.map((r) => r.json);
@@ -149,7 +161,7 @@ async function fetchRows(
     const rule = accessCondition(collection, access, ctx, params);
     const sql = `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} AS "_m" WHERE ${condition}${rule ? ` AND ${rule}` : ''}`;
     for (const row of await db.all(sql, params.values))
-      out.push({ values: rowToValues(collection, row), json: serializeRecord(collection, row, ctx.auth) });
+      out.push({ row, json: serializeRecord(collection, row, ctx.auth) });
   }
   return out;
 }
