@@ -13,8 +13,8 @@
 // API-rule scenarios instead: a `users` record, signed in, its token written to
 // --token; an `authors` collection (public list/view) with 100 records; and
 // `posts` with two single relations, `owner` (to users, indexed) and `author`
-// (to authors). Every post is owned by that one user, with a random author, so
-// the owner-rule list returns the same rows as the public one.
+// (to authors). Posts are spread evenly over OWNERS users (the signed-in one among
+// them), as in an app where each user sees their own records, with a random author.
 //
 // There is no bulk endpoint, so rows go one POST each, with `concurrency`
 // requests in flight over keep-alive connections.
@@ -83,7 +83,9 @@ const rulesPostsCollection = (authorsId) => ({
 });
 
 // Filled by setUpRules: extra fields of each seeded post.
-let owner;
+/** The posts' owners; the first is the signed-in user whose token the owner-rule list sends. */
+let owners;
+const OWNERS = 100;
 let authorIds;
 
 // node:http with a keep-alive agent rather than fetch: on Node 20, fetch costs
@@ -150,7 +152,13 @@ async function setUpRules() {
 
   const user = await call('POST', '/api/collections/users/records', { ...USER, passwordConfirm: USER.password }, headers);
   if (user.status !== 200) fail('create user', user);
-  owner = user.json.id;
+  owners = [user.json.id];
+  for (let i = 1; i < OWNERS; i++) {
+    const other = await call('POST', '/api/collections/users/records',
+      { email: `owner${i}@example.com`, password: USER.password, passwordConfirm: USER.password }, headers);
+    if (other.status !== 200) fail(`create user ${i}`, other);
+    owners.push(other.json.id);
+  }
   const signIn = await call('POST', '/api/collections/users/auth-with-password', { identity: USER.email, password: USER.password });
   if (signIn.status !== 200 || !signIn.json?.token) fail('user auth', signIn);
   writeFileSync(opt.token, signIn.json.token + '\n');
@@ -178,7 +186,7 @@ async function seed() {
       const res = await call('POST', '/api/collections/posts/records', {
         title: `post ${i}`,
         n: i,
-        ...(owner && { owner, author: authorIds[Math.floor(Math.random() * authorIds.length)] }),
+        ...(owners && { owner: owners[i % owners.length], author: authorIds[Math.floor(Math.random() * authorIds.length)] }),
       });
       if (res.status !== 200 || typeof res.json?.id !== 'string') fail(`create record ${i}`, res);
       ids[i] = res.json.id;
