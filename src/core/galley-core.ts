@@ -1,19 +1,26 @@
 /**
- * The core of one Galley instance: the store and the loaded collections. Created by
- * the CLI or by an embedding program; used by the HTTP layer.
+ * The core of one Galley instance: the store, the loaded collections, the settings and
+ * the mailer they configure. Created by the CLI or by an embedding program; used by
+ * the HTTP layer.
  */
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import type { Store } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { CollectionService } from './collections/collection-service.js';
+import { SettingsService } from './settings/settings-service.js';
+import { mailerFromSettings, type MailerFactory } from '../mail/mailer-from-settings.js';
 import { ConfigError, redactUrl, type GalleyConfig } from '../config.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
+  readonly settings: SettingsService;
+  /** The Mailer for the current SMTP settings (an embedding program may swap it). */
+  mailerFor: MailerFactory = mailerFromSettings;
 
   private constructor(readonly store: Store) {
     this.collections = new CollectionService(store);
+    this.settings = new SettingsService(store);
   }
 
   private stopWatching: (() => void) | undefined;

@@ -20,6 +20,8 @@ import { registerRecordRoutes } from '../api/records.js';
 import { registerRecordAuthRoutes } from '../api/record-auth.js';
 import { registerAuthMethodRoutes } from '../api/record-auth-methods.js';
 import { registerDashboardRoutes } from '../api/dashboard.js';
+import { registerSettingsRoutes } from '../api/settings.js';
+import { registerRecordAuthEmailRoutes } from '../api/record-auth-email.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,6 +40,8 @@ const STATIC_HEADERS = { ...SECURITY_HEADERS, ...CORS_HEADERS };
 
 export interface AppOptions {
   logError?: (err: unknown) => void;
+  /** Operational warnings, such as a mail that could not be sent. */
+  logWarning?: (message: string) => void;
 }
 
 export async function buildApp(core: GalleyCore, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -56,6 +60,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     },
   });
   const logError = options.logError ?? ((err) => console.error('[galley] unexpected error:', err instanceof Error ? err.stack : err));
+  const logWarning = options.logWarning ?? ((message) => console.warn(`[galley] ${message}`));
 
   app.decorateRequest('auth', null as unknown as RequestAuth);
   registerErrorHandling(app, logError);
@@ -95,6 +100,8 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerCollectionRoutes(app, core);
   registerRecordRoutes(app, core);
   registerRecordAuthRoutes(app, core);
+  registerRecordAuthEmailRoutes(app, core, (what, err) => logWarning(`${what} not sent: ${err instanceof Error ? err.message : String(err)}`));
+  registerSettingsRoutes(app, core);
   registerAuthMethodRoutes(app, core);
   registerDashboardRoutes(app);
   return app;

@@ -10,7 +10,7 @@ import pg from 'pg';
 import PocketBase from 'pocketbase';
 import { inject } from 'vitest';
 import { GalleyCore } from '../../src/core/galley-core.js';
-import { buildApp } from '../../src/server/app.js';
+import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { createRecord } from '../../src/core/records/record-writer.js';
 import { SUPERUSER_SYSTEM } from '../../src/core/auth/request-auth.js';
 import { systemAccess } from '../../src/core/rules/rule-access.js';
@@ -49,11 +49,11 @@ export async function createPgDatabase(): Promise<string> {
   return url.toString();
 }
 
-export async function startGalley(engine: Engine): Promise<TestGalley> {
+export async function startGalley(engine: Engine, options: AppOptions = {}): Promise<TestGalley> {
   const dir = mkdtempSync(join(tmpdir(), 'galley-test-'));
   const dbUrl = engine === 'postgres' ? await createPgDatabase() : '';
   const core = await GalleyCore.open({ dir, db: dbUrl });
-  const app = await buildApp(core, { logError: (err) => console.error('unexpected 500 in test server:', err) });
+  const app = await buildApp(core, { logError: (err) => console.error('unexpected 500 in test server:', err), ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;

@@ -1,0 +1,22 @@
+/**
+ * The settings API (spec 8.3), superusers only: GET shows the settings without
+ * secrets; PATCH applies a partial update and answers with the new settings.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import { publicSettings } from '../core/settings/settings.js';
+import { readBody } from '../server/body.js';
+import { requireSuperuser } from './guards.js';
+
+export function registerSettingsRoutes(app: FastifyInstance, core: GalleyCore): void {
+  app.get('/api/settings', async (request) => {
+    requireSuperuser(request);
+    return publicSettings(await core.settings.get());
+  });
+
+  app.patch('/api/settings', async (request) => {
+    requireSuperuser(request);
+    const { data } = await readBody(request);
+    return publicSettings(await core.settings.update(data));
+  });
+}
