@@ -103,7 +103,7 @@ async function expandRelation(db: Executor, field: FieldModel, items: Item[], su
   const access = viewAccess(target, ctx);
   if (!access) return;
   const ids = [...new Set(items.flatMap((i) => relatedIds(i, field)))];
-  const found = await fetchRows(db, target, access, ctx, (params, chunk) => `"_m"."id" IN (${chunk.map((id) => params.add(id)).join(', ')})`, ids);
+  const found = await fetchRows(db, target, access, ctx, (params, chunk) => `"_m"."id" IN (${idList(params, chunk, target.dialect)})`, ids);
   const byId = new Map(found.map((item) => [idOf(item), item]));
   for (const item of items) {
     const related = relatedIds(item, field).map((id) => byId.get(id)).filter((r): r is Item => r !== undefined);
@@ -125,7 +125,7 @@ async function expandBackRelation(db: Executor, collection: Collection, name: st
   const ids = items.map(idOf);
   const col = `"_m".${quoteIdent(field.name)}`;
   const found = await fetchRows(db, source, access, ctx, (params, chunk) => {
-    const list = chunk.map((id) => params.add(id)).join(', ');
+    const list = idList(params, chunk, source.dialect);
     if (!isMultiple(field)) return `${col} IN (${list})`;
     return source.dialect === 'sqlite'
       ? `EXISTS (SELECT 1 FROM json_each(${col}) WHERE json_each.value IN (${list}))`
@@ -164,6 +164,15 @@ async function fetchRows(
       out.push({ row, json: serializeRecord(collection, row, ctx.auth) });
   }
   return out;
+}
+
+/**
+ * A list of ids as one JSON parameter expanded by the engine: one SQL text (and one
+ * prepared statement) whatever the number of ids, and one value to bind.
+ */
+function idList(params: SqlParams, ids: string[], dialect: Collection['dialect']): string {
+  const json = params.add(JSON.stringify(ids), dialect === 'sqlite' ? 'text' : 'json');
+  return dialect === 'sqlite' ? `SELECT "value" FROM json_each(${json})` : `SELECT jsonb_array_elements_text(${json})`;
 }
 
 function hasUniqueIndex(collection: Collection, column: string): boolean {
