@@ -19,10 +19,12 @@ export interface TokenOptions {
   token?: string;
   refreshable?: boolean;
   durationSeconds?: number;
+  /** The auth method, as `@request.context` when the authRule is evaluated (default `password`). */
+  context?: string;
 }
 
 export async function authResponse(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest, opts: TokenOptions = {}) {
-  await checkAuthRule(core, collection, row, request);
+  await checkAuthRule(core, collection, row, request, opts.context ?? 'password');
   const auth = { record: rowToValues(collection, row), collection, isSuperuser: collection.isSuperusers };
   const record = serializeRecord(collection, row, auth);
   record.email = row.email; // the owner always sees their own email
@@ -39,14 +41,14 @@ export async function authResponse(core: GalleyCore, collection: Collection, row
 }
 
 /** authRule: `""` lets every authenticated record in; `null` disables sign-in; other rules need the filter engine. */
-async function checkAuthRule(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest): Promise<void> {
+async function checkAuthRule(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest, context: string): Promise<void> {
   const rule = collection.model.authRule;
   if (rule === '' || rule === undefined) return;
   const denied = () => forbidden("The request doesn't satisfy the collection requirements to authenticate.");
   if (rule === null) throw denied();
   // The rule is evaluated against the record signing in, which is also @request.auth.
   const record = rowToValues(collection, row);
-  const base = accessContext(request, core, 'password');
+  const base = accessContext(request, core, context);
   const ctx = { auth: { record, collection, isSuperuser: false }, registry: base.registry, request: { ...base.request, auth: record, authCollection: { id: collection.id, name: collection.name } } };
   try {
     await getAccessibleRecord(core.store, collection, String(row.id), { kind: 'rule', rule }, ctx);

@@ -22,6 +22,7 @@ import { registerAuthMethodRoutes } from '../api/record-auth-methods.js';
 import { registerDashboardRoutes } from '../api/dashboard.js';
 import { registerSettingsRoutes } from '../api/settings.js';
 import { registerRecordAuthEmailRoutes } from '../api/record-auth-email.js';
+import { registerRecordAuthOtpRoutes } from '../api/record-auth-otp.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -100,7 +101,9 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerCollectionRoutes(app, core);
   registerRecordRoutes(app, core);
   registerRecordAuthRoutes(app, core);
-  registerRecordAuthEmailRoutes(app, core, (what, err) => logWarning(`${what} not sent: ${err instanceof Error ? err.message : String(err)}`));
+  const onMailError = (what: string, err: unknown) => logWarning(`${what} not sent: ${err instanceof Error ? err.message : String(err)}`);
+  registerRecordAuthEmailRoutes(app, core, onMailError);
+  registerRecordAuthOtpRoutes(app, core, onMailError);
   registerSettingsRoutes(app, core);
   registerAuthMethodRoutes(app, core);
   registerDashboardRoutes(app);

@@ -51,10 +51,12 @@ export function inBackground(deps: EmailFlowDeps, what: string, task: () => Prom
   void task().catch((err: unknown) => deps.onMailError(what, err));
 }
 
-/** Renders the collection's template for the record and sends it to `to`. */
-export async function sendRecordEmail(deps: EmailFlowDeps, collection: Collection, row: Row, template: EmailTemplate, token: string, to: string): Promise<void> {
+/** Renders the collection's template for the record (with any `extra` placeholders) and sends it to `to`. */
+export async function sendRecordEmail(
+  deps: EmailFlowDeps, collection: Collection, row: Row, template: EmailTemplate, token: string, to: string, extra: Record<string, string> = {},
+): Promise<void> {
   const settings = await deps.settings.get();
-  const { subject, html } = renderEmailTemplate(template, settings.meta, collection, row, token);
+  const { subject, html } = renderEmailTemplate(template, settings.meta, collection, row, token, extra);
   await deps.mailerFor(settings.smtp).send({
     from: { name: settings.meta.senderName, address: settings.meta.senderAddress },
     to: [{ address: to }],

@@ -7,13 +7,25 @@ import { UniqueViolation } from '../../store/store.js';
 import { badRequest, fieldError } from '../errors.js';
 import type { CollectionModel } from './model.js';
 
+/**
+ * The internal tables: collection definitions, `_params` (settings, resend windows),
+ * and the one-time passwords of OTP sign-in (`_otps`, hashed codes; `_otpAttempts`,
+ * one row per sign-in attempt, so the attempt cap holds across instances).
+ * Timestamps there are Unix milliseconds.
+ */
 export async function ensureInternalTables(store: Store): Promise<void> {
   const json = store.dialect.name === 'sqlite' ? 'TEXT' : 'text';
+  const ms = store.dialect.name === 'sqlite' ? 'INTEGER' : 'bigint';
   await store.exec(
     `CREATE TABLE IF NOT EXISTS "_collections" ("id" ${json} PRIMARY KEY NOT NULL, "name" ${json} NOT NULL UNIQUE, "data" ${json} NOT NULL);` +
       `CREATE TABLE IF NOT EXISTS "_params" ("id" ${json} PRIMARY KEY NOT NULL, "value" ${json} NOT NULL);` +
       // Names are unique case-insensitively, also across instances sharing one database.
-      `CREATE UNIQUE INDEX IF NOT EXISTS "_collections_name_nocase" ON "_collections" (lower("name"));`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS "_collections_name_nocase" ON "_collections" (lower("name"));` +
+      `CREATE TABLE IF NOT EXISTS "_otps" ("id" ${json} PRIMARY KEY NOT NULL, "collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, ` +
+      `"hash" ${json} NOT NULL, "sentTo" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
+      `CREATE INDEX IF NOT EXISTS "_otps_created" ON "_otps" ("created");` +
+      `CREATE TABLE IF NOT EXISTS "_otpAttempts" ("collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
+      `CREATE INDEX IF NOT EXISTS "_otpAttempts_record" ON "_otpAttempts" ("collectionId", "recordId", "created");`,
   );
 }
 
