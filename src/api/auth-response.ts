@@ -1,7 +1,7 @@
 /**
  * The response of every successful sign-in (API spec 5.1): a token and the record as
  * its owner sees it (email included, `expand` honoured), after the collection's
- * authRule has accepted the record.
+ * authRule has accepted the record and, for auth methods, MFA (5.6) has passed.
  */
 import type { FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
@@ -13,6 +13,7 @@ import { getAccessibleRecord } from '../core/records/record-reader.js';
 import { expandRecords } from '../core/records/expand.js';
 import type { Row } from '../store/store.js';
 import { accessContext } from './access-context.js';
+import { enforceMfa } from '../core/auth/mfa-flow.js';
 
 export interface TokenOptions {
   /** An existing token to send back as is (refresh of a non-refreshable token). */
@@ -21,10 +22,18 @@ export interface TokenOptions {
   durationSeconds?: number;
   /** The auth method, as `@request.context` when the authRule is evaluated (default `password`). */
   context?: string;
+  /** Set by auth methods (password, otp, oauth2), never by refresh/impersonate: MFA applies, with the client's mfaId ('' if none). */
+  mfa?: { mfaId: string };
 }
 
 export async function authResponse(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest, opts: TokenOptions = {}) {
-  await checkAuthRule(core, collection, row, request, opts.context ?? 'password');
+  const context = opts.context ?? 'password';
+  await checkAuthRule(core, collection, row, request, context);
+  if (opts.mfa) {
+    await enforceMfa(core.store, collection, String(row.id), {
+      method: context, mfaId: opts.mfa.mfaId, matchesRule: (rule) => matchesRule(core, collection, row, request, context, rule),
+    });
+  }
   const auth = { record: rowToValues(collection, row), collection, isSuperuser: collection.isSuperusers };
   const record = serializeRecord(collection, row, auth);
   record.email = row.email; // the owner always sees their own email
@@ -46,14 +55,19 @@ async function checkAuthRule(core: GalleyCore, collection: Collection, row: Row,
   if (rule === '' || rule === undefined) return;
   const denied = () => forbidden("The request doesn't satisfy the collection requirements to authenticate.");
   if (rule === null) throw denied();
-  // The rule is evaluated against the record signing in, which is also @request.auth.
+  if (!(await matchesRule(core, collection, row, request, context, rule))) throw denied();
+}
+
+/** Whether a (non-empty) rule accepts the record signing in, which is also @request.auth. */
+async function matchesRule(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest, context: string, rule: string): Promise<boolean> {
   const record = rowToValues(collection, row);
   const base = accessContext(request, core, context);
   const ctx = { auth: { record, collection, isSuperuser: false }, registry: base.registry, request: { ...base.request, auth: record, authCollection: { id: collection.id, name: collection.name } } };
   try {
     await getAccessibleRecord(core.store, collection, String(row.id), { kind: 'rule', rule }, ctx);
+    return true;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) throw denied();
+    if (err instanceof ApiError && err.status === 404) return false;
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * OTP sign-in routes for auth collections (API spec 5.7): request-otp answers
  * `{otpId}` whether or not the email exists; auth-with-otp answers the normal auth
- * response (authRule applied, `@request.context` = `otp`).
+ * response (authRule applied, `@request.context` = `otp`), or an MFA step (5.6).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
@@ -9,6 +9,7 @@ import type { Collection } from '../core/collections/collection.js';
 import { ApiError } from '../core/errors.js';
 import type { EmailFlowDeps } from '../core/auth/email-flow-support.js';
 import { authWithOtp, requestOtp } from '../core/auth/otp-flow.js';
+import { mfaIdFrom } from '../core/auth/mfa-flow.js';
 import { readBody } from '../server/body.js';
 import { authResponse } from './auth-response.js';
 
@@ -32,7 +33,8 @@ export function registerRecordAuthOtpRoutes(app: FastifyInstance, core: GalleyCo
 
   app.post('/api/collections/:c/auth-with-otp', async (request) => {
     const collection = authCollection(request);
-    const row = await authWithOtp(deps, collection, (await readBody(request)).data);
-    return authResponse(core, collection, row, request, { context: 'otp' });
+    const { data } = await readBody(request);
+    const row = await authWithOtp(deps, collection, data);
+    return authResponse(core, collection, row, request, { context: 'otp', mfa: { mfaId: mfaIdFrom(request.query, data) } });
   });
 }

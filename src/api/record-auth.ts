@@ -1,5 +1,6 @@
 /**
- * Password sign-in and token refresh for auth collections (API spec 5.1, 5.3, 5.4).
+ * Password sign-in and token refresh for auth collections (API spec 5.1, 5.3, 5.4);
+ * password sign-in may be one step of MFA (5.6), refresh never is.
  * Wrong credentials always look the same, and an unknown identity costs the same
  * password-hashing work as a wrong password.
  */
@@ -14,6 +15,7 @@ import { readClaims } from '../core/auth/tokens.js';
 import { selectList } from '../core/records/record-reader.js';
 import type { Row } from '../store/store.js';
 import { readBody } from '../server/body.js';
+import { mfaIdFrom } from '../core/auth/mfa-flow.js';
 import { authResponse } from './auth-response.js';
 
 type Params = { c: string };
@@ -49,7 +51,7 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
     const row = await findByIdentity(core, collection, identity, identityField ? [identityField] : options.identityFields);
     const ok = await verifyPassword(row?.password as string | undefined, password);
     if (!row || !ok) throw badRequest(FAILED);
-    return respond(collection, row, request);
+    return authResponse(core, collection, row, request, { context: 'password', mfa: { mfaId: mfaIdFrom(request.query, data) } });
   });
 
   app.post('/api/collections/:c/auth-refresh', async (request) => {

@@ -36,7 +36,7 @@ export class ApiError extends Error {
     this.data = data;
   }
 
-  toJSON() {
+  toJSON(): Record<string, unknown> {
     return { status: this.status, message: this.message, data: this.data };
   }
 }

@@ -10,7 +10,8 @@ import type { CollectionModel } from './model.js';
 /**
  * The internal tables: collection definitions, `_params` (settings, resend windows),
  * and the one-time passwords of OTP sign-in (`_otps`, hashed codes; `_otpAttempts`,
- * one row per sign-in attempt, so the attempt cap holds across instances).
+ * one row per sign-in attempt, so the attempt cap holds across instances), and the
+ * pending MFA sessions (`_mfas`: which first auth method a record passed, and when).
  * Timestamps there are Unix milliseconds.
  */
 export async function ensureInternalTables(store: Store): Promise<void> {
@@ -25,7 +26,10 @@ export async function ensureInternalTables(store: Store): Promise<void> {
       `"hash" ${json} NOT NULL, "sentTo" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
       `CREATE INDEX IF NOT EXISTS "_otps_created" ON "_otps" ("created");` +
       `CREATE TABLE IF NOT EXISTS "_otpAttempts" ("collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
-      `CREATE INDEX IF NOT EXISTS "_otpAttempts_record" ON "_otpAttempts" ("collectionId", "recordId", "created");`,
+      `CREATE INDEX IF NOT EXISTS "_otpAttempts_record" ON "_otpAttempts" ("collectionId", "recordId", "created");` +
+      `CREATE TABLE IF NOT EXISTS "_mfas" ("id" ${json} PRIMARY KEY NOT NULL, "collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, ` +
+      `"method" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
+      `CREATE INDEX IF NOT EXISTS "_mfas_created" ON "_mfas" ("created");`,
   );
 }
 

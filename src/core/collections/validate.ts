@@ -14,7 +14,7 @@ const NAME = /^\w+$/;
 const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand']);
 const AUTH_RESERVED_FIELD_NAMES = new Set(['passwordconfirm', 'oldpassword']);
 /** Tables Galley keeps for itself; a collection may not take their names. */
-export const INTERNAL_TABLES = new Set(['_collections', '_params', '_migrations', '_logs', '_otps', '_otpattempts']);
+export const INTERNAL_TABLES = new Set(['_collections', '_params', '_migrations', '_logs', '_otps', '_otpattempts', '_mfas']);
 const SYSTEM_AUTH_FIELDS = ['id', 'password', 'tokenKey', 'email', 'emailVisibility', 'verified'];
 
 export interface ValidationContext {
@@ -106,7 +106,7 @@ function validateViewDefinition(model: CollectionModel, errors: ErrorData): void
   else if (!/^\s*(select|with)\b/i.test(model.viewQuery))
     errors.viewQuery = fieldError('validation_invalid_view_query', 'The view query must be a single SELECT statement.');
   // Galley's internal tables hold token secrets, settings and OTP hashes: no view may publish them.
-  else if (/\b(_collections|_params|_migrations|_otps|_otpAttempts)\b/i.test(model.viewQuery))
+  else if (/\b(_collections|_params|_migrations|_otps|_otpAttempts|_mfas)\b/i.test(model.viewQuery))
     errors.viewQuery = fieldError('validation_invalid_view_query', 'The view query cannot read Galley\'s internal tables.');
   for (const key of ['createRule', 'updateRule', 'deleteRule'] as const)
     if (model[key] !== null) errors[key] = fieldError('validation_nil', 'View collections are read-only: the rule must be null.');
