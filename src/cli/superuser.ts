@@ -1,4 +1,8 @@
-/** `galley superuser create|upsert|delete`: manage superusers without the API. */
+/**
+ * `galley superuser create|upsert|delete|ips`: manage superusers without the API.
+ * `ips` shows or replaces the superuser IP allow-list (`ips --clear` lifts it): the way
+ * back in for an operator locked out of the API by the `superuserIPs` setting.
+ */
 import { Command } from 'commander';
 import { resolveConfig } from '../config.js';
 import { GalleyCore } from '../core/galley-core.js';
@@ -69,6 +73,15 @@ export function superuserCommand(): Command {
         await deleteRecord(deps(core), superusers(core), id, systemAccess(core.collections.registry, SUPERUSER_SYSTEM));
       });
       process.stdout.write(`Successfully deleted superuser "${email}"!\n`);
+    }));
+  cmd.addCommand(addDbOptions(new Command('ips').argument('[ips...]').option('--clear', 'allow superusers from any IP')
+    .description('Show, set (IPs or CIDRs) or clear the IP allow-list of superusers'))
+    .action(async (ips: string[], flags: DbFlags & { clear?: boolean }) => {
+      const list = await withCore(flags, async (core) => {
+        if (flags.clear || ips.length) return (await core.settings.update({ superuserIPs: flags.clear ? [] : ips })).superuserIPs;
+        return (await core.settings.get()).superuserIPs;
+      });
+      process.stdout.write(list.length ? `Superusers are allowed from: ${list.join(', ')}\n` : 'Superusers are allowed from any IP.\n');
     }));
   return cmd;
 }

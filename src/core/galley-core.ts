@@ -48,6 +48,7 @@ export class GalleyCore {
     const core = new GalleyCore(store);
     try {
       await core.collections.load();
+      await core.settings.refresh();
     } catch (err) {
       await store.close().catch(() => {});
       throw err;

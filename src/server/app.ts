@@ -3,10 +3,10 @@
  * `fields` projection, error mapping, and the API route families.
  *
  * Request lifecycle: onRequest (security and CORS headers, Authorization →
- * request.auth) → body parser → route handler → preSerialization (`fields`) →
+ * request.auth, then the superuser IP allow-list and rate limits of request-guard.ts) → body parser → route handler → preSerialization (`fields`) →
  * response; CORS preflights are an OPTIONS route of their own (cors.ts). Errors at any step go through error-handler.ts.
  */
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { CORS_HEADERS, registerPreflight } from './cors.js';
 import type { GalleyCore } from '../core/galley-core.js';
 import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
@@ -23,6 +23,7 @@ import { registerDashboardRoutes } from '../api/dashboard.js';
 import { registerSettingsRoutes } from '../api/settings.js';
 import { registerRecordAuthEmailRoutes } from '../api/record-auth-email.js';
 import { registerRecordAuthOtpRoutes } from '../api/record-auth-otp.js';
+import { createRequestGuard } from './request-guard.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -68,6 +69,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerBodyParsers(app);
   registerPreflight(app);
 
+  const guard = createRequestGuard(core);
   // One hook, callback-style rather than async: on the hot path every hook and promise
   // hop shows up in throughput.
   app.addHook('onRequest', (request, reply, done) => {
@@ -75,12 +77,12 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     const header = request.headers.authorization;
     if (!header) {
       request.auth = GUEST;
-      done();
+      done(guard(request) as FastifyError | undefined);
       return;
     }
     resolveAuth(core.store, core.collections, tokenFromHeader(header)).then((auth) => {
       request.auth = auth;
-      done();
+      done(guard(request) as FastifyError | undefined);
     }, done);
   });
 

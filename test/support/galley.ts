@@ -1,6 +1,8 @@
 /**
  * Starts a real Galley (core + HTTP server on 127.0.0.1, random port) on a fresh
  * SQLite directory or a fresh PostgreSQL database, with a signed-in superuser.
+ * Rate limiting is switched off (the rateLimits setting) unless `defaultRateLimits`
+ * is set: the suites sign in far more often from 127.0.0.1 than the defaults allow.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,10 +51,16 @@ export async function createPgDatabase(): Promise<string> {
   return url.toString();
 }
 
-export async function startGalley(engine: Engine, options: AppOptions = {}): Promise<TestGalley> {
+export interface StartOptions extends AppOptions {
+  /** Keep the default rateLimits settings (limiting on) rather than switching limiting off. */
+  defaultRateLimits?: boolean;
+}
+
+export async function startGalley(engine: Engine, { defaultRateLimits = false, ...options }: StartOptions = {}): Promise<TestGalley> {
   const dir = mkdtempSync(join(tmpdir(), 'galley-test-'));
   const dbUrl = engine === 'postgres' ? await createPgDatabase() : '';
   const core = await GalleyCore.open({ dir, db: dbUrl });
+  if (!defaultRateLimits) await core.settings.update({ rateLimits: { enabled: false } });
   const app = await buildApp(core, { logError: (err) => console.error('unexpected 500 in test server:', err), ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

@@ -9,13 +9,15 @@ export type FlatValues = Record<string, string | number | boolean>;
 
 export interface SettingsSection<T extends object> {
   readonly name: string;
+  /** The JSON type of the section's value: an object (the default) or an array (`superuserIPs`). */
+  readonly shape?: 'object' | 'array';
   defaults(): T;
   /** The stored or current value with `input` merged in; type errors go to `errors` (keyed by property). */
   merge(current: T, input: unknown, errors: ErrorData): T;
   /** Field errors of a complete value, keyed by property; empty when valid. */
   validate(value: T): ErrorData;
   /** What GET/PATCH responses show. */
-  toPublic(value: T): Record<string, unknown>;
+  toPublic(value: T): unknown;
 }
 
 /**

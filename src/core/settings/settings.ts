@@ -1,21 +1,28 @@
 /**
  * The application settings document (API spec 8.3): its sections, defaults, how a
- * PATCH applies, and the public JSON. Sections not modelled yet (batch, rateLimits,
- * trustedProxy, logs, ...) are added to SECTIONS; stored keys of unknown sections
+ * PATCH applies, and the public JSON. Sections not modelled yet (batch, logs, s3, ...) are added to SECTIONS; stored keys of unknown sections
  * are kept untouched so an older instance never drops a newer one's settings.
  */
-import { badRequest, fieldError, type ErrorData } from '../errors.js';
+import { badRequest, fieldError, isFieldError, type ErrorData } from '../errors.js';
 import { metaSection, type MetaSettings } from './meta-settings.js';
 import { smtpSection, type SmtpSettings } from './smtp-settings.js';
+import { rateLimitSection, type RateLimitSettings } from './rate-limit-settings.js';
+import { trustedProxySection, type TrustedProxySettings } from './trusted-proxy-settings.js';
+import { superuserIpsSection, type SuperuserIps } from './superuser-ips-settings.js';
 import { isPlainObject, type SettingsSection } from './settings-section.js';
 
 export interface Settings {
   meta: MetaSettings;
   smtp: SmtpSettings;
+  rateLimits: RateLimitSettings;
+  trustedProxy: TrustedProxySettings;
+  superuserIPs: SuperuserIps;
   [section: string]: unknown;
 }
 
-const SECTIONS: SettingsSection<object>[] = [metaSection, smtpSection] as unknown as SettingsSection<object>[];
+const SECTIONS: SettingsSection<object>[] = [
+  metaSection, smtpSection, rateLimitSection, trustedProxySection, superuserIpsSection,
+] as unknown as SettingsSection<object>[];
 
 /** Settings from their stored JSON (or defaults), every known section complete. */
 export function settingsFromStored(stored: unknown): Settings {
@@ -30,18 +37,28 @@ export function applySettingsPatch(current: Settings, patch: Record<string, unkn
   const errors: ErrorData = {};
   for (const section of SECTIONS) {
     const input = patch[section.name];
-    if (input !== undefined && input !== null && !isPlainObject(input)) {
-      errors[section.name] = fieldError('validation_invalid_value', 'Must be an object.');
+    const isArray = section.shape === 'array';
+    if (input !== undefined && input !== null && (isArray ? !Array.isArray(input) : !isPlainObject(input))) {
+      errors[section.name] = fieldError('validation_invalid_value', isArray ? 'Must be an array.' : 'Must be an object.');
       continue;
     }
     const sectionErrors: ErrorData = {};
     const merged = section.merge(current[section.name] as object, input, sectionErrors);
-    Object.assign(sectionErrors, { ...section.validate(merged), ...sectionErrors });
+    mergeErrors(sectionErrors, section.validate(merged));
     if (Object.keys(sectionErrors).length) errors[section.name] = sectionErrors;
     next[section.name] = merged;
   }
   if (Object.keys(errors).length) throw badRequest('An error occurred while submitting the form.', errors);
   return next as Settings;
+}
+
+/** Adds `more` to `into` where `into` has no error yet (type errors from merge win over validation). */
+function mergeErrors(into: ErrorData, more: ErrorData): void {
+  for (const [key, value] of Object.entries(more)) {
+    const existing = into[key];
+    if (existing === undefined) into[key] = value;
+    else if (!isFieldError(existing) && !isFieldError(value)) mergeErrors(existing, value);
+  }
 }
 
 /** The JSON shown to superusers: known sections only, secrets removed. */

@@ -1,0 +1,34 @@
+/**
+ * Fixed-window counters: at most `max` hits per `windowMs` for a key, the window starting
+ * at the key's first hit. In process memory, so per instance (API spec 11.2: shared
+ * counters across instances are future work); expired windows are swept periodically.
+ */
+interface Window {
+  resetAt: number;
+  count: number;
+}
+
+const SWEEP_EVERY_MS = 60_000;
+
+export class FixedWindowCounter {
+  private readonly windows = new Map<string, Window>();
+  private nextSweep = 0;
+
+  /** Counts a hit; false when the key already had `max` hits in its current window. */
+  hit(key: string, max: number, windowMs: number, now = Date.now()): boolean {
+    if (now >= this.nextSweep) this.sweep(now);
+    const w = this.windows.get(key);
+    if (!w || now >= w.resetAt) {
+      this.windows.set(key, { resetAt: now + windowMs, count: 1 });
+      return true;
+    }
+    if (w.count >= max) return false;
+    w.count++;
+    return true;
+  }
+
+  private sweep(now: number): void {
+    this.nextSweep = now + SWEEP_EVERY_MS;
+    for (const [key, w] of this.windows) if (now >= w.resetAt) this.windows.delete(key);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The rate limiter (API spec 10.1): for a request that is neither a superuser's nor from
+ * an excluded IP, finds the applicable rule and counts the request in a fixed window per
+ * (rule, client IP), and for collection routes also per collection and route, so
+ * `*:authWithPassword` limits every auth collection separately. Exceeding → 429.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { BlockList } from 'node:net';
+import { ApiError } from '../../core/errors.js';
+import type { CollectionService } from '../../core/collections/collection-service.js';
+import type { RateLimitSettings } from '../../core/settings/rate-limit-settings.js';
+import { ipInRanges, ipRanges } from '../../core/net/ip-ranges.js';
+import { FixedWindowCounter } from './fixed-window.js';
+import { RuleMatcher, type Candidates } from './rule-matcher.js';
+import { routeTags } from './route-tags.js';
+
+interface Compiled {
+  matcher: RuleMatcher;
+  excluded: BlockList | null;
+}
+
+export class RateLimiter {
+  private readonly counter = new FixedWindowCounter();
+  private readonly compiled = new WeakMap<RateLimitSettings, Compiled>();
+
+  constructor(private readonly collections: CollectionService) {}
+
+  /** A 429 error when `request` exceeds its rule, else undefined. Superusers are not passed here. */
+  check(request: FastifyRequest, settings: RateLimitSettings, ip: string): ApiError | undefined {
+    if (!settings.enabled || settings.rules.length === 0) return undefined;
+    const { matcher, excluded } = this.compile(settings);
+    if (excluded && ipInRanges(excluded, ip)) return undefined;
+
+    const tags = routeTags(request.method, request.routeOptions.url);
+    const c = (request.params as { c?: string } | undefined)?.c;
+    const collection = tags && c !== undefined ? (this.collections.find(c)?.name ?? c) : '';
+    const path = pathOf(request.url);
+    const candidates: Candidates = {
+      tags: tags ? [...tags.map((t) => `${collection}:${t}`), ...tags.map((t) => `*:${t}`)] : [],
+      methodPath: `${request.method} ${path}`,
+      path,
+    };
+    const match = matcher.match(candidates, request.auth.record !== null);
+    if (!match) return undefined;
+    const { rule } = match;
+    const scope = match.byTag ? `${collection}|${request.method} ${request.routeOptions.url}` : '';
+    const key = `${rule.label}|${rule.audience}|${scope}|${ip}`;
+    return this.counter.hit(key, rule.maxRequests, rule.duration * 1000) ? undefined : new ApiError(429);
+  }
+
+  private compile(settings: RateLimitSettings): Compiled {
+    let compiled = this.compiled.get(settings);
+    if (!compiled) {
+      compiled = { matcher: new RuleMatcher(settings.rules), excluded: settings.excludedIPs.length ? ipRanges(settings.excludedIPs) : null };
+      this.compiled.set(settings, compiled);
+    }
+    return compiled;
+  }
+}
+
+const pathOf = (url: string): string => {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+};

@@ -1,0 +1,28 @@
+/**
+ * The per-request checks that run once the caller is known (in the onRequest hook):
+ * the superuser IP allow-list for superusers, the rate limiter for everybody else.
+ * Synchronous and cheap when both are off: settings come from the in-memory copy
+ * (SettingsService.current) and the client IP is only worked out when needed.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import type { ApiError } from '../core/errors.js';
+import { clientIp } from './client-ip.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { SuperuserIpGuard } from './superuser-ip-guard.js';
+
+export type RequestGuard = (request: FastifyRequest) => ApiError | undefined;
+
+export function createRequestGuard(core: GalleyCore): RequestGuard {
+  const limiter = new RateLimiter(core.collections);
+  const superuserIps = new SuperuserIpGuard();
+  return (request) => {
+    const settings = core.settings.current();
+    if (request.auth.isSuperuser) {
+      if (settings.superuserIPs.length === 0) return undefined;
+      return superuserIps.check(settings.superuserIPs, clientIp(request, settings.trustedProxy));
+    }
+    if (!settings.rateLimits.enabled) return undefined;
+    return limiter.check(request, settings.rateLimits, clientIp(request, settings.trustedProxy));
+  };
+}
