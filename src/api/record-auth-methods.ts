@@ -1,7 +1,8 @@
 /**
  * `GET /auth-methods` (API spec 5.2): which ways of signing in a collection offers,
  * and `POST /impersonate/{id}` (5.11): a superuser's non-refreshable token for any
- * auth record, usable as a long-lived API key.
+ * auth record, usable as a long-lived API key. OAuth2 entries carry fresh state and
+ * PKCE values on every call.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
@@ -11,6 +12,7 @@ import { findRecordById } from '../core/records/record-reader.js';
 import { readBody } from '../server/body.js';
 import { requireSuperuser } from './guards.js';
 import { authResponse } from './auth-response.js';
+import { authMethodEntry, readProvider } from '../core/auth/oauth2/providers.js';
 
 type Params = { c: string; id?: string };
 
@@ -26,8 +28,10 @@ export function registerAuthMethodRoutes(app: FastifyInstance, core: GalleyCore)
     const password = m.passwordAuth!;
     return {
       password: { enabled: password.enabled, identityFields: password.enabled ? password.identityFields : [] },
-      // OAuth2 providers arrive with the OAuth2 flow.
-      oauth2: { enabled: false, providers: [] },
+      oauth2: {
+        enabled: m.oauth2!.enabled,
+        providers: m.oauth2!.enabled ? m.oauth2!.providers.map((p) => authMethodEntry(readProvider(p))) : [],
+      },
       mfa: { enabled: m.mfa!.enabled, duration: m.mfa!.enabled ? m.mfa!.duration : 0 },
       otp: { enabled: m.otp!.enabled, duration: m.otp!.enabled ? m.otp!.duration : 0 },
     };

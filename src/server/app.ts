@@ -23,6 +23,7 @@ import { registerDashboardRoutes } from '../api/dashboard.js';
 import { registerSettingsRoutes } from '../api/settings.js';
 import { registerRecordAuthEmailRoutes } from '../api/record-auth-email.js';
 import { registerRecordAuthOtpRoutes } from '../api/record-auth-otp.js';
+import { registerRecordAuthOAuth2Routes } from '../api/record-auth-oauth2.js';
 import { createRequestGuard } from './request-guard.js';
 
 declare module 'fastify' {
@@ -106,6 +107,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   const onMailError = (what: string, err: unknown) => logWarning(`${what} not sent: ${err instanceof Error ? err.message : String(err)}`);
   registerRecordAuthEmailRoutes(app, core, onMailError);
   registerRecordAuthOtpRoutes(app, core, onMailError);
+  registerRecordAuthOAuth2Routes(app, core, onMailError);
   registerSettingsRoutes(app, core);
   registerAuthMethodRoutes(app, core);
   registerDashboardRoutes(app);

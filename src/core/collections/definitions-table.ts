@@ -11,7 +11,8 @@ import type { CollectionModel } from './model.js';
  * The internal tables: collection definitions, `_params` (settings, resend windows),
  * and the one-time passwords of OTP sign-in (`_otps`, hashed codes; `_otpAttempts`,
  * one row per sign-in attempt, so the attempt cap holds across instances), and the
- * pending MFA sessions (`_mfas`: which first auth method a record passed, and when).
+ * pending MFA sessions (`_mfas`: which first auth method a record passed, and when),
+ * and the OAuth2 links (`_externalAuths`: which provider account signs in as which record).
  * Timestamps there are Unix milliseconds.
  */
 export async function ensureInternalTables(store: Store): Promise<void> {
@@ -29,7 +30,11 @@ export async function ensureInternalTables(store: Store): Promise<void> {
       `CREATE INDEX IF NOT EXISTS "_otpAttempts_record" ON "_otpAttempts" ("collectionId", "recordId", "created");` +
       `CREATE TABLE IF NOT EXISTS "_mfas" ("id" ${json} PRIMARY KEY NOT NULL, "collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, ` +
       `"method" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
-      `CREATE INDEX IF NOT EXISTS "_mfas_created" ON "_mfas" ("created");`,
+      `CREATE INDEX IF NOT EXISTS "_mfas_created" ON "_mfas" ("created");` +
+      `CREATE TABLE IF NOT EXISTS "_externalAuths" ("id" ${json} PRIMARY KEY NOT NULL, "collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, ` +
+      `"provider" ${json} NOT NULL, "providerId" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
+      `CREATE UNIQUE INDEX IF NOT EXISTS "_externalAuths_provider_id" ON "_externalAuths" ("collectionId", "provider", "providerId");` +
+      `CREATE INDEX IF NOT EXISTS "_externalAuths_record" ON "_externalAuths" ("collectionId", "recordId");`,
   );
 }
 

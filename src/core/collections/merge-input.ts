@@ -62,6 +62,7 @@ function applyInput(model: CollectionModel, input: Input, old: CollectionModel |
     for (const key of AUTH_OBJECT_KEYS) {
       if (isObject(input[key])) (model as unknown as Input)[key] = mergeOption(model[key] as Input, input[key] as Input);
     }
+    if (old?.oauth2 && model.oauth2 && isObject(input.oauth2)) keepClientSecrets(model.oauth2.providers, old.oauth2.providers);
     for (const key of TOKEN_KEYS) {
       const given = input[key];
       if (!isObject(given) || !model[key]) continue;
@@ -70,6 +71,16 @@ function applyInput(model: CollectionModel, input: Input, old: CollectionModel |
     }
   }
   if (model.type === 'view' && typeof input.viewQuery === 'string') model.viewQuery = input.viewQuery;
+}
+
+/** The API never returns clientSecrets, so a provider submitted without one keeps the stored secret. */
+function keepClientSecrets(providers: unknown, stored: Record<string, unknown>[]): void {
+  if (!Array.isArray(providers)) return; // validation reports it
+  for (const p of providers) {
+    if (!isObject(p) || (typeof p.clientSecret === 'string' && p.clientSecret !== '')) continue;
+    const before = stored.find((s) => s.name === p.name);
+    if (before && typeof before.clientSecret === 'string') p.clientSecret = before.clientSecret;
+  }
 }
 
 /** A partial option object over the stored one; nested objects (email templates, mapped fields) merge too. */

@@ -9,6 +9,7 @@ import { validateRuleExpressions } from './validate-rules.js';
 import type { CollectionRegistry } from './registry.js';
 import { indexColumnNames, IndexSyntaxError, parseIndex, type ParsedIndex } from './indexes.js';
 import { stringList } from '../fields/values.js';
+import { validateProviders } from '../auth/oauth2/validate-providers.js';
 
 const NAME = /^\w+$/;
 const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand']);
@@ -155,6 +156,10 @@ function validateAuthOptions(model: CollectionModel, errors: ErrorData): void {
   });
   section('oauth2', (v, e) => {
     if (!Array.isArray(v.providers) || !v.providers.every(isPlainObject)) e.providers = invalid('Must be a list of provider objects.');
+    else {
+      const providerErrors = validateProviders(v.providers as Record<string, unknown>[]);
+      if (Object.keys(providerErrors).length) e.providers = providerErrors;
+    }
     if (!isPlainObject(v.mappedFields) || !Object.values(v.mappedFields).every((x) => typeof x === 'string'))
       e.mappedFields = invalid('Must be an object of field names.');
   });
