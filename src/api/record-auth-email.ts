@@ -6,26 +6,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
 import type { Collection } from '../core/collections/collection.js';
-import { ApiError } from '../core/errors.js';
 import type { EmailFlowDeps } from '../core/auth/email-flow-support.js';
 import { confirmVerification, requestVerification } from '../core/auth/verification-flow.js';
 import { confirmPasswordReset, requestPasswordReset } from '../core/auth/password-reset-flow.js';
 import { confirmEmailChange, requestEmailChange } from '../core/auth/email-change-flow.js';
 import { readBody } from '../server/body.js';
+import { authCollectionOf, emailFlowDeps } from './auth-collection.js';
 
-type Params = { c: string };
 type Flow = (deps: EmailFlowDeps, collection: Collection, body: Record<string, unknown>) => Promise<void>;
 
 export function registerRecordAuthEmailRoutes(app: FastifyInstance, core: GalleyCore, onMailError: EmailFlowDeps['onMailError']): void {
-  const deps: EmailFlowDeps = {
-    store: core.store, collections: core.collections, settings: core.settings, onMailError,
-    get mailerFor() { return core.mailerFor; },
-  };
-  const authCollection = (request: FastifyRequest): Collection => {
-    const c = core.collections.find((request.params as Params).c);
-    if (!c || !c.isAuth) throw new ApiError(404, 'Missing or invalid auth collection context.');
-    return c;
-  };
+  const deps = emailFlowDeps(core, onMailError);
+  const authCollection = (request: FastifyRequest) => authCollectionOf(core, request);
   const route = (path: string, flow: Flow) =>
     app.post(`/api/collections/:c/${path}`, async (request, reply: FastifyReply) => {
       const collection = authCollection(request);

@@ -7,21 +7,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
 import { ApiError, badRequest, fieldError } from '../core/errors.js';
-import type { Collection } from '../core/collections/collection.js';
 import { findRecordById } from '../core/records/record-reader.js';
 import { readBody } from '../server/body.js';
 import { requireSuperuser } from './guards.js';
 import { authResponse } from './auth-response.js';
 import { authMethodEntry, readProvider } from '../core/auth/oauth2/providers.js';
+import { authCollectionOf } from './auth-collection.js';
 
 type Params = { c: string; id?: string };
 
 export function registerAuthMethodRoutes(app: FastifyInstance, core: GalleyCore): void {
-  const authCollection = (request: FastifyRequest): Collection => {
-    const c = core.collections.find((request.params as Params).c);
-    if (!c || !c.isAuth) throw new ApiError(404, 'Missing or invalid auth collection context.');
-    return c;
-  };
+  const authCollection = (request: FastifyRequest) => authCollectionOf(core, request);
 
   app.get('/api/collections/:c/auth-methods', async (request) => {
     const m = authCollection(request).model;

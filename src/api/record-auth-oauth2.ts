@@ -6,27 +6,18 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
-import type { Collection } from '../core/collections/collection.js';
-import { ApiError } from '../core/errors.js';
 import type { EmailFlowDeps } from '../core/auth/email-flow-support.js';
 import { authWithOAuth2, readOAuth2Input } from '../core/auth/oauth2/flow.js';
 import { mfaIdFrom } from '../core/auth/mfa-flow.js';
 import { readBody } from '../server/body.js';
 import { accessContext } from './access-context.js';
 import { authResponse } from './auth-response.js';
+import { authCollectionOf, emailFlowDeps } from './auth-collection.js';
 
-type Params = { c: string };
 
 export function registerRecordAuthOAuth2Routes(app: FastifyInstance, core: GalleyCore, onMailError: EmailFlowDeps['onMailError']): void {
-  const deps: EmailFlowDeps = {
-    store: core.store, collections: core.collections, settings: core.settings, onMailError,
-    get mailerFor() { return core.mailerFor; },
-  };
-  const authCollection = (request: FastifyRequest): Collection => {
-    const c = core.collections.find((request.params as Params).c);
-    if (!c || !c.isAuth) throw new ApiError(404, 'Missing or invalid auth collection context.');
-    return c;
-  };
+  const deps = emailFlowDeps(core, onMailError);
+  const authCollection = (request: FastifyRequest) => authCollectionOf(core, request);
 
   app.post('/api/collections/:c/auth-with-oauth2', async (request) => {
     const collection = authCollection(request);

@@ -17,16 +17,12 @@ import type { Row } from '../store/store.js';
 import { readBody } from '../server/body.js';
 import { mfaIdFrom } from '../core/auth/mfa-flow.js';
 import { authResponse } from './auth-response.js';
+import { authCollectionOf } from './auth-collection.js';
 
-type Params = { c: string };
 const FAILED = 'Failed to authenticate.';
 
 export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore): void {
-  const authCollection = (request: FastifyRequest): Collection => {
-    const c = core.collections.find((request.params as Params).c);
-    if (!c || !c.isAuth) throw new ApiError(404, 'Missing or invalid auth collection context.');
-    return c;
-  };
+  const authCollection = (request: FastifyRequest) => authCollectionOf(core, request);
 
   const respond = (collection: Collection, row: Row, request: FastifyRequest, token?: string) =>
     authResponse(core, collection, row, request, token === undefined ? {} : { token });
