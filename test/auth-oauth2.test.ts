@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
 import { expectErrorBody, failure } from './support/errors.js';
+import { captureConsole } from './support/console-capture.js';
 
 const SECRET = 'oauth-client-secret-7f3a9c';
 const REDIRECT = 'https://app.example.test/oauth2-callback';
@@ -53,13 +54,7 @@ describe.each(ENGINES)('OAuth2 sign-in on %s', (engine) => {
   const fresh = () => ({ sub: `sub-${++n}-${engine}`, email: `oauth${n}-${engine}@example.com`, email_verified: true, name: `User ${n}` });
 
   beforeAll(async () => {
-    for (const level of ['log', 'warn', 'error', 'info', 'debug'] as const) {
-      const original = console[level].bind(console);
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-        logs.push(args.map(String).join(' '));
-        original(...args);
-      });
-    }
+    captureConsole(logs);
     idp = new OAuth2Server();
     await idp.issuer.keys.generate('RS256');
     await idp.start(0, '127.0.0.1');

@@ -10,6 +10,7 @@ import type PocketBase from 'pocketbase';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
 import { expectErrorBody, failure } from './support/errors.js';
 import { startSmtpCapture, type CapturedMail, type SmtpCapture } from './support/smtp-capture.js';
+import { captureConsole } from './support/console-capture.js';
 
 const PASSWORD = 'first-password-1';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,13 +63,7 @@ describe.each(ENGINES)('OTP sign-in on %s', (engine) => {
   const otpRows = (id: string) => g.core.store.all(`SELECT * FROM "_otps" WHERE "id" = ${g.core.store.dialect.placeholder(1)}`, [id]);
 
   beforeAll(async () => {
-    for (const level of ['log', 'warn', 'error', 'info', 'debug'] as const) {
-      const original = console[level].bind(console);
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-        logs.push(args.map(String).join(' '));
-        original(...args);
-      });
-    }
+    captureConsole(logs);
     smtp = await startSmtpCapture();
     g = await startGalley(engine, { logWarning: (m) => logs.push(m), logError: (e) => logs.push(e instanceof Error ? `${e.message}\n${e.stack}` : String(e)) });
     await g.admin.settings.update({
