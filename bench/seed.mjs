@@ -3,7 +3,7 @@
 //
 //   node bench/seed.mjs --url=http://127.0.0.1:8090 --rows=100000 --ids=ids.txt \
 //        [--email=bench@example.com --password=benchpassword123] [--concurrency=64]
-//        [--rules --token=token.txt]
+//        [--rules --token=token.txt] [--login=100]
 //
 // With --email/--password it first signs in as that superuser and creates the
 // `posts` collection (PocketBase v0.23+ API) unless it exists. Without them it
@@ -15,6 +15,13 @@
 // `posts` with two single relations, `owner` (to users, indexed) and `author`
 // (to authors). Posts are spread evenly over OWNERS users (the signed-in one among
 // them), as in an app where each user sees their own records, with a random author.
+//
+// --login=N (with --email/--password, for the galley-login-* targets) seeds the
+// login scenarios instead of posts: rate limiting switched off through
+// `PATCH /api/settings` (it is on by default for the auth endpoints and would
+// answer most of the benchmark's sign-ins with 429), then N `users` records
+// (login0@example.com ... with the password LOGIN_PASSWORD), their emails
+// written to --ids for wrk/login*.lua.
 //
 // There is no bulk endpoint, so rows go one POST each, with `concurrency`
 // requests in flight over keep-alive connections.
@@ -32,6 +39,7 @@ const { values: opt } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     rules: { type: 'boolean', default: false },
     token: { type: 'string' },
+    login: { type: 'string', default: '0' },
   },
 });
 if (!opt.url || !opt.ids) {
@@ -175,6 +183,36 @@ async function setUpRules() {
   if (posts.status !== 200) fail('create posts collection', posts);
 }
 
+// The login targets: rate limiting off, N users, their emails to --ids.
+const LOGIN_PASSWORD = 'loginpassword123'; // wrk/login.lua and floor/common.mjs
+async function seedLogin(n) {
+  const auth = await call('POST', '/api/collections/_superusers/auth-with-password', {
+    identity: opt.email,
+    password: opt.password,
+  });
+  if (auth.status !== 200 || !auth.json?.token) fail('superuser auth', auth);
+  const headers = { Authorization: auth.json.token };
+  const settings = await call('PATCH', '/api/settings', { rateLimits: { enabled: false } }, headers);
+  if (settings.status !== 200 || settings.json?.rateLimits?.enabled !== false) fail('switch rate limiting off', settings);
+
+  const started = Date.now();
+  const emails = Array.from({ length: n }, (_, i) => `login${i}@example.com`);
+  let next = 0;
+  async function worker() {
+    while (next < n) {
+      const email = emails[next++];
+      const res = await call('POST', '/api/collections/users/records',
+        { email, password: LOGIN_PASSWORD, passwordConfirm: LOGIN_PASSWORD }, headers);
+      if (res.status !== 200) fail(`create user ${email}`, res);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(8, n) }, worker));
+  const check = await call('POST', '/api/collections/users/auth-with-password', { identity: emails[0], password: LOGIN_PASSWORD });
+  if (check.status !== 200 || !check.json?.token) fail('user sign-in', check);
+  writeFileSync(opt.ids, emails.join('\n') + '\n');
+  console.error(`seeded ${n} users in ${((Date.now() - started) / 1000).toFixed(1)}s, rate limiting off`);
+}
+
 async function seed() {
   const ids = new Array(rows);
   const started = Date.now();
@@ -201,9 +239,14 @@ async function seed() {
 }
 
 try {
-  if (opt.rules) await setUpRules();
-  else if (opt.email) await setUp();
-  await seed();
+  if (Number(opt.login) > 0) {
+    if (!opt.email) throw new Error('--login needs --email and --password');
+    await seedLogin(Number(opt.login));
+  } else {
+    if (opt.rules) await setUpRules();
+    else if (opt.email) await setUp();
+    await seed();
+  }
   agent.destroy();
 } catch (err) {
   // One line: run.sh quotes the log's last line as the failure reason.

@@ -134,6 +134,32 @@ describe.each(ENGINES)('OAuth2 sign-in on %s', (engine) => {
     expect(count.totalItems).toBe(1); // only the original record carries the address
   });
 
+  it('exposes the links as the _externalAuths system collection: own links listed and unlinked', async () => {
+    const user = fresh();
+    const first = await signIn(user);
+    const pb = g.client();
+    pb.authStore.save(first.token, first.record);
+    const links = await pb.collection('users').listExternalAuths(first.record.id);
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ collectionRef: first.record.collectionId, recordRef: first.record.id, provider: 'oidc', providerId: user.sub });
+    // Nobody else sees them; the collection itself is a system one that cannot be deleted.
+    const other = await signIn(fresh());
+    const stranger = g.client();
+    stranger.authStore.save(other.token, other.record);
+    expect(await stranger.collection('_externalAuths').getFullList({ filter: `recordRef = "${first.record.id}"` })).toEqual([]);
+    expect((await g.client().collection('_externalAuths').getList()).items).toEqual([]);
+    expect((await failure(g.admin.collections.delete('_externalAuths'))).status).toBe(400);
+    expect((await failure(pb.collection('_externalAuths').create({ collectionRef: 'x', recordRef: first.record.id, provider: 'p', providerId: 'q' }))).status).toBe(403);
+
+    expect(await pb.collection('users').unlinkExternalAuth(first.record.id, 'oidc')).toBe(true);
+    expect(await pb.collection('users').listExternalAuths(first.record.id)).toEqual([]);
+    // Unlinked, the provider account no longer signs in as that record; deleting a record drops its links.
+    const again = await signIn(user);
+    expect(again.record.id).toBe(first.record.id); // re-linked through its verified email
+    await g.admin.collection('users').delete(first.record.id);
+    expect((await g.admin.collection('_externalAuths').getFullList({ filter: `recordRef = "${first.record.id}"` }))).toEqual([]);
+  });
+
   it('keeps providers apart: the same subject on oidc2 is another account', async () => {
     const user = fresh();
     const a = await signIn({ ...user, email_verified: false, email: '' }, 'users', 'oidc', { email: `a-${user.email}` });

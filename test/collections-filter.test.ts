@@ -19,9 +19,9 @@ describe.each(ENGINES)('collections filter on %s', (engine) => {
   it('filters on name, type and system', async () => {
     expect(await names('name = "posts"')).toEqual(['posts']);
     expect(await names('type = "auth"')).toEqual(['_superusers', 'members', 'users']);
-    expect(await names('system = true')).toEqual(['_superusers']);
+    expect(await names('system = true')).toEqual(['_externalAuths', '_superusers']);
     expect(await names('name ~ "er" && system = false')).toEqual(['members', 'users']);
-    expect(await names('created != ""')).toHaveLength(4);
+    expect(await names('created != ""')).toHaveLength(5);
   });
 
   it('finds one with the SDK helper', async () => {

@@ -33,6 +33,19 @@ describe.each(ENGINES)('settings API on %s', (engine) => {
     expect(s.meta).toMatchObject({ appName: 'Galley', appURL: 'http://127.0.0.1:8090', senderName: 'Support', senderAddress: 'support@example.com' });
     expect(s.smtp).toMatchObject({ enabled: false, port: 587, username: '', authMethod: '', tls: false });
     expect(s.smtp).not.toHaveProperty('password');
+    expect(s.batch).toEqual({ enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 });
+    expect(s.logs).toEqual({ maxDays: 5, minLevel: 0, logIP: true, logAuthId: false });
+  });
+
+  it('round-trips the batch and logs sections and validates them', async () => {
+    const updated = await g.admin.settings.update({ batch: { enabled: true, maxRequests: 10 }, logs: { maxDays: 7, logAuthId: true } });
+    expect(updated.batch).toEqual({ enabled: true, maxRequests: 10, timeout: 3, maxBodySize: 0 });
+    expect(updated.logs).toEqual({ maxDays: 7, minLevel: 0, logIP: true, logAuthId: true });
+    const body = await expectErrorBody(await patch({ batch: { maxRequests: 0, timeout: 1.5, maxBodySize: -1 }, logs: { maxDays: -1, logIP: 'yes' } }), 400);
+    expect(Object.keys(body.data.batch).sort()).toEqual(['maxBodySize', 'maxRequests', 'timeout']);
+    expect(Object.keys(body.data.logs).sort()).toEqual(['logIP', 'maxDays']);
+    expect((await g.admin.settings.getAll()).batch.maxRequests).toBe(10);
+    await g.admin.settings.update({ batch: { enabled: false, maxRequests: 50 }, logs: { maxDays: 5, logAuthId: false } });
   });
 
   it('applies a partial update, keeps the rest, and never shows the SMTP password', async () => {

@@ -1,7 +1,7 @@
 // Shared by the two floor servers: arguments, record shape, ids and timestamps
 // built the way PocketBase builds them, so the floor does the same work per
 // request that Galley has to do, and nothing more.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -15,9 +15,11 @@ export function options() {
       db: { type: 'string', default: process.env.BENCH_DB ?? '' },
       rows: { type: 'string', default: process.env.BENCH_ROWS ?? '100000' },
       ids: { type: 'string', default: process.env.BENCH_IDS ?? '' },
+      // Login mode: seed this many users (instead of posts) and write their emails to --ids.
+      login: { type: 'string', default: '0' },
     },
   });
-  return { port: Number(values.port), db: values.db, rows: Number(values.rows), ids: values.ids };
+  return { port: Number(values.port), db: values.db, rows: Number(values.rows), ids: values.ids, login: Number(values.login) };
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -102,4 +104,49 @@ export function closeOnSignal(close) {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+// --- login floor -----------------------------------------------------------------
+// With --login=N the floors answer POST /api/collections/users/auth-with-password
+// the way a correct server must: look the email up, verify the argon2id hash
+// (Galley's parameters, src/core/auth/password.ts), and for an unknown email
+// verify against a dummy hash so that it costs the same. Then an HS256 token
+// (node:crypto) and the record. No rules, no MFA, no collection metadata.
+
+export const LOGIN_PASSWORD = 'loginpassword123';
+export const loginEmail = (i) => `login${i}@example.com`;
+const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
+const TOKEN_SECRET = randomBytes(32);
+const failed = { status: 400, message: 'Failed to authenticate.', data: {} };
+
+export async function loginKit() {
+  const argon2 = await import('@node-rs/argon2');
+  const options = { ...ARGON2, algorithm: argon2.Algorithm.Argon2id };
+  const hash = (plain) => argon2.hash(plain, options);
+  const dummy = await hash('floor-dummy-password-for-timing-parity');
+  const b64 = (x) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
+  const header = b64({ alg: 'HS256', typ: 'JWT' });
+  return {
+    /** N user rows with hashed passwords (hashed in parallel on the thread pool). */
+    async users(n) {
+      const stamp = now();
+      const hashes = await Promise.all(Array.from({ length: n }, () => hash(LOGIN_PASSWORD)));
+      return hashes.map((password, i) => ({ id: newId(), email: loginEmail(i), password, tokenKey: newId(), created: stamp, updated: stamp }));
+    },
+    /** The reply for a sign-in with body against row (undefined when the email is unknown). */
+    async respond(row, body, reply) {
+      const password = typeof body?.password === 'string' ? body.password : '';
+      const ok = await argon2.verify(row ? row.password : dummy, password).catch(() => false);
+      if (!row || !ok) return reply.code(400).send(failed);
+      const payload = b64({ id: row.id, type: 'auth', collectionId: '_pb_users_auth_', refreshable: true, exp: Math.floor(Date.now() / 1000) + 604800 });
+      const mac = createHmac('sha256', Buffer.concat([TOKEN_SECRET, Buffer.from(row.tokenKey)])).update(`${header}.${payload}`).digest('base64url');
+      return {
+        token: `${header}.${payload}.${mac}`,
+        record: {
+          collectionId: '_pb_users_auth_', collectionName: 'users', id: row.id, email: row.email,
+          emailVisibility: false, verified: false, name: '', avatar: '', created: row.created, updated: row.updated,
+        },
+      };
+    },
+  };
 }

@@ -34,7 +34,25 @@ const q = {
 };
 const run = (name, values = []) => pool.query({ name, text: q[name], values });
 
-if ((await run('count')).rows[0].c === 0 && opt.rows > 0) {
+const login = opt.login > 0 ? await f.loginKit() : undefined;
+if (login) {
+  // Login mode: users instead of posts; the ids file gets their emails.
+  await pool.query(`CREATE TABLE IF NOT EXISTS users (
+    _rowid bigint GENERATED ALWAYS AS IDENTITY,
+    id text PRIMARY KEY, email text NOT NULL UNIQUE, password text NOT NULL, "tokenKey" text NOT NULL,
+    created text NOT NULL DEFAULT '', updated text NOT NULL DEFAULT ''
+  )`);
+  if ((await pool.query('SELECT COUNT(*) AS c FROM users')).rows[0].c === 0) {
+    const users = await login.users(opt.login);
+    await pool.query(
+      `INSERT INTO users (id, email, password, "tokenKey", created, updated)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+      ['id', 'email', 'password', 'tokenKey', 'created', 'updated'].map((k) => users.map((u) => u[k])),
+    );
+  }
+  q.getUser = 'SELECT id, email, password, "tokenKey", created, updated FROM users WHERE email = $1';
+  f.writeIds(opt.ids, (await pool.query('SELECT email FROM users ORDER BY _rowid')).rows.map((r) => r.email));
+} else if ((await run('count')).rows[0].c === 0 && opt.rows > 0) {
   // Batches of 10k through unnest(): one round trip per batch, not per row.
   for (let done = 0; done < opt.rows; ) {
     const batch = [];
@@ -46,11 +64,19 @@ if ((await run('count')).rows[0].c === 0 && opt.rows > 0) {
     );
   }
 }
-f.writeIds(opt.ids, (await pool.query('SELECT id FROM posts ORDER BY _rowid')).rows.map((r) => r.id));
+if (!login) f.writeIds(opt.ids, (await pool.query('SELECT id FROM posts ORDER BY _rowid')).rows.map((r) => r.id));
 
 const app = Fastify({ logger: false });
 
 app.get('/api/health', async () => f.health);
+
+if (login) {
+  app.post('/api/collections/users/auth-with-password', async (req, reply) => {
+    const identity = typeof req.body?.identity === 'string' ? req.body.identity : '';
+    const row = identity ? (await run('getUser', [identity])).rows[0] : undefined;
+    return login.respond(row, req.body, reply);
+  });
+}
 
 app.get('/api/collections/posts/records/:id', async (req, reply) => {
   const { rows } = await run('getOne', [req.params.id]);

@@ -28,15 +28,37 @@ const insert = db.prepare(
   'INSERT INTO posts (id, title, n, created, updated) VALUES (@id, @title, @n, @created, @updated)',
 );
 
-if (count.get() === 0 && opt.rows > 0) {
-  const seed = db.transaction((rows) => {
-    for (let i = 0; i < rows; i++) insert.run(f.newRow({ title: `post ${i}`, n: i }));
-  });
-  seed(opt.rows);
+const login = opt.login > 0 ? await f.loginKit() : undefined;
+let getUser;
+if (login) {
+  // Login mode: users instead of posts; the ids file gets their emails.
+  db.exec(`CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, password TEXT NOT NULL, tokenKey TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT '', updated TEXT NOT NULL DEFAULT ''
+  )`);
+  if (db.prepare('SELECT COUNT(*) FROM users').pluck().get() === 0) {
+    const add = db.prepare('INSERT INTO users (id, email, password, tokenKey, created, updated) VALUES (@id, @email, @password, @tokenKey, @created, @updated)');
+    const users = await login.users(opt.login);
+    db.transaction(() => users.forEach((u) => add.run(u)))();
+  }
+  getUser = db.prepare('SELECT id, email, password, tokenKey, created, updated FROM users WHERE email = ?');
+  f.writeIds(opt.ids, db.prepare('SELECT email FROM users ORDER BY rowid').pluck().all());
+} else {
+  if (count.get() === 0 && opt.rows > 0) {
+    const seed = db.transaction((rows) => {
+      for (let i = 0; i < rows; i++) insert.run(f.newRow({ title: `post ${i}`, n: i }));
+    });
+    seed(opt.rows);
+  }
+  f.writeIds(opt.ids, db.prepare('SELECT id FROM posts ORDER BY rowid').pluck().all());
 }
-f.writeIds(opt.ids, db.prepare('SELECT id FROM posts ORDER BY rowid').pluck().all());
 
 const app = Fastify({ logger: false });
+
+if (login) {
+  app.post('/api/collections/users/auth-with-password', async (req, reply) =>
+    login.respond(typeof req.body?.identity === 'string' ? getUser.get(req.body.identity) : undefined, req.body, reply));
+}
 
 app.get('/api/health', async () => f.health);
 

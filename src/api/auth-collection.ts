@@ -14,7 +14,7 @@ export function authCollectionOf(core: GalleyCore, request: FastifyRequest): Col
 
 export function emailFlowDeps(core: GalleyCore, onMailError: EmailFlowDeps['onMailError']): EmailFlowDeps {
   return {
-    store: core.store, collections: core.collections, settings: core.settings, onMailError,
+    ...core.recordDeps, settings: core.settings, onMailError,
     get mailerFor() { return core.mailerFor; },
   };
 }

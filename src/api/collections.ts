@@ -8,15 +8,24 @@ import { truncateCollection } from '../core/records/record-deleter.js';
 import { readBody } from '../server/body.js';
 import { filterDefinitions } from '../core/collections/filter-collections.js';
 import { requireSuperuser } from './guards.js';
+import { cleanupAfterSchemaChange, snapshotFileFields } from '../files/schema-cleanup.js';
 import { parseListParams } from './list-params.js';
 
 type Params = { c: string };
 const SORTABLE = new Set(['id', 'created', 'updated', 'name', 'system', 'type']);
 
 export function registerCollectionRoutes(app: FastifyInstance, core: GalleyCore): void {
-  const deps = { store: core.store, collections: core.collections };
+  const deps = core.recordDeps;
 
   const su = { preHandler: async (request: FastifyRequest) => requireSuperuser(request) };
+
+  /** Runs a schema change, then removes the files of deleted collections and file fields (docs/files.md). */
+  const withFileCleanup = async <T>(change: () => Promise<T>): Promise<T> => {
+    const before = snapshotFileFields(core.collections);
+    const result = await change();
+    await cleanupAfterSchemaChange(core.files, core.store, core.collections, before);
+    return result;
+  };
 
   app.get('/api/collections', su, async (request) => {
     const params = parseListParams(request.query as Record<string, unknown>);
@@ -43,7 +52,7 @@ export function registerCollectionRoutes(app: FastifyInstance, core: GalleyCore)
 
   app.put('/api/collections/import', su, async (request, reply) => {
     const { data } = await readBody(request);
-    await core.collections.import(data.collections, data.deleteMissing === true);
+    await withFileCleanup(() => core.collections.import(data.collections, data.deleteMissing === true));
     return reply.code(204).send();
   });
 
@@ -56,11 +65,11 @@ export function registerCollectionRoutes(app: FastifyInstance, core: GalleyCore)
 
   app.patch('/api/collections/:c', su, async (request) => {
     const { data } = await readBody(request);
-    return publicCollection(await core.collections.update(param(request), data));
+    return publicCollection(await withFileCleanup(() => core.collections.update(param(request), data)));
   });
 
   app.delete('/api/collections/:c', su, async (request, reply) => {
-    await core.collections.delete(param(request));
+    await withFileCleanup(() => core.collections.delete(param(request)));
     return reply.code(204).send();
   });
 

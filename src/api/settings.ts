@@ -7,6 +7,8 @@ import type { GalleyCore } from '../core/galley-core.js';
 import { publicSettings } from '../core/settings/settings.js';
 import { readBody } from '../server/body.js';
 import { requireSuperuser } from './guards.js';
+import { sendTestEmail } from '../core/auth/test-email.js';
+import { emailFlowDeps } from './auth-collection.js';
 
 export function registerSettingsRoutes(app: FastifyInstance, core: GalleyCore): void {
   app.get('/api/settings', async (request) => {
@@ -18,5 +20,13 @@ export function registerSettingsRoutes(app: FastifyInstance, core: GalleyCore): 
     requireSuperuser(request);
     const { data } = await readBody(request);
     return publicSettings(await core.settings.update(data));
+  });
+
+  app.post('/api/settings/test/email', async (request, reply) => {
+    requireSuperuser(request);
+    const { data } = await readBody(request);
+    // Mail errors are the answer here, not a warning in the log.
+    await sendTestEmail(emailFlowDeps(core, () => {}), data);
+    return reply.code(204).send();
   });
 }

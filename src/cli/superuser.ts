@@ -41,7 +41,7 @@ async function findByEmail(core: GalleyCore, email: string): Promise<string | un
 
 export function superuserCommand(): Command {
   const cmd = new Command('superuser').description('Manage superusers');
-  const deps = (core: GalleyCore) => ({ store: core.store, collections: core.collections });
+  const deps = (core: GalleyCore) => core.recordDeps;
   const superusers = (core: GalleyCore) => core.collections.get(SUPERUSERS);
 
   cmd.addCommand(addDbOptions(new Command('create').argument('<email>').argument('<password>').description('Create a new superuser'))

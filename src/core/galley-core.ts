@@ -11,17 +11,34 @@ import { CollectionService } from './collections/collection-service.js';
 import { SettingsService } from './settings/settings-service.js';
 import { mailerFromSettings, type MailerFactory } from '../mail/mailer-from-settings.js';
 import { ConfigError, redactUrl, type GalleyConfig } from '../config.js';
+import { RecordChanges } from './records/record-changes.js';
+import { FileService } from '../files/file-service.js';
+import type { RecordDeps } from './records/deps.js';
+import { SoloPubSub, type PubSub } from '../pubsub/pubsub.js';
+import { PostgresPubSub } from '../pubsub/postgres-pubsub.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
   readonly settings: SettingsService;
   /** The Mailer for the current SMTP settings (an embedding program may swap it). */
   mailerFor: MailerFactory = mailerFromSettings;
+  /** Every committed record change of this instance (realtime listens here). */
+  readonly changes = new RecordChanges();
+  /** What record reads and writes need: store, collections and the change feed. */
+  readonly recordDeps: RecordDeps;
 
-  private constructor(readonly store: Store) {
+  /** Uploaded files: the storage the settings pick (local disk or S3), thumbnails, cleanups. */
+  readonly files: FileService;
+
+  private constructor(readonly store: Store, dataDir: string) {
     this.collections = new CollectionService(store);
     this.settings = new SettingsService(store);
+    this.files = new FileService(this.settings, dataDir);
+    this.recordDeps = { store, collections: this.collections, changes: this.changes, files: this.files };
   }
+
+  /** Messages to the other instances on the same database (none on SQLite). */
+  pubsub: PubSub = new SoloPubSub();
 
   private stopWatching: (() => void) | undefined;
 
@@ -45,7 +62,7 @@ export class GalleyCore {
         throw new ConfigError(`cannot open the SQLite database in ${config.dir}: ${(err as Error).message}`);
       }
     }
-    const core = new GalleyCore(store);
+    const core = new GalleyCore(store, config.dir);
     try {
       await core.collections.load();
       await core.settings.refresh();
@@ -53,13 +70,23 @@ export class GalleyCore {
       await store.close().catch(() => {});
       throw err;
     }
-    if (config.db) core.stopWatching = core.collections.watch(schemaPollMs);
+    if (config.db) {
+      core.stopWatching = core.collections.watch(schemaPollMs);
+      try {
+        core.pubsub = await PostgresPubSub.connect(config.db);
+      } catch (err) {
+        await core.close();
+        throw new ConfigError(`cannot listen for events on PostgreSQL: ${(err as Error).message} (${redactUrl(config.db)})`);
+      }
+    }
     return core;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.stopWatching?.();
-    return this.store.close();
+    await this.pubsub.close();
+    this.files.close();
+    await this.store.close();
   }
 }
 

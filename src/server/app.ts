@@ -25,6 +25,10 @@ import { registerRecordAuthEmailRoutes } from '../api/record-auth-email.js';
 import { registerRecordAuthOtpRoutes } from '../api/record-auth-otp.js';
 import { registerRecordAuthOAuth2Routes } from '../api/record-auth-oauth2.js';
 import { createRequestGuard } from './request-guard.js';
+import { registerFileRoutes } from '../api/files.js';
+import { registerRealtimeRoutes } from '../api/realtime.js';
+import { registerBatchRoutes } from '../api/batch.js';
+import { RealtimeBroker, type RealtimeOptions } from '../realtime/realtime-broker.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,6 +49,8 @@ export interface AppOptions {
   logError?: (err: unknown) => void;
   /** Operational warnings, such as a mail that could not be sent. */
   logWarning?: (message: string) => void;
+  /** Realtime connection lifetimes (tests shorten them). */
+  realtime?: RealtimeOptions;
 }
 
 export async function buildApp(core: GalleyCore, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -109,7 +115,11 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerRecordAuthOtpRoutes(app, core, onMailError);
   registerRecordAuthOAuth2Routes(app, core, onMailError);
   registerSettingsRoutes(app, core);
+  if (options.logWarning) core.files.logWarning = options.logWarning;
+  registerFileRoutes(app, core);
   registerAuthMethodRoutes(app, core);
+  registerBatchRoutes(app, core);
+  registerRealtimeRoutes(app, core, new RealtimeBroker(core, options.realtime, logWarning));
   registerDashboardRoutes(app);
   return app;
 }

@@ -13,7 +13,16 @@ export const BODY_LIMIT = 32 * 1024 * 1024;
 export interface ParsedBody {
   data: Record<string, unknown>;
   files: UploadedFile[];
+  /** Removes uploaded files' temporary copies (only needed with keepFiles). */
+  dispose(): Promise<void>;
 }
+
+export interface ReadBodyOptions {
+  /** Keep uploaded files (in temporary files) and allow a body of up to this many bytes. */
+  keepFiles?: { total: number };
+}
+
+const nothingToDispose = () => Promise.resolve();
 
 function parseJsonObject(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
@@ -58,8 +67,11 @@ export function registerBodyParsers(app: FastifyInstance): void {
 const MULTIPART = Symbol('multipart');
 
 /** The body of a request as an object (multipart read here), with any uploaded files. */
-export async function readBody(request: FastifyRequest): Promise<ParsedBody> {
-  if (request.body === MULTIPART) return readMultipart(request.raw, { partSize: BODY_LIMIT, parts: 10_000, total: BODY_LIMIT });
+export async function readBody(request: FastifyRequest, options: ReadBodyOptions = {}): Promise<ParsedBody> {
+  if (request.body === MULTIPART) {
+    const keep = options.keepFiles;
+    return readMultipart(request.raw, { partSize: BODY_LIMIT, parts: 10_000, total: keep ? keep.total : BODY_LIMIT, keepFiles: keep !== undefined });
+  }
   const data = request.body;
-  return { data: (data && typeof data === 'object' ? data : {}) as Record<string, unknown>, files: [] };
+  return { data: (data && typeof data === 'object' ? data : {}) as Record<string, unknown>, files: [], dispose: nothingToDispose };
 }

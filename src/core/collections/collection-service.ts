@@ -10,11 +10,12 @@ import { ApiError, badRequest, fieldError, notFound, type ErrorData } from '../e
 import { CollectionRegistry } from './registry.js';
 import type { Collection } from './collection.js';
 import type { CollectionModel } from './model.js';
-import { superusersCollection, usersCollection } from './defaults.js';
+import { EXTERNAL_AUTHS, externalAuthsCollection, superusersCollection, usersCollection } from './defaults.js';
+import { newRecordId } from './ids.js';
 import { modelForCreate, modelForUpdate } from './merge-input.js';
 import { validateCollection } from './validate.js';
 import { alterTableSql, createTableSql } from './schema-sql.js';
-import { deleteDefinition, ensureInternalTables, insertDefinition, loadDefinitions, updateDefinition } from './definitions-table.js';
+import { deleteDefinition, ensureInternalTables, insertDefinition, loadDefinitions, takeLegacyExternalAuths, updateDefinition } from './definitions-table.js';
 import { parseIndex } from './indexes.js';
 import { deriveViewFields } from './view-fields.js';
 import { validateRuleExpressions } from './validate-rules.js';
@@ -51,8 +52,32 @@ export class CollectionService {
       });
       models = await loadDefinitions(this.store);
     }
+    if (!models.some((m) => m.name === EXTERNAL_AUTHS)) {
+      await this.createExternalAuths();
+      models = await loadDefinitions(this.store);
+    }
     this.registry.replaceAll(models);
     this.version = await this.readVersion();
+  }
+
+  /** The `_externalAuths` system collection, with the links of a data directory that kept them in an internal table. */
+  private async createExternalAuths(): Promise<void> {
+    try {
+      await this.store.transaction(async (tx) => {
+        const legacy = await takeLegacyExternalAuths(tx, this.store.dialect.name);
+        await this.bumpVersion(tx);
+        await this.createInTx(tx, externalAuthsCollection());
+        const p = this.store.dialect.placeholder;
+        for (const row of legacy ?? []) {
+          const at = new Date(Number(row.created)).toISOString().replace('T', ' ');
+          await tx.run(`INSERT INTO "${EXTERNAL_AUTHS}" ("id", "collectionRef", "recordRef", "provider", "providerId", "created", "updated") VALUES (${[1, 2, 3, 4, 5, 6, 7].map(p).join(', ')})`,
+            [newRecordId(), row.collectionId, row.recordId, row.provider, row.providerId, at, at]);
+        }
+      });
+    } catch (err) {
+      // Another instance starting at the same time created it first.
+      if (!(await loadDefinitions(this.store)).some((m) => m.name === EXTERNAL_AUTHS)) throw err;
+    }
   }
 
   /** Re-reads every definition (another instance may have changed them). */

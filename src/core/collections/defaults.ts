@@ -1,7 +1,7 @@
 /**
  * Default definitions: the system fields every collection type starts with, the
  * default auth options, and the collections a new Galley data directory ships with
- * (`_superusers` and `users`, as PocketBase ships them).
+ * (`_superusers`, `users` and `_externalAuths`, as PocketBase ships them).
  */
 import type { FieldModel } from '../fields/field.js';
 import { fieldType } from '../fields/registry.js';
@@ -12,6 +12,8 @@ import { nowDateTime } from '../fields/datetime.js';
 export const SUPERUSERS_ID = 'pbc_3142635823';
 export const SUPERUSERS = '_superusers';
 export const USERS_ID = '_pb_users_auth_';
+export const EXTERNAL_AUTHS = '_externalAuths';
+export const EXTERNAL_AUTHS_ID = 'pbc_2281828961';
 
 /** A field with every option of its type filled in (unknown types are left as given). */
 export function completeField(input: Partial<FieldModel> & { name: string; type: string }): FieldModel {
@@ -153,5 +155,26 @@ export function usersCollection(): CollectionModel {
     }),
     ...autodateFields(),
   );
+  return c;
+}
+
+/**
+ * `_externalAuths`: which OAuth2 provider account signs in as which auth record. A
+ * system collection as in PocketBase, so the SDK's listExternalAuths() and
+ * unlinkExternalAuth() work: a signed-in record lists and deletes its own links.
+ */
+export function externalAuthsCollection(): CollectionModel {
+  const c = newCollection('base', EXTERNAL_AUTHS, EXTERNAL_AUTHS_ID);
+  c.system = true;
+  const own = "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId";
+  Object.assign(c, { listRule: own, viewRule: own, deleteRule: own });
+  c.fields.push(
+    ...['collectionRef', 'recordRef', 'provider', 'providerId'].map((name) => completeField({ name, type: 'text', required: true, system: true })),
+    ...autodateFields(),
+  );
+  c.indexes = [
+    `CREATE UNIQUE INDEX \`idx_externalAuths_record_provider\` ON \`${EXTERNAL_AUTHS}\` (collectionRef, recordRef, provider)`,
+    `CREATE UNIQUE INDEX \`idx_externalAuths_collection_provider\` ON \`${EXTERNAL_AUTHS}\` (collectionRef, provider, providerId)`,
+  ];
   return c;
 }

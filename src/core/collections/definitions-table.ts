@@ -2,7 +2,7 @@
  * Persistence of collection definitions in the internal `_collections` table, as
  * one JSON document per collection (so every instance reads the same schema).
  */
-import type { Executor, Store } from '../../store/store.js';
+import type { Executor, Row, Store } from '../../store/store.js';
 import { UniqueViolation } from '../../store/store.js';
 import { badRequest, fieldError } from '../errors.js';
 import type { CollectionModel } from './model.js';
@@ -12,7 +12,6 @@ import type { CollectionModel } from './model.js';
  * and the one-time passwords of OTP sign-in (`_otps`, hashed codes; `_otpAttempts`,
  * one row per sign-in attempt, so the attempt cap holds across instances), and the
  * pending MFA sessions (`_mfas`: which first auth method a record passed, and when),
- * and the OAuth2 links (`_externalAuths`: which provider account signs in as which record).
  * Timestamps there are Unix milliseconds.
  */
 export async function ensureInternalTables(store: Store): Promise<void> {
@@ -30,12 +29,23 @@ export async function ensureInternalTables(store: Store): Promise<void> {
       `CREATE INDEX IF NOT EXISTS "_otpAttempts_record" ON "_otpAttempts" ("collectionId", "recordId", "created");` +
       `CREATE TABLE IF NOT EXISTS "_mfas" ("id" ${json} PRIMARY KEY NOT NULL, "collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, ` +
       `"method" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
-      `CREATE INDEX IF NOT EXISTS "_mfas_created" ON "_mfas" ("created");` +
-      `CREATE TABLE IF NOT EXISTS "_externalAuths" ("id" ${json} PRIMARY KEY NOT NULL, "collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, ` +
-      `"provider" ${json} NOT NULL, "providerId" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
-      `CREATE UNIQUE INDEX IF NOT EXISTS "_externalAuths_provider_id" ON "_externalAuths" ("collectionId", "provider", "providerId");` +
-      `CREATE INDEX IF NOT EXISTS "_externalAuths_record" ON "_externalAuths" ("collectionId", "recordId");`,
+      `CREATE INDEX IF NOT EXISTS "_mfas_created" ON "_mfas" ("created");`,
   );
+}
+
+/**
+ * Before `_externalAuths` became a system collection it was an internal table with
+ * "collectionId"/"recordId" columns: renamed out of the way so the collection can be
+ * created, and its rows returned for copying. Undefined when there is none.
+ */
+export async function takeLegacyExternalAuths(tx: Executor, dialect: 'sqlite' | 'postgres'): Promise<Row[] | undefined> {
+  const exists = dialect === 'sqlite'
+    ? await tx.get(`SELECT 1 AS "x" FROM sqlite_master WHERE type = 'table' AND name = '_externalAuths'`)
+    : await tx.get(`SELECT 1 AS "x" FROM pg_tables WHERE schemaname = current_schema() AND tablename = '_externalAuths'`);
+  if (!exists) return undefined;
+  const rows = await tx.all(`SELECT "collectionId", "recordId", "provider", "providerId", "created" FROM "_externalAuths"`);
+  await tx.exec(`DROP TABLE "_externalAuths"`);
+  return rows;
 }
 
 export async function loadDefinitions(db: Executor): Promise<CollectionModel[]> {

@@ -1,13 +1,14 @@
 import type { FieldType } from './field.js';
 import { fieldError } from '../errors.js';
 import { isNonNegativeInt, stringList } from './values.js';
-import { isMultiple, multiColumn, multiEmpty, multiFromDb, multiToDb, prepareMulti, validateCount } from './multi-value.js';
+import { asList, isMultiple, multiColumn, multiEmpty, multiFromDb, multiToDb, prepareMulti, validateCount } from './multi-value.js';
 
 const THUMB = /^(\d+)x(\d+)(t|b|f)?$/;
 
 /**
  * File values are stored file names. Which names a write may keep is checked by the
- * records layer against the record's current files (uploads come with file storage).
+ * records layer against the record's current files and this request's uploads
+ * (files/record-file-write.ts); too many files is PocketBase's `validation_too_many_files`.
  */
 export const fileField: FieldType = {
   type: 'file',
@@ -29,7 +30,12 @@ export const fileField: FieldType = {
   column: multiColumn,
   isMultiple,
   prepare: prepareMulti,
-  validate: validateCount,
+  validate(value, field) {
+    const max = Math.max(1, Number(field.maxSelect) || 1);
+    if (asList(value).length > max)
+      return fieldError('validation_too_many_files', `The maximum allowed files is ${max}`, { maxSelect: max });
+    return validateCount(value, field);
+  },
   toDb: multiToDb,
   fromDb: multiFromDb,
   empty: multiEmpty,

@@ -1,8 +1,14 @@
 /** What the records layer needs from the rest of Galley. */
 import type { Store } from '../../store/store.js';
 import type { CollectionService } from '../collections/collection-service.js';
+import type { RecordChange } from './record-changes.js';
+import type { RecordFilesCleanup } from './file-hooks.js';
 
 export interface RecordDeps {
   store: Store;
   collections: CollectionService;
+  /** Told about every committed create, update and delete. */
+  changes?: { emit(changes: RecordChange[]): void };
+  /** Removes the stored files of deleted records. */
+  files?: RecordFilesCleanup;
 }

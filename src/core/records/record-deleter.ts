@@ -10,7 +10,9 @@ import { badRequest } from '../errors.js';
 import { ruleAccess, type AccessContext } from '../rules/rule-access.js';
 import { isMultiple } from '../fields/multi-value.js';
 import type { FieldModel } from '../fields/field.js';
-import { getAccessibleRecord } from './record-reader.js';
+import { getAccessibleRecord, selectList } from './record-reader.js';
+import type { RecordChange } from './record-changes.js';
+import { deleteLinksOf } from '../auth/oauth2/external-auths.js';
 import { nowDateTime } from '../fields/datetime.js';
 import { retryOnLockConflict } from './retry.js';
 import type { RecordDeps } from './deps.js';
@@ -21,7 +23,7 @@ export async function deleteRecord(deps: RecordDeps, collection: Collection, id:
   const auth = ctx.auth;
   if (collection.isView) throw badRequest('Unsupported collection type.');
   const access = ruleAccess(collection, 'deleteRule', auth);
-  await retryOnLockConflict(() => deps.store.transaction(async (tx) => {
+  const changes = await retryOnLockConflict(() => deps.store.transaction(async (tx) => {
     // Two superusers deleted at once must not both see "another one is left": on PostgreSQL
     // lock every superuser row first, in one order (SQLite transactions are already serialised).
     if (collection.isSuperusers && collection.dialect === 'postgres')
@@ -31,26 +33,44 @@ export async function deleteRecord(deps: RecordDeps, collection: Collection, id:
       const count = await tx.get(`SELECT COUNT(*) AS "n" FROM ${quoteIdent(collection.name)}`);
       if (Number(count?.n) <= 1) throw badRequest("You can't delete the only existing superuser.");
     }
-    await deleteWithReferences(deps, tx, collection, id, new Set());
+    const changes: RecordChange[] = [];
+    await deleteWithReferences(deps, tx, collection, id, new Set(), changes);
+    return changes;
   }));
+  deps.changes?.emit(changes);
+  await deleteFilesOf(deps, changes);
 }
 
 /** Deletes every record of a collection, references handled as for single deletes. */
 export async function truncateCollection(deps: RecordDeps, collection: Collection): Promise<void> {
   if (collection.isView) throw badRequest('Unsupported collection type.');
-  await deps.store.transaction(async (tx) => {
+  const changes = await deps.store.transaction(async (tx) => {
+    const changes: RecordChange[] = [];
     const referenced = deps.collections.registry.all().some((c) => c.fields.some((f) => f.model.type === 'relation' && f.model.collectionId === collection.id));
     if (!referenced) {
-      await tx.run(`DELETE FROM ${quoteIdent(collection.name)}`);
-      return;
+      for (const row of await tx.all(`DELETE FROM ${quoteIdent(collection.name)} RETURNING ${selectList(collection)}`))
+        changes.push({ action: 'delete', collection, row });
+      return changes;
     }
     const seen = new Set<string>();
     for (const row of await tx.all(`SELECT "id" FROM ${quoteIdent(collection.name)}`))
-      await deleteWithReferences(deps, tx, collection, row.id as string, seen);
+      await deleteWithReferences(deps, tx, collection, row.id as string, seen, changes);
+    return changes;
   });
+  deps.changes?.emit(changes);
+  await deleteFilesOf(deps, changes);
 }
 
-async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: Collection, id: string, seen: Set<string>): Promise<void> {
+/** After the commit: the `<collectionId>/<recordId>/` folders of deleted records that can hold files (cascades included). */
+function deleteFilesOf(deps: RecordDeps, changes: RecordChange[]): Promise<void> | undefined {
+  const prefixes = changes
+    .filter((c) => c.action === 'delete' && c.collection.fields.some((f) => f.model.type === 'file'))
+    .map((c) => `${c.collection.id}/${String(c.row.id)}/`);
+  return prefixes.length ? deps.files?.recordsDeleted(prefixes) : undefined;
+}
+
+/** Deletes one record and fixes its references; every row deleted or updated is added to `changes`. */
+async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: Collection, id: string, seen: Set<string>, changes: RecordChange[]): Promise<void> {
   const key = `${collection.id}/${id}`;
   if (seen.has(key)) return;
   seen.add(key);
@@ -62,7 +82,7 @@ async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: 
         if (seen.has(`${other.id}/${refId}`)) continue;
         const remaining = isMultiple(f.model) ? parseList(ref.value).filter((v) => v !== id) : [];
         if (remaining.length === 0 && f.model.cascadeDelete) {
-          await deleteWithReferences(deps, tx, other, refId, seen);
+          await deleteWithReferences(deps, tx, other, refId, seen, changes);
           continue;
         }
         if (remaining.length === 0 && f.model.required) throw badRequest(REQUIRED_REFERENCE);
@@ -72,12 +92,17 @@ async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: 
         const value = isMultiple(f.model) ? JSON.stringify(remaining) : '';
         const touched = other.fields.filter((a) => a.model.type === 'autodate' && a.model.onUpdate).map((a) => a.model.name);
         const sets = [f.model.name, ...touched].map((name, i) => `${quoteIdent(name)} = ${p(i + 1)}`).join(', ');
-        await tx.run(`UPDATE ${quoteIdent(other.name)} SET ${sets} WHERE "id" = ${p(touched.length + 2)}`, [value, ...touched.map(() => nowDateTime()), refId]);
+        const updated = await tx.get(`UPDATE ${quoteIdent(other.name)} SET ${sets} WHERE "id" = ${p(touched.length + 2)} RETURNING ${selectList(other)}`, [value, ...touched.map(() => nowDateTime()), refId]);
+        if (updated) changes.push({ action: 'update', collection: other, row: updated });
       }
     }
   }
   const p1 = collection.dialect === 'sqlite' ? '?' : '$1';
-  await tx.run(collection.sql('deleteById', () => `DELETE FROM ${quoteIdent(collection.name)} WHERE "id" = ${p1}`), [id]);
+  // An auth record takes its OAuth2 links with it.
+  if (collection.isAuth) await deleteLinksOf(tx, deps.store, collection.id, id);
+  // RETURNING: the row as it was, for the delete event.
+  const deleted = await tx.get(collection.sql('deleteById', () => `DELETE FROM ${quoteIdent(collection.name)} WHERE "id" = ${p1} RETURNING ${selectList(collection)}`), [id]);
+  if (deleted) changes.push({ action: 'delete', collection, row: deleted });
 }
 
 /**

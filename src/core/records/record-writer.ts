@@ -9,10 +9,9 @@ import { UniqueViolation } from '../../store/store.js';
 import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
 import { ApiError, badRequest, fieldError, type ErrorData } from '../errors.js';
-import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
-import { SqlParams } from '../filter/sql-params.js';
+import { ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
 import { hasManageRule, managesRecord } from '../rules/manage-rule.js';
-import { fieldSqlType } from '../filter/resolve-field-path.js';
+import { rowSatisfies } from '../rules/row-access.js';
 import { textField, generateFromPattern } from '../fields/text.js';
 import { asList } from '../fields/multi-value.js';
 import { nowDateTime } from '../fields/datetime.js';
@@ -25,6 +24,7 @@ import { retryOnLockConflict } from './retry.js';
 import { rowToValues } from './serialize.js';
 import { columnList, findRecordById, getAccessibleRecord } from './record-reader.js';
 import type { RecordDeps } from './deps.js';
+import type { RecordFileHooks } from './file-hooks.js';
 
 type Values = Record<string, unknown>;
 
@@ -42,7 +42,7 @@ export function valuesToRow(collection: Collection, values: Values): Row {
   return row;
 }
 
-export async function createRecord(deps: RecordDeps, collection: Collection, body: Values, ctx: AccessContext): Promise<Row> {
+export async function createRecord(deps: RecordDeps, collection: Collection, body: Values, ctx: AccessContext, files?: RecordFileHooks): Promise<Row> {
   if (collection.isView) throw badRequest('Unsupported collection type.');
   const auth = ctx.auth;
   const access = ruleAccess(collection, 'createRule', auth);
@@ -69,10 +69,12 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
     if (collection.isSuperusers) values.verified = true;
   }
 
+  Object.assign(errors, files?.errors);
   validateFields(collection, values, () => true, errors);
   for (const f of collection.fields) {
-    if (f.model.type === 'file' && asList(values[f.model.name]).length > 0 && !errors[f.model.name])
-      errors[f.model.name] = fieldError('validation_invalid_file', 'Unknown file name; files must be uploaded.');
+    const name = f.model.name;
+    if (f.model.type === 'file' && !errors[name] && asList(values[name]).some((n) => !files?.isUpload(name, n)))
+      errors[name] = fieldError('validation_invalid_file', 'Unknown file name; files must be uploaded.');
   }
 
   // A lone INSERT (no rule, relation or auth check to keep consistent with it) needs no
@@ -91,15 +93,16 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
     if (collection.isAuth && 'id' in submitted) await checkAuthIdUnique(deps, tx, collection, values.id as string, errors);
     throwIfErrors(errors, 'Failed to create record.');
     await hashSubmittedPasswords(collection, values);
+    await files?.beforeWrite(collection, values.id as string, {}, values);
     const p = placeholders(collection);
     const sql = collection.sql('insert', () =>
       `INSERT INTO ${quoteIdent(collection.name)} (${columnList(collection)}) VALUES (${collection.fields.map((_, i) => p(i + 1)).join(', ')})`);
     await tx.run(sql, toDbRow(collection, values));
     return valuesToRow(collection, values);
-  }, false, lone);
+  }, false, lone).then((row) => announce(deps, 'create', collection, row));
 }
 
-export async function updateRecord(deps: RecordDeps, collection: Collection, id: string, body: Values, ctx: AccessContext): Promise<Row> {
+export async function updateRecord(deps: RecordDeps, collection: Collection, id: string, body: Values, ctx: AccessContext, files?: RecordFileHooks): Promise<Row> {
   if (collection.isView) throw badRequest('Unsupported collection type.');
   const auth = ctx.auth;
   const access = ruleAccess(collection, 'updateRule', auth);
@@ -126,16 +129,19 @@ export async function updateRecord(deps: RecordDeps, collection: Collection, id:
       const manager = auth.isSuperuser || (sensitive && await managesRecord(tx, collection, id, withBody(ctx, submitted)));
       await checkAuthChanges(collection, current, values, submitted, extras, manager, errors);
     }
+    Object.assign(errors, files?.errors);
     validateFields(collection, values, (name) => changed(name) || !isPassword(collection, name), errors);
     for (const f of collection.fields) {
-      if (f.model.type !== 'file' || !changed(f.model.name) || errors[f.model.name]) continue;
-      const known = asList(current[f.model.name]);
-      if (asList(values[f.model.name]).some((n) => !known.includes(n)))
+      const name = f.model.name;
+      if (f.model.type !== 'file' || !changed(name) || errors[name]) continue;
+      const known = asList(current[name]);
+      if (asList(values[name]).some((n) => !known.includes(n) && !files?.isUpload(name, n)))
         errors[f.model.name] = fieldError('validation_invalid_file', 'Unknown file name; files must be uploaded.');
     }
     await checkRelationIds(tx, deps.collections.registry, collection, values, changed, errors);
     throwIfErrors(errors, 'Failed to update record.');
     await hashSubmittedPasswords(collection, values, changed);
+    await files?.beforeWrite(collection, id, current, values);
 
     const p = placeholders(collection);
     const sql = collection.sql('update', () => {
@@ -144,7 +150,14 @@ export async function updateRecord(deps: RecordDeps, collection: Collection, id:
     });
     await tx.run(sql, [...toDbRow(collection, values), id]);
     return valuesToRow(collection, values);
-  }, true); // everything above is recomputed from body on a rerun
+  }, true) // everything above is recomputed from body on a rerun
+    .then((row) => announce(deps, 'update', collection, row));
+}
+
+/** Tells listeners about a committed write; returns the row for chaining. */
+function announce(deps: RecordDeps, action: 'create' | 'update', collection: Collection, row: Row): Row {
+  deps.changes?.emit([{ action, collection, row }]);
+  return row;
 }
 
 const isPassword = (c: Collection, name: string) => c.field(name)?.model.type === 'password';
@@ -155,15 +168,10 @@ function withBody(ctx: AccessContext, body: Values): AccessContext {
   return { auth: ctx.auth, registry: ctx.registry, request: { ...ctx.request, body } };
 }
 
-/** Evaluates a create rule against the candidate record, given as a one-row derived table. */
-async function candidateSatisfies(tx: Executor, collection: Collection, values: Values, access: Access, ctx: AccessContext): Promise<boolean> {
-  const params = new SqlParams(collection.dialect);
+/** Evaluates a create rule against the candidate record (not stored yet). */
+function candidateSatisfies(tx: Executor, collection: Collection, values: Values, access: Access, ctx: AccessContext): Promise<boolean> {
   const candidate = { ...values, ...(collection.isAuth ? { verified: false } : {}) };
-  const row = valuesToRow(collection, candidate);
-  const columns = collection.fields.map((f) => `${params.add(row[f.model.name], fieldSqlType(f.model) === 'json' ? 'json' : fieldSqlType(f.model))} AS ${quoteIdent(f.model.name)}`);
-  const condition = accessCondition(collection, access, ctx, params);
-  const found = await tx.get(`SELECT 1 AS "ok" FROM (SELECT ${columns.join(', ')}) AS "_m" WHERE ${condition ?? 'TRUE'}`, params.values);
-  return found !== undefined;
+  return rowSatisfies(tx, collection, valuesToRow(collection, candidate), access, ctx);
 }
 
 function validateFields(collection: Collection, values: Values, include: (name: string) => boolean, errors: ErrorData): void {

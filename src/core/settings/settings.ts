@@ -1,6 +1,6 @@
 /**
  * The application settings document (API spec 8.3): its sections, defaults, how a
- * PATCH applies, and the public JSON. Sections not modelled yet (batch, logs, s3, ...) are added to SECTIONS; stored keys of unknown sections
+ * PATCH applies, and the public JSON. Sections not modelled yet (backups, ...) are added to SECTIONS; stored keys of unknown sections
  * are kept untouched so an older instance never drops a newer one's settings.
  */
 import { badRequest, fieldError, isFieldError, type ErrorData } from '../errors.js';
@@ -9,6 +9,9 @@ import { smtpSection, type SmtpSettings } from './smtp-settings.js';
 import { rateLimitSection, type RateLimitSettings } from './rate-limit-settings.js';
 import { trustedProxySection, type TrustedProxySettings } from './trusted-proxy-settings.js';
 import { superuserIpsSection, type SuperuserIps } from './superuser-ips-settings.js';
+import { s3Section, type S3Settings } from './s3-settings.js';
+import { batchSection, type BatchSettings } from './batch-settings.js';
+import { logsSection, type LogsSettings } from './logs-settings.js';
 import { isPlainObject, type SettingsSection } from './settings-section.js';
 
 export interface Settings {
@@ -17,11 +20,14 @@ export interface Settings {
   rateLimits: RateLimitSettings;
   trustedProxy: TrustedProxySettings;
   superuserIPs: SuperuserIps;
+  s3: S3Settings;
+  batch: BatchSettings;
+  logs: LogsSettings;
   [section: string]: unknown;
 }
 
 const SECTIONS: SettingsSection<object>[] = [
-  metaSection, smtpSection, rateLimitSection, trustedProxySection, superuserIpsSection,
+  metaSection, smtpSection, s3Section, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection,
 ] as unknown as SettingsSection<object>[];
 
 /** Settings from their stored JSON (or defaults), every known section complete. */

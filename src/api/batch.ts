@@ -1,0 +1,155 @@
+/**
+ * `POST /api/batch` (API spec 8.1): record creates, updates, upserts and deletes run
+ * one after another in one transaction, with the caller's auth and the normal rules
+ * and validation (`@request.context = "batch"`). All land or none: a failing
+ * sub-request rolls everything back, uploaded files included; record events and file
+ * deletions happen only after the commit.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import { ApiError, notFound, type ErrorData } from '../core/errors.js';
+import type { RecordDeps } from '../core/records/deps.js';
+import type { RecordChange } from '../core/records/record-changes.js';
+import { createRecord, updateRecord } from '../core/records/record-writer.js';
+import { deleteRecord } from '../core/records/record-deleter.js';
+import { findRecordById } from '../core/records/record-reader.js';
+import type { AccessContext } from '../core/rules/rule-access.js';
+import type { RecordFileHooks } from '../core/records/file-hooks.js';
+import { DEFAULT_BATCH_BODY_SIZE, type BatchSettings } from '../core/settings/batch-settings.js';
+import { TransactionStore } from '../store/transaction-store.js';
+import type { Row } from '../store/store.js';
+import { readBody } from '../server/body.js';
+import { applyFields } from '../server/fields-projection.js';
+import { RecordFileWrite } from '../files/record-file-write.js';
+import { readBatchInput, type BatchItem } from './batch-input.js';
+import { recordJson } from './record-response.js';
+
+/** JSON bodies beyond this are refused whatever the settings say (they are parsed in memory). */
+const JSON_HARD_LIMIT = 1024 * 1024 * 1024;
+const RECORDS_PATH = /^\/api\/collections\/([^/]+)\/records(?:\/([^/]+))?\/?$/;
+
+interface BatchResult { status: number; body: unknown }
+
+const bodyLimit = (batch: BatchSettings) => batch.maxBodySize || DEFAULT_BATCH_BODY_SIZE;
+
+export function registerBatchRoutes(app: FastifyInstance, core: GalleyCore): void {
+  app.post('/api/batch', {
+    bodyLimit: JSON_HARD_LIMIT,
+    // The configured limit, checked before a byte of the body is read.
+    preParsing: (request, _reply, payload, done) => {
+      if (Number(request.headers['content-length']) > bodyLimit(core.settings.current().batch)) done(new ApiError(413));
+      else done(null, payload);
+    },
+  }, async (request) => {
+    const batch = core.settings.current().batch;
+    if (!batch.enabled) throw new ApiError(403, 'Batch requests are not allowed.');
+    const parsed = await readBody(request, { keepFiles: { total: bodyLimit(batch) } });
+    try {
+      const items = readBatchInput(parsed.data, parsed.files, batch.maxRequests);
+      return await runBatch(core, request, items, batch.timeout * 1000);
+    } finally {
+      await parsed.dispose();
+    }
+  });
+}
+
+async function runBatch(core: GalleyCore, request: FastifyRequest, items: BatchItem[], timeoutMs: number): Promise<BatchResult[]> {
+  const changes: RecordChange[] = [];
+  const deletedFolders: string[] = [];
+  const fileWrites: RecordFileWrite[] = [];
+  const deadline = Date.now() + timeoutMs;
+  let results: BatchResult[];
+  try {
+    results = await core.store.transaction(async (tx) => {
+      // Effects that must wait for the commit are collected, not performed.
+      const deps: RecordDeps = {
+        store: new TransactionStore(tx, core.store.dialect),
+        collections: core.collections,
+        changes: { emit: (c) => { changes.push(...c); } },
+        files: { recordsDeleted: async (folders) => { deletedFolders.push(...folders); } },
+      };
+      const out: BatchResult[] = [];
+      for (const [index, item] of items.entries()) {
+        if (Date.now() > deadline) throw new ApiError(400, 'Batch transaction timeout.');
+        try {
+          out.push(await runItem(core, deps, request, item, fileWrites));
+        } catch (err) {
+          if (err instanceof ApiError) throw failedAt(index, err);
+          throw err;
+        }
+      }
+      return out;
+    });
+  } catch (err) {
+    await Promise.all(fileWrites.map((w) => w.abort()));
+    throw err;
+  }
+  core.changes.emit(changes);
+  await Promise.all(fileWrites.map((w) => w.afterCommit()));
+  if (deletedFolders.length) await core.files.recordsDeleted(deletedFolders);
+  return results;
+}
+
+function failedAt(index: number, err: ApiError): ApiError {
+  const failure = { code: 'batch_request_failed', message: 'Batch request failed.', response: err.toJSON() };
+  return new ApiError(400, 'Batch transaction failed.', { requests: { [String(index)]: failure as unknown as ErrorData } });
+}
+
+async function runItem(core: GalleyCore, deps: RecordDeps, request: FastifyRequest, item: BatchItem, fileWrites: RecordFileWrite[]): Promise<BatchResult> {
+  const url = new URL(item.url, 'http://batch.invalid');
+  const match = RECORDS_PATH.exec(url.pathname);
+  if (!match) throw notFound();
+  const collection = core.collections.find(decodeURIComponent(match[1]!));
+  if (!collection) throw new ApiError(404, 'Missing collection context.');
+  const id = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+  const query = Object.fromEntries(url.searchParams);
+  const ctx = batchContext(core, request, item, query);
+
+  /** Runs a create or update with the item's uploads, remembered for commit or rollback. */
+  const write = async (run: (body: Record<string, unknown>, files?: RecordFileHooks) => Promise<Row>) => {
+    if (!collection.fields.some((f) => f.model.type === 'file')) return run(item.body);
+    const { body, write: files } = await RecordFileWrite.prepare(core.files, collection, item.body, item.files);
+    fileWrites.push(files);
+    return run(body, files);
+  };
+
+  let row: Row;
+  if (item.method === 'POST' && id === undefined) {
+    row = await write((body, files) => createRecord(deps, collection, body, ctx, files));
+  } else if (item.method === 'PUT' && id === undefined) {
+    // Upsert: an update when the body names an existing record, a create otherwise.
+    const target = typeof item.body.id === 'string' && item.body.id !== '' ? item.body.id : undefined;
+    const exists = target !== undefined && (await findRecordById(deps.store, collection, target)) !== undefined;
+    row = exists
+      ? await write((body, files) => updateRecord(deps, collection, target, body, ctx, files))
+      : await write((body, files) => createRecord(deps, collection, body, ctx, files));
+  } else if (item.method === 'PATCH' && id !== undefined) {
+    row = await write((body, files) => updateRecord(deps, collection, id, body, ctx, files));
+  } else if (item.method === 'DELETE' && id !== undefined) {
+    await deleteRecord(deps, collection, id, ctx);
+    return { status: 204, body: null };
+  } else {
+    throw notFound();
+  }
+  const json = await recordJson(deps.store, collection, row, ctx, query.expand);
+  return { status: 200, body: query.fields ? applyFields(json, query.fields) : json };
+}
+
+/** The caller's auth with the sub-request's method, query and headers (its own Authorization ignored). */
+function batchContext(core: GalleyCore, request: FastifyRequest, item: BatchItem, query: Record<string, string>): AccessContext {
+  const headers: Record<string, string> = {};
+  const add = (name: string, value: unknown) => {
+    if (typeof value === 'string') headers[name.toLowerCase().replace(/-/g, '_')] = value;
+  };
+  for (const [name, value] of Object.entries(request.headers)) add(name, Array.isArray(value) ? value[0] : value);
+  for (const [name, value] of Object.entries(item.headers)) if (name !== 'authorization') add(name, value);
+  const auth = request.auth;
+  return {
+    auth,
+    registry: core.collections.registry,
+    request: {
+      context: 'batch', method: item.method, headers, query, body: {},
+      auth: auth.record, authCollection: auth.collection ? { id: auth.collection.id, name: auth.collection.name } : null,
+    },
+  };
+}

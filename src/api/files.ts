@@ -1,0 +1,116 @@
+/**
+ * The files API (spec 7.2-7.4): download with thumbnails, protected files through a
+ * file token, and `POST /api/files/token`. Every failure to find or to be allowed a
+ * file is the same 404, so nothing tells a stored file from a missing one.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import { ApiError, notFound } from '../core/errors.js';
+import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
+import { issueFileToken, resolveFileToken } from '../core/auth/file-token.js';
+import { findRecordById, viewRecord } from '../core/records/record-reader.js';
+import { asList } from '../core/fields/multi-value.js';
+import type { FieldModel } from '../core/fields/field.js';
+import { fileKey, thumbKey, validateKey, type FileStorage } from '../files/file-storage.js';
+import { canThumb, parseThumbSize } from '../files/thumbs.js';
+import { fileHeaders, isTrue, notModified, requestedRange } from '../files/serve-headers.js';
+import { clientIp } from '../server/client-ip.js';
+import { SuperuserIpGuard } from '../server/superuser-ip-guard.js';
+import { accessContext } from './access-context.js';
+
+type Params = { c: string; recordId: string; filename: string };
+type Query = { thumb?: unknown; download?: unknown; token?: unknown };
+
+export function registerFileRoutes(app: FastifyInstance, core: GalleyCore): void {
+  const superuserIps = new SuperuserIpGuard();
+
+  app.post('/api/files/token', async (request) => {
+    if (!request.auth.record) throw new ApiError(401, 'Missing auth record context.');
+    return { token: await issueFileToken(request.auth) };
+  });
+
+  /** The file token's record; a superuser from outside the superuser IP allow-list is a guest. */
+  const fileAuth = async (request: FastifyRequest, token: unknown): Promise<RequestAuth> => {
+    const auth = await resolveFileToken(core.store, core.collections, typeof token === 'string' ? token : '');
+    if (!auth.isSuperuser) return auth;
+    const settings = core.settings.current();
+    return superuserIps.check(settings.superuserIPs, clientIp(request, settings.trustedProxy)) ? GUEST : auth;
+  };
+
+  app.get('/api/files/:c/:recordId/:filename', async (request, reply) => {
+    const { c, recordId, filename } = request.params as Params;
+    const query = request.query as Query;
+    const collection = core.collections.find(c);
+    if (!collection || collection.isView || !safeSegment(recordId) || !safeSegment(filename)) throw notFound();
+    const row = await findRecordById(core.store, collection, recordId);
+    const field = row && collection.fields.find((f) => f.model.type === 'file' && asList(f.type.fromDb(row[f.model.name], f.model)).includes(filename));
+    if (!field) throw notFound();
+
+    if (field.model.protected) {
+      // The Authorization header is not used here: only a file token from ?token=.
+      request.auth = await fileAuth(request, query.token);
+      try {
+        await viewRecord(core.store, collection, recordId, accessContext(request, core, 'protectedFile'));
+      } catch (err) {
+        if (err instanceof ApiError) throw notFound();
+        throw err;
+      }
+    }
+
+    const storage = core.files.storage();
+    const key = fileKey(collection.id, recordId, filename);
+    const info = await storage.stat(key);
+    if (!info) throw notFound();
+    const servedKey = await thumbnailKey(core, storage, field.model, collection.id, recordId, filename, query.thumb, info.contentType) ?? key;
+    return serve(request, reply, storage, servedKey, filename, isTrue(query.download));
+  });
+}
+
+/** A path segment that can be part of a storage key (no "..", slashes, NUL, ...). */
+function safeSegment(s: string): boolean {
+  try {
+    validateKey(s);
+    return !s.includes('/');
+  } catch {
+    return false;
+  }
+}
+
+/** The key of the thumb to serve, generated on first use; undefined to serve the original. */
+async function thumbnailKey(
+  core: GalleyCore, storage: FileStorage, field: FieldModel, collectionId: string, recordId: string, filename: string, thumb: unknown, contentType: string,
+): Promise<string | undefined> {
+  if (typeof thumb !== 'string' || thumb === '' || !canThumb(contentType)) return undefined;
+  const size = parseThumbSize(thumb);
+  const listed = thumb === '100x100' || ((field.thumbs as string[] | undefined) ?? []).includes(thumb);
+  if (!size || !listed) return undefined;
+  const key = thumbKey(collectionId, recordId, filename, thumb);
+  if (await storage.exists(key)) return key;
+  try {
+    await core.files.thumbs.ensure(storage, fileKey(collectionId, recordId, filename), key, size, contentType);
+    return key;
+  } catch (err) {
+    core.files.logWarning(`thumb ${thumb} of ${filename} not generated, serving the original: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+async function serve(request: FastifyRequest, reply: FastifyReply, storage: FileStorage, key: string, name: string, download: boolean) {
+  const info = await storage.stat(key);
+  if (!info) throw notFound();
+  reply.removeHeader('x-frame-options');
+  reply.headers(fileHeaders(name, info, download));
+  if (notModified(request.headers, info)) return reply.code(304).send();
+  const range = requestedRange(request.headers, info);
+  if (range === 'unsatisfiable') {
+    reply.removeHeader('content-type');
+    return reply.code(416).header('content-range', `bytes */${info.size}`).send();
+  }
+  const body = await storage.read(key, range);
+  if (!body) throw notFound();
+  if (range) {
+    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
+    reply.header('content-length', range.end - range.start + 1);
+  } else reply.header('content-length', info.size);
+  return reply.send(body);
+}

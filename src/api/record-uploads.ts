@@ -1,0 +1,39 @@
+/**
+ * Create/update bodies with files (API spec 2.4, 2.5, 7.1): for a collection with file
+ * fields the multipart uploads are kept (in temporary files, removed when the request
+ * ends), named and checked, put into storage inside the write, deleted again when the
+ * write fails, and the files the record no longer references are deleted after the
+ * commit. The body limit grows by Σ(maxSize × maxSelect) of the file fields, as in PocketBase.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import type { Collection } from '../core/collections/collection.js';
+import type { RecordFileHooks } from '../core/records/file-hooks.js';
+import type { Row } from '../store/store.js';
+import { BODY_LIMIT, readBody } from '../server/body.js';
+import { RecordFileWrite, maxFileSize } from '../files/record-file-write.js';
+
+type Values = Record<string, unknown>;
+
+export async function writeWithFiles(
+  core: GalleyCore, request: FastifyRequest, collection: Collection, write: (body: Values, files?: RecordFileHooks) => Promise<Row>,
+): Promise<Row> {
+  const fileFields = collection.fields.filter((f) => f.model.type === 'file');
+  if (fileFields.length === 0) return write((await readBody(request)).data);
+  const total = BODY_LIMIT + fileFields.reduce((sum, f) => sum + maxFileSize(f.model) * Math.max(1, Number(f.model.maxSelect) || 1), 0);
+  const parsed = await readBody(request, { keepFiles: { total } });
+  try {
+    const { body, write: files } = await RecordFileWrite.prepare(core.files, collection, parsed.data, parsed.files);
+    let row: Row;
+    try {
+      row = await write(body, files);
+    } catch (err) {
+      await files.abort();
+      throw err;
+    }
+    await files.afterCommit();
+    return row;
+  } finally {
+    await parsed.dispose();
+  }
+}
