@@ -1,5 +1,17 @@
-/** Galley as a library: open the core and build the HTTP app in your own program. */
+/**
+ * Galley as a library. `createApp()` is the public API: register hooks, routes and
+ * jobs, then `start()`. The same app object is what `galley_hooks/*.ts` files receive.
+ */
+export { createApp, GalleyApp, type GalleyOptions, type HookName, type CronHandler } from './app/galley-app.js';
+export type { AppContext, OutgoingMail } from './app/app-context.js';
+export type { RecordsApi, ListOptions } from './app/records-api.js';
+export type { RouteEvent, RouteHandler } from './app/route-event.js';
+export type { HookHandler } from './hooks/hook.js';
+export type * from './hooks/events.js';
+export type { CollectionModel } from './core/collections/model.js';
+export type { MigrationContext } from './migrations/context.js';
+export { ApiError, fieldError } from './core/errors.js';
+// Lower level: the core and the HTTP app, for programs that assemble Galley themselves.
 export { GalleyCore } from './core/galley-core.js';
 export { buildApp } from './server/app.js';
 export { resolveConfig, type GalleyConfig } from './config.js';
-export { ApiError } from './core/errors.js';

@@ -112,6 +112,9 @@ describe.each(ENGINES)('OTP sign-in on %s', (engine) => {
     expect((await pb.collection('users').getOne(id)).id).toBe(id); // the token works
     expect((await g.admin.collection('users').getOne(id)).verified).toBe(true);
     expect(await otpRows(otpId)).toHaveLength(0);
+    // Anti pre-hijacking: the password the unverified record was created with is gone.
+    expect((await failure(client().collection('users').authWithPassword(email, PASSWORD))).status).toBe(400);
+    expect((await pb.collection('users').authRefresh()).record.id).toBe(id); // the OTP session stays valid
 
     const again = await failure(client().collection('users').authWithOTP(otpId, code));
     expect(again.status).toBe(400);

@@ -15,6 +15,6 @@ export function authCollectionOf(core: GalleyCore, request: FastifyRequest): Col
 export function emailFlowDeps(core: GalleyCore, onMailError: EmailFlowDeps['onMailError']): EmailFlowDeps {
   return {
     ...core.recordDeps, settings: core.settings, onMailError,
-    get mailerFor() { return core.mailerFor; },
+    mailerFor: (smtp) => core.mailer(smtp),
   };
 }

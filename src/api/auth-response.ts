@@ -13,6 +13,7 @@ import { getAccessibleRecord } from '../core/records/record-reader.js';
 import { expandRecords } from '../core/records/expand.js';
 import type { Row } from '../store/store.js';
 import { accessContext } from './access-context.js';
+import { eventRequest } from './request-event.js';
 import { enforceMfa } from '../core/auth/mfa-flow.js';
 
 export interface TokenOptions {
@@ -46,7 +47,16 @@ export async function authResponse(core: GalleyCore, collection: Collection, row
     });
   }
   const token = opts.token ?? (await signRecordToken(collection, row as { id: string; tokenKey: string }, 'auth', { refreshable: opts.refreshable ?? true }, opts.durationSeconds));
-  return { token, record };
+  const response: { token: string; record: Record<string, unknown> } = { token, record };
+  const hook = core.hooks.onRecordAuthRequest;
+  const tags = [collection.name, collection.id];
+  if (hook.isEmpty(tags)) return response;
+  // Handlers may change the response, or refuse the sign-in by not calling next() (or throwing).
+  const e = { app: core.app(), collection: collection.model, request: eventRequest(request), record: auth.record, method: context, response };
+  let allowed = false;
+  await hook.trigger(e, () => { allowed = true; }, tags);
+  if (!allowed) throw forbidden('The authentication was refused.');
+  return e.response as typeof response;
 }
 
 /** authRule: `""` lets every authenticated record in; `null` disables sign-in; other rules need the filter engine. */

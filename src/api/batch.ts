@@ -9,14 +9,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
 import { ApiError, notFound, type ErrorData } from '../core/errors.js';
 import type { RecordDeps } from '../core/records/deps.js';
-import type { RecordChange } from '../core/records/record-changes.js';
+import { closeScope, openScope, type WriteScope } from '../core/records/write-scope.js';
 import { createRecord, updateRecord } from '../core/records/record-writer.js';
 import { deleteRecord } from '../core/records/record-deleter.js';
 import { findRecordById } from '../core/records/record-reader.js';
 import type { AccessContext } from '../core/rules/rule-access.js';
 import type { RecordFileHooks } from '../core/records/file-hooks.js';
 import { DEFAULT_BATCH_BODY_SIZE, type BatchSettings } from '../core/settings/batch-settings.js';
-import { TransactionStore } from '../store/transaction-store.js';
 import type { Row } from '../store/store.js';
 import { readBody } from '../server/body.js';
 import { applyFields } from '../server/fields-projection.js';
@@ -54,25 +53,19 @@ export function registerBatchRoutes(app: FastifyInstance, core: GalleyCore): voi
 }
 
 async function runBatch(core: GalleyCore, request: FastifyRequest, items: BatchItem[], timeoutMs: number): Promise<BatchResult[]> {
-  const changes: RecordChange[] = [];
-  const deletedFolders: string[] = [];
   const fileWrites: RecordFileWrite[] = [];
   const deadline = Date.now() + timeoutMs;
+  let scope: WriteScope | undefined;
   let results: BatchResult[];
   try {
     results = await core.store.transaction(async (tx) => {
-      // Effects that must wait for the commit are collected, not performed.
-      const deps: RecordDeps = {
-        store: new TransactionStore(tx, core.store.dialect),
-        collections: core.collections,
-        changes: { emit: (c) => { changes.push(...c); } },
-        files: { recordsDeleted: async (folders) => { deletedFolders.push(...folders); } },
-      };
+      // Sub-requests write through the scope: their effects wait for this commit.
+      scope = openScope(core.recordDeps, tx);
       const out: BatchResult[] = [];
       for (const [index, item] of items.entries()) {
         if (Date.now() > deadline) throw new ApiError(400, 'Batch transaction timeout.');
         try {
-          out.push(await runItem(core, deps, request, item, fileWrites));
+          out.push(await runItem(core, scope.deps, request, item, fileWrites));
         } catch (err) {
           if (err instanceof ApiError) throw failedAt(index, err);
           throw err;
@@ -84,9 +77,8 @@ async function runBatch(core: GalleyCore, request: FastifyRequest, items: BatchI
     await Promise.all(fileWrites.map((w) => w.abort()));
     throw err;
   }
-  core.changes.emit(changes);
+  await closeScope(core.recordDeps, scope!);
   await Promise.all(fileWrites.map((w) => w.afterCommit()));
-  if (deletedFolders.length) await core.files.recordsDeleted(deletedFolders);
   return results;
 }
 

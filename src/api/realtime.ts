@@ -9,6 +9,7 @@ import { ApiError, fieldError, required, type ErrorData } from '../core/errors.j
 import { readBody } from '../server/body.js';
 import { clientIp } from '../server/client-ip.js';
 import type { RealtimeBroker } from '../realtime/realtime-broker.js';
+import { eventAuth, eventRequest } from './request-event.js';
 
 const MAX_TOPICS = 1000;
 const MAX_TOPIC_LENGTH = 2500;
@@ -19,8 +20,15 @@ const OAUTH2_FAILURE = '../_/#/auth/oauth2-redirect-failure';
 export function registerRealtimeRoutes(app: FastifyInstance, core: GalleyCore, broker: RealtimeBroker): void {
   const ipOf = (request: FastifyRequest) => clientIp(request, core.settings.current().trustedProxy);
 
-  app.get('/api/realtime', (request, reply) => {
+  app.get('/api/realtime', async (request, reply) => {
     const ip = ipOf(request);
+    const hook = core.hooks.onRealtimeConnectRequest;
+    if (!hook.isEmpty()) {
+      // A handler may refuse the connection by throwing (an ApiError for the client).
+      let allowed = false;
+      await hook.trigger({ app: core.app(), clientId: '', request: eventRequest(request) }, () => { allowed = true; });
+      if (!allowed) return reply.code(204).send();
+    }
     reply.hijack();
     reply.raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
@@ -34,8 +42,16 @@ export function registerRealtimeRoutes(app: FastifyInstance, core: GalleyCore, b
 
   app.post('/api/realtime', async (request, reply) => {
     const { data } = await readBody(request);
-    const { clientId, subscriptions } = readSubscribeInput(data);
-    const result = await broker.subscribe(clientId, subscriptions, request.auth, ipOf(request));
+    const input = readSubscribeInput(data);
+    const hook = core.hooks.onRealtimeSubscribeRequest;
+    if (!hook.isEmpty()) {
+      let allowed = false;
+      const e = { app: core.app(), clientId: input.clientId, auth: eventAuth(request), subscriptions: input.subscriptions };
+      await hook.trigger(e, () => { allowed = true; });
+      if (!allowed) return reply.code(204).send();
+      input.subscriptions = e.subscriptions.filter((s) => typeof s === 'string');
+    }
+    const result = await broker.subscribe(input.clientId, input.subscriptions, request.auth, ipOf(request));
     if (result === 'unknown-client') throw new ApiError(404, 'Missing or invalid client id.');
     if (result === 'ip-mismatch') throw new ApiError(400, 'Invalid realtime client.');
     if (result === 'auth-mismatch') throw new ApiError(403, "The current and the previous request authorization don't match.");

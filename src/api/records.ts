@@ -1,5 +1,5 @@
 /** The records CRUD routes (API spec 2): parse the request, call core, reply. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
 import { ApiError } from '../core/errors.js';
 import { listRecords, viewRecord } from '../core/records/record-reader.js';
@@ -12,6 +12,10 @@ import type { Collection } from '../core/collections/collection.js';
 import { writeWithFiles } from './record-uploads.js';
 import { accessContext } from './access-context.js';
 import { parseListParams } from './list-params.js';
+import { eventAuth, eventRequest } from './request-event.js';
+import type { Hook } from '../hooks/hook.js';
+import type { RecordRequestEvent } from '../hooks/events.js';
+import type { RecordFileHooks } from '../core/records/file-hooks.js';
 
 type Params = { c: string; id?: string };
 
@@ -28,46 +32,71 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
   const respond = (request: FastifyRequest, collection: Collection, row: Row, ctx: AccessContext) =>
     recordJson(core.store, collection, row, ctx, expandParam(request));
 
-  app.get('/api/collections/:c/records', async (request) => {
+  const tags = (c: Collection) => [c.name, c.id];
+  /** The event of a records route hook, for a collection and request. */
+  const event = (request: FastifyRequest, collection: Collection, extra: Partial<RecordRequestEvent> = {}): RecordRequestEvent => ({
+    app: core.app(), collection: collection.model, auth: eventAuth(request), request: eventRequest(request), ...extra,
+  });
+
+  app.get('/api/collections/:c/records', async (request, reply) => {
     const collection = collectionOf(request);
-    const params = parseListParams(request.query as Record<string, unknown>);
-    const ctx = accessContext(request, core);
-    const page = await listRecords(core.store, collection, params, ctx);
-    const items = await recordsJson(core.store, collection, page.rows, ctx, expandParam(request));
-    return {
-      items,
-      page: page.page,
-      perPage: page.perPage,
-      totalItems: page.totalItems,
-      totalPages: page.totalPages,
+    const list = async () => {
+      const params = parseListParams(request.query as Record<string, unknown>);
+      const ctx = accessContext(request, core);
+      const page = await listRecords(core.store, collection, params, ctx);
+      const items = await recordsJson(core.store, collection, page.rows, ctx, expandParam(request));
+      return { items, page: page.page, perPage: page.perPage, totalItems: page.totalItems, totalPages: page.totalPages };
     };
+    const hook = core.hooks.onRecordsListRequest;
+    if (hook.isEmpty(tags(collection))) return list();
+    const e = event(request, collection);
+    await hook.trigger(e, async (ev) => { ev.result = await list(); }, tags(collection));
+    return e.result ?? reply.code(204).send();
   });
 
-  app.get('/api/collections/:c/records/:id', async (request) => {
+  app.get('/api/collections/:c/records/:id', async (request, reply) => {
     const collection = collectionOf(request);
-    const ctx = accessContext(request, core);
-    const row = await viewRecord(core.store, collection, (request.params as Params).id!, ctx);
-    return respond(request, collection, row, ctx);
-  });
-
-  app.post('/api/collections/:c/records', async (request) => {
-    const collection = collectionOf(request);
-    const ctx = accessContext(request, core);
-    const row = await writeWithFiles(core, request, collection, (body, files) => createRecord(deps, collection, body, ctx, files));
-    return respond(request, collection, row, ctx);
-  });
-
-  app.patch('/api/collections/:c/records/:id', async (request) => {
-    const collection = collectionOf(request);
-    const ctx = accessContext(request, core);
     const id = (request.params as Params).id!;
-    const row = await writeWithFiles(core, request, collection, (body, files) => updateRecord(deps, collection, id, body, ctx, files));
-    return respond(request, collection, row, ctx);
+    const view = async () => {
+      const ctx = accessContext(request, core);
+      return respond(request, collection, await viewRecord(core.store, collection, id, ctx), ctx);
+    };
+    const hook = core.hooks.onRecordViewRequest;
+    if (hook.isEmpty(tags(collection))) return view();
+    const e = event(request, collection, { recordId: id });
+    await hook.trigger(e, async (ev) => { ev.record = await view(); }, tags(collection));
+    return e.record ?? reply.code(204).send();
   });
+
+  /** Create and update: the body (with its uploads) goes through the request hooks first. */
+  const save = async (request: FastifyRequest, reply: FastifyReply, hook: Hook<RecordRequestEvent>, id: string | undefined) => {
+    const collection = collectionOf(request);
+    const ctx = accessContext(request, core);
+    const write = (body: Record<string, unknown>, files?: RecordFileHooks) =>
+      (id === undefined ? createRecord(deps, collection, body, ctx, files) : updateRecord(deps, collection, id, body, ctx, files));
+    if (hook.isEmpty(tags(collection))) return respond(request, collection, await writeWithFiles(core, request, collection, write), ctx);
+    let e: RecordRequestEvent | undefined;
+    await writeWithFiles(core, request, collection, async (body, files) => {
+      e = event(request, collection, { body, ...(id === undefined ? {} : { recordId: id }) });
+      let row: Row = {};
+      await hook.trigger(e, async (ev) => {
+        row = await write(ev.body ?? {}, files);
+        ev.record = await respond(request, collection, row, ctx);
+      }, tags(collection));
+      return row;
+    });
+    return e?.record ?? reply.code(204).send();
+  };
+  app.post('/api/collections/:c/records', (request, reply) => save(request, reply, core.hooks.onRecordCreateRequest, undefined));
+  app.patch('/api/collections/:c/records/:id', (request, reply) => save(request, reply, core.hooks.onRecordUpdateRequest, (request.params as Params).id!));
 
   app.delete('/api/collections/:c/records/:id', async (request, reply) => {
     const collection = collectionOf(request);
-    await deleteRecord(deps, collection, (request.params as Params).id!, accessContext(request, core));
+    const id = (request.params as Params).id!;
+    const remove = () => deleteRecord(deps, collection, id, accessContext(request, core));
+    const hook = core.hooks.onRecordDeleteRequest;
+    if (hook.isEmpty(tags(collection))) await remove();
+    else await hook.trigger(event(request, collection, { recordId: id }), remove, tags(collection));
     return reply.code(204).send();
   });
 }

@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { serveCommand } from './serve.js';
 import { superuserCommand } from './superuser.js';
+import { migrateCommand } from './migrate.js';
+import { typegenCommand } from './typegen.js';
 
 const program = new Command('galley')
   .description('Galley: the backend of an app as one program (PocketBase-compatible API, SQLite or PostgreSQL).')
@@ -13,6 +15,8 @@ const program = new Command('galley')
 
 program.addCommand(serveCommand());
 program.addCommand(superuserCommand());
+program.addCommand(migrateCommand());
+program.addCommand(typegenCommand());
 configureErrors(program);
 
 /**

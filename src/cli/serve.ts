@@ -1,46 +1,41 @@
-/** `galley serve`: start the HTTP server, stop cleanly on SIGINT/SIGTERM. */
-import type { AddressInfo } from 'node:net';
+/**
+ * `galley serve`: the app of the current directory (`galley_hooks/`, `galley_migrations/`)
+ * on SQLite or PostgreSQL; stops cleanly on SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { resolveConfig, ConfigError } from '../config.js';
-import { GalleyCore } from '../core/galley-core.js';
-import { buildApp } from '../server/app.js';
+import { resolveConfig } from '../config.js';
+import { createApp } from '../app/galley-app.js';
 import { addDbOptions, type DbFlags } from './db-options.js';
+import { addMigrationsOption, migrationsDir, type MigrationsFlags } from './migrations-option.js';
 
 /** How long in-flight requests get to finish after a stop signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
+const DEFAULT_HOOKS_DIR = './galley_hooks';
+
+type ServeFlags = DbFlags & MigrationsFlags & { http?: string; dev?: boolean; hooksDir?: string };
 
 export function serveCommand(): Command {
   const cmd = new Command('serve')
     .description('Start the web server (API at /api/, dashboard at /_/)')
-    .addOption(new Option('--http <host:port>', 'the address to listen on (env GALLEY_HTTP)').default(undefined, '127.0.0.1:8090'));
-  return addDbOptions(cmd).action(async (flags: DbFlags & { http?: string }) => {
+    .addOption(new Option('--http <host:port>', 'the address to listen on (env GALLEY_HTTP)').default(undefined, '127.0.0.1:8090'))
+    .addOption(new Option('--hooksDir <dir>', 'the hook files (env GALLEY_HOOKS_DIR)').default(undefined, DEFAULT_HOOKS_DIR))
+    .option('--dev', 'development mode: hook files reload on change; collection changes made through the API are written as migration files');
+  return addMigrationsOption(addDbOptions(cmd)).action(async (flags: ServeFlags) => {
     const config = resolveConfig(flags);
-    const core = await GalleyCore.open(config);
-    const app = await buildApp(core);
-    let stopping = false;
-    // Responses sent while stopping close their connection: a keep-alive client would
-    // otherwise hold the server open until it drops the idle socket itself.
-    // (Callback style: it runs on every response.)
-    app.addHook('onSend', (_request, reply, payload, done) => {
-      if (stopping) void reply.header('connection', 'close');
-      done(null, payload);
+    const app = createApp({
+      dir: config.dir, ...(config.db ? { db: config.db } : {}), http: `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+      hooksDir: resolve(flags.hooksDir ?? process.env.GALLEY_HOOKS_DIR ?? DEFAULT_HOOKS_DIR),
+      migrationsDir: migrationsDir(flags),
+      dev: flags.dev ?? false,
     });
-    try {
-      await app.listen({ host: config.host, port: config.port });
-    } catch (err) {
-      await core.close();
-      const code = (err as NodeJS.ErrnoException).code;
-      const what = code === 'EADDRINUSE' ? 'the address is already in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'the address is not available on this machine' : (err as Error).message;
-      throw new ConfigError(`cannot listen on ${config.host}:${config.port}: ${what}`);
-    }
-    const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-    // The port actually bound (differs from the flag for port 0).
-    const base = `http://${shown}:${(app.server.address() as AddressInfo).port}`;
+    const { url } = await app.start();
     process.stdout.write(
-      `Server started at ${base}\n├─ REST API:  ${base}/api/\n└─ Dashboard: ${base}/_/\n` +
+      `Server started at ${url}\n├─ REST API:  ${url}/api/\n└─ Dashboard: ${url}/_/\n` +
         `Database: ${config.db ? 'PostgreSQL' : `SQLite in ${config.dir}`}\n`,
     );
 
+    let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
@@ -50,8 +45,7 @@ export function serveCommand(): Command {
         process.exit(1);
       }, SHUTDOWN_GRACE_MS);
       timer.unref();
-      await app.close();
-      await core.close();
+      await app.stop();
       clearTimeout(timer);
       process.exit(0);
     };

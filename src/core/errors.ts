@@ -25,8 +25,20 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   500: 'Something went wrong while processing your request.',
 };
 
+/** Marks ApiErrors across copies of this module (hook files import `galley` from its build). */
+const API_ERROR = Symbol.for('galley.ApiError');
+
 export class ApiError extends Error {
   readonly data: ErrorData;
+  readonly [API_ERROR] = true;
+
+  /** `instanceof` by brand, so an ApiError thrown by code that loaded another copy of Galley still counts. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses keep the ordinary prototype check.
+    if (this !== ApiError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[API_ERROR] === true;
+  }
+
   constructor(
     readonly status: number,
     message?: string,

@@ -14,8 +14,15 @@ import { ConfigError, redactUrl, type GalleyConfig } from '../config.js';
 import { RecordChanges } from './records/record-changes.js';
 import { FileService } from '../files/file-service.js';
 import type { RecordDeps } from './records/deps.js';
+import { Hooks } from '../hooks/hooks.js';
+import { AppContext } from '../app/app-context.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { SmtpSettings } from './settings/smtp-settings.js';
 import { SoloPubSub, type PubSub } from '../pubsub/pubsub.js';
 import { PostgresPubSub } from '../pubsub/postgres-pubsub.js';
+import { CronService } from '../cron/cron-service.js';
+import { registerHousekeeping } from '../cron/housekeeping.js';
+import { WebhookService } from '../webhooks/webhook-service.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -24,17 +31,45 @@ export class GalleyCore {
   mailerFor: MailerFactory = mailerFromSettings;
   /** Every committed record change of this instance (realtime listens here). */
   readonly changes = new RecordChanges();
-  /** What record reads and writes need: store, collections and the change feed. */
+  /** What record reads and writes need: store, collections, the change feed, files and hooks. */
   readonly recordDeps: RecordDeps;
+  /** Every hookable event (record lifecycle, requests, mail, realtime, serve). */
+  readonly hooks: Hooks;
 
   /** Uploaded files: the storage the settings pick (local disk or S3), thumbnails, cleanups. */
   readonly files: FileService;
+
+  /** Cron jobs (built-in housekeeping included); scheduled once start() is called (`galley serve` does). */
+  readonly crons: CronService;
+
+  /** Webhooks (docs/webhooks.md): declarations, the outbox in record writes, the delivery worker (started by the HTTP app). */
+  readonly webhooks: WebhookService;
 
   private constructor(readonly store: Store, dataDir: string) {
     this.collections = new CollectionService(store);
     this.settings = new SettingsService(store);
     this.files = new FileService(this.settings, dataDir);
-    this.recordDeps = { store, collections: this.collections, changes: this.changes, files: this.files };
+    this.hooks = new Hooks((deps) => new AppContext(this, deps ?? this.recordDeps));
+    this.crons = new CronService(store);
+    registerHousekeeping(this.crons, store, this.collections);
+    this.webhooks = new WebhookService(store, this.collections, this.settings, this.changes, this.crons);
+    this.recordDeps = {
+      store, collections: this.collections, files: this.files, lifecycle: this.webhooks.lifecycle(this.hooks),
+      // Committed changes: to realtime (and other listeners), then the after-success hooks.
+      changes: { emit: (changes) => { this.changes.emit(changes); return this.hooks.committed(changes); } },
+    };
+  }
+
+  /** Server-side access for code that is not a hook handler (routes, jobs, an embedding program). */
+  app(): AppContext {
+    return new AppContext(this, this.recordDeps);
+  }
+
+  /** The mailer for these SMTP settings, with the onMailerSend hooks around every message. */
+  mailer(smtp: SmtpSettings): Mailer {
+    const inner = this.mailerFor(smtp);
+    if (this.hooks.onMailerSend.isEmpty()) return inner;
+    return { send: (message) => this.hooks.onMailerSend.trigger({ app: this.app(), message }, (e) => inner.send(e.message)) };
   }
 
   /** Messages to the other instances on the same database (none on SQLite). */
@@ -66,6 +101,7 @@ export class GalleyCore {
     try {
       await core.collections.load();
       await core.settings.refresh();
+      await core.webhooks.init();
     } catch (err) {
       await store.close().catch(() => {});
       throw err;
@@ -83,6 +119,8 @@ export class GalleyCore {
   }
 
   async close(): Promise<void> {
+    await this.crons.stop();
+    await this.webhooks.stop();
     this.stopWatching?.();
     await this.pubsub.close();
     this.files.close();

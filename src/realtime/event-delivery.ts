@@ -34,7 +34,10 @@ export async function deliverChange(core: GalleyCore, change: RecordChange, clie
         messages.set(key, message);
       }
       const data = await message;
-      if (data !== null) client.send(sub.raw, data);
+      if (data === null) continue;
+      const hook = core.hooks.onRealtimeMessageSend;
+      if (hook.isEmpty()) client.send(sub.raw, data);
+      else await hook.trigger({ app: core.app(), clientId: client.id, topic: sub.raw, data }, (e) => client.send(e.topic, e.data));
     }
     if (++handled % CLIENTS_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
   }

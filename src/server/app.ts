@@ -25,9 +25,12 @@ import { registerRecordAuthEmailRoutes } from '../api/record-auth-email.js';
 import { registerRecordAuthOtpRoutes } from '../api/record-auth-otp.js';
 import { registerRecordAuthOAuth2Routes } from '../api/record-auth-oauth2.js';
 import { createRequestGuard } from './request-guard.js';
+import type { CustomRoutes } from '../app/custom-routes.js';
 import { registerFileRoutes } from '../api/files.js';
 import { registerRealtimeRoutes } from '../api/realtime.js';
 import { registerBatchRoutes } from '../api/batch.js';
+import { registerCronRoutes } from '../api/crons.js';
+import { registerWebhookRoutes } from '../api/webhooks.js';
 import { RealtimeBroker, type RealtimeOptions } from '../realtime/realtime-broker.js';
 
 declare module 'fastify' {
@@ -49,6 +52,8 @@ export interface AppOptions {
   logError?: (err: unknown) => void;
   /** Operational warnings, such as a mail that could not be sent. */
   logWarning?: (message: string) => void;
+  /** Routes added by server-side code, served when no built-in route matches. */
+  routes?: CustomRoutes;
   /** Realtime connection lifetimes (tests shorten them). */
   realtime?: RealtimeOptions;
 }
@@ -72,7 +77,8 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   const logWarning = options.logWarning ?? ((message) => console.warn(`[galley] ${message}`));
 
   app.decorateRequest('auth', null as unknown as RequestAuth);
-  registerErrorHandling(app, logError);
+  const routes = options.routes;
+  registerErrorHandling(app, logError, routes && ((request, reply) => routes.handle(core, request, reply)));
   registerBodyParsers(app);
   registerPreflight(app);
 
@@ -119,6 +125,11 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerFileRoutes(app, core);
   registerAuthMethodRoutes(app, core);
   registerBatchRoutes(app, core);
+  registerCronRoutes(app, core);
+  registerWebhookRoutes(app, core);
+  // A serving instance sends webhook deliveries (a CLI command opening the core does not).
+  core.webhooks.start();
+  app.addHook('onClose', () => core.webhooks.stop());
   registerRealtimeRoutes(app, core, new RealtimeBroker(core, options.realtime, logWarning));
   registerDashboardRoutes(app);
   return app;

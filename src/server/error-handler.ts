@@ -3,10 +3,13 @@
  * status; anything unexpected is a 500 with a generic message, its details logged
  * (never sent).
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.js';
 
-export function registerErrorHandling(app: FastifyInstance, logError: (err: unknown) => void): void {
+/** Serves a request no built-in route matched, if it can (custom routes); false for a 404. */
+export type Fallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
+export function registerErrorHandling(app: FastifyInstance, logError: (err: unknown) => void, fallback?: Fallback): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     const apiError = toApiError(err);
     if (apiError.status >= 500) logError(err);
@@ -15,7 +18,8 @@ export function registerErrorHandling(app: FastifyInstance, logError: (err: unkn
     return reply.send(apiError.toJSON());
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (fallback && (await fallback(request, reply))) return reply;
     const body = new ApiError(404).toJSON();
     void reply.code(404).type('application/json');
     return request.method === 'HEAD' ? reply.send() : reply.send(body);

@@ -54,15 +54,18 @@ export async function createPgDatabase(): Promise<string> {
 export interface StartOptions extends AppOptions {
   /** Keep the default rateLimits settings (limiting on) rather than switching limiting off. */
   defaultRateLimits?: boolean;
+  /** Schedule cron jobs (as `galley serve` does); off by default so suites stay quiet. */
+  crons?: boolean;
 }
 
-export async function startGalley(engine: Engine, { defaultRateLimits = false, ...options }: StartOptions = {}): Promise<TestGalley> {
+export async function startGalley(engine: Engine, { defaultRateLimits = false, crons = false, ...options }: StartOptions = {}): Promise<TestGalley> {
   const dir = mkdtempSync(join(tmpdir(), 'galley-test-'));
   const dbUrl = engine === 'postgres' ? await createPgDatabase() : '';
   const core = await GalleyCore.open({ dir, db: dbUrl });
   if (!defaultRateLimits) await core.settings.update({ rateLimits: { enabled: false } });
   const app = await buildApp(core, { logError: (err) => console.error('unexpected 500 in test server:', err), ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  if (crons) await core.crons.start();
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
 

@@ -13,6 +13,7 @@ import { newRecordId } from '../collections/ids.js';
 import { ApiError, badRequest, fieldError, forbidden, required, type ErrorData } from '../errors.js';
 import type { Row } from '../../store/store.js';
 import { findRecordById } from '../records/record-reader.js';
+import { randomSecret } from '../collections/ids.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { emailFromBody, findByEmail, inBackground, sendRecordEmail, throwIfErrors, updateAsSystem, type EmailFlowDeps } from './email-flow-support.js';
 import { clearAttempts, countAttempt, deleteOtp, findOtp, insertOtp, purgeExpiredOtps } from './otp-store.js';
@@ -81,7 +82,12 @@ export async function authWithOtp(deps: EmailFlowDeps, collection: Collection, b
   await clearAttempts(deps.store, collection.id, otp.recordId);
   const verified = row.verified === true || row.verified === 1;
   if (!verified && otp.sentTo.toLowerCase() === String(row.email).toLowerCase()) {
-    await updateAsSystem(deps, collection, otp.recordId, { verified: true });
+    // Anti pre-hijacking: whoever created this unverified record with a password of their
+    // choosing loses it once the real owner proves the address (unless MFA still
+    // requires the password as the second factor).
+    const password = randomSecret(30);
+    const reset = collection.model.mfa?.enabled ? {} : { password, passwordConfirm: password };
+    await updateAsSystem(deps, collection, otp.recordId, { verified: true, ...reset });
     row = (await findRecordById(deps.store, collection, otp.recordId)) ?? row;
   }
   return row;

@@ -34,9 +34,19 @@ const VERSION_KEY = 'collectionsVersion';
 
 const isBindable = (f: FieldModel) => typeof f === 'object' && f !== null && fieldType(f.type) !== undefined;
 
+/** A committed schema change, as listeners see it (`old`: the definitions before it). */
+export type CollectionChange =
+  | { action: 'create'; model: CollectionModel }
+  | { action: 'update'; old: CollectionModel; model: CollectionModel }
+  | { action: 'delete'; old: CollectionModel }
+  | { action: 'import'; old: CollectionModel[]; models: CollectionModel[] };
+
+export type CollectionChangeListener = (change: CollectionChange) => void | Promise<void>;
+
 export class CollectionService {
   readonly registry: CollectionRegistry;
   private pending: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<CollectionChangeListener>();
 
   constructor(private readonly store: Store) {
     this.registry = new CollectionRegistry(store.dialect.name);
@@ -123,6 +133,21 @@ export class CollectionService {
     this.version = version;
   }
 
+  /**
+   * Calls the listener after every committed create/update/delete/import made through
+   * this service (not for reloads of other instances' changes). Listeners run inside
+   * the serial queue, so they see the changes one at a time and in order. Returns a
+   * function that removes it.
+   */
+  onChange(listener: CollectionChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async emit(change: CollectionChange): Promise<void> {
+    for (const listener of this.listeners) await listener(change);
+  }
+
   find(idOrName: string): Collection | undefined {
     return this.registry.find(idOrName);
   }
@@ -171,6 +196,7 @@ export class CollectionService {
       await this.createInTx(tx, model);
     });
     this.afterChange(model);
+    await this.emit({ action: 'create', model });
     return model;
   }
 
@@ -183,6 +209,7 @@ export class CollectionService {
       await this.updateInTx(tx, old, model);
     });
     this.afterChange(model);
+    await this.emit({ action: 'update', old, model });
     return model;
   }
 
@@ -204,6 +231,7 @@ export class CollectionService {
     });
     this.registry.remove(c.id);
     this.store.schemaChanged();
+    await this.emit({ action: 'delete', old: c.model });
   }
 
   private async doImport(list: unknown, deleteMissing: boolean): Promise<void> {
@@ -227,6 +255,7 @@ export class CollectionService {
       scratch.put(Array.isArray(model.fields) && model.fields.every(isBindable) ? model : { ...model, fields: [] });
       steps.push({ old: old?.model, model });
     });
+    const before = this.registry.all().map((c) => c.model);
     const keep = new Set(steps.map((s) => s.model.id));
     const removed = deleteMissing ? this.registry.all().filter((c) => !keep.has(c.id)) : [];
     // Validated without the collections about to go, so a relation to one of them is reported.
@@ -247,8 +276,9 @@ export class CollectionService {
       }
       for (const [i, step] of steps.entries()) {
         try {
-          if (step.old) await this.updateInTx(tx, step.old, step.model);
-          else await this.createInTx(tx, step.model);
+          // Views read the imported definitions: a view may select from a collection created just before it.
+          if (step.old) await this.updateInTx(tx, step.old, step.model, scratch);
+          else await this.createInTx(tx, step.model, scratch);
         } catch (err) {
           // e.g. a unique index the data cannot satisfy: reported at the collection's position
           if (err instanceof ApiError) throw new ApiError(err.status, err.message, { collections: { [String(i)]: err.data } });
@@ -257,6 +287,7 @@ export class CollectionService {
       }
     });
     await this.reload();
+    await this.emit({ action: 'import', old: before, models: this.registry.all().map((c) => c.model) });
   }
 
   /** Collections with a relation field pointing at the given collection id (itself excluded). */
@@ -269,15 +300,15 @@ export class CollectionService {
     if (errors) throw badRequest(message, errors);
   }
 
-  private async createInTx(tx: Executor, model: CollectionModel): Promise<void> {
-    if (model.type === 'view') await this.defineView(tx, undefined, model);
+  private async createInTx(tx: Executor, model: CollectionModel, registry = this.registry): Promise<void> {
+    if (model.type === 'view') await this.defineView(tx, undefined, model, registry);
     await insertDefinition(tx, this.store, model);
     if (model.type !== 'view') await this.applyDdl(tx, model, createTableSql(model, this.store.dialect.name));
     await this.checkViews(tx, model);
   }
 
-  private async updateInTx(tx: Executor, old: CollectionModel, model: CollectionModel): Promise<void> {
-    if (model.type === 'view') await this.defineView(tx, old, model);
+  private async updateInTx(tx: Executor, old: CollectionModel, model: CollectionModel, registry = this.registry): Promise<void> {
+    if (model.type === 'view') await this.defineView(tx, old, model, registry);
     await updateDefinition(tx, this.store, model);
     if (model.type !== 'view') await this.applyDdl(tx, model, alterTableSql(old, model, this.store.dialect.name));
     await this.checkViews(tx, model);
@@ -287,7 +318,7 @@ export class CollectionService {
    * (Re)creates a view from its query and derives its fields. The CREATE VIEW goes
    * through a prepared statement, so the query can only ever be one statement.
    */
-  private async defineView(tx: Executor, old: CollectionModel | undefined, model: CollectionModel): Promise<void> {
+  private async defineView(tx: Executor, old: CollectionModel | undefined, model: CollectionModel, registry: CollectionRegistry): Promise<void> {
     const query = String(model.viewQuery).trim().replace(/;\s*$/, '');
     if (old) await tx.exec(`DROP VIEW IF EXISTS ${q(old.name)}`);
     let columns;
@@ -300,11 +331,11 @@ export class CollectionService {
         viewQuery: fieldError('validation_invalid_view_query', `Invalid view query: ${(err as Error).message}.`),
       });
     }
-    model.fields = deriveViewFields(columns, this.registry);
+    model.fields = deriveViewFields(columns, registry);
     if (!model.fields.some((f) => f.name === 'id'))
       throw badRequest('Failed to save collection.', { viewQuery: fieldError('validation_missing_view_id', 'The view query must return an "id" column.') });
     const errors: ErrorData = {};
-    validateRuleExpressions(model, this.registry, errors);
+    validateRuleExpressions(model, registry, errors);
     if (Object.keys(errors).length) throw badRequest('Failed to save collection.', errors);
   }
 

@@ -29,8 +29,13 @@ export function modelForCreate(input: Input, existingIds: (id: string) => boolea
   model.type = type;
   const defaults = model.fields;
   applyInput(model, input, undefined);
-  // System fields the client left out are added back (matched by name).
   if (Array.isArray(input.fields)) {
+    // A full definition (exported, or replayed by a migration) keeps its system fields system.
+    input.fields.forEach((raw: unknown, i) => {
+      if (!isObject(raw) || raw.system !== true) return;
+      if (defaults.some((d) => d.system && d.name === raw.name && d.type === raw.type)) model.fields[i]!.system = true;
+    });
+    // System fields the client left out are added back (matched by name).
     const names = new Set(model.fields.map((f) => f?.name)); // non-objects: validation reports them
     const missing = defaults.filter((f) => f.system && !names.has(f.name));
     model.fields = [...missing, ...model.fields];

@@ -3,12 +3,15 @@ import type { Store } from '../../store/store.js';
 import type { CollectionService } from '../collections/collection-service.js';
 import type { RecordChange } from './record-changes.js';
 import type { RecordFilesCleanup } from './file-hooks.js';
+import type { RecordLifecycle } from './record-lifecycle.js';
 
 export interface RecordDeps {
   store: Store;
   collections: CollectionService;
   /** Told about every committed create, update and delete. */
-  changes?: { emit(changes: RecordChange[]): void };
+  changes?: { emit(changes: RecordChange[]): void | Promise<void> };
   /** Removes the stored files of deleted records. */
   files?: RecordFilesCleanup;
+  /** Hooks around each INSERT/UPDATE/DELETE. */
+  lifecycle?: RecordLifecycle;
 }

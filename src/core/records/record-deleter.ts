@@ -3,15 +3,16 @@
  * record loses the id; one left with no ids is deleted too when its field cascades,
  * and the whole delete is refused when its field is required. All in one transaction.
  */
-import type { Executor } from '../../store/store.js';
+import type { Executor, Row } from '../../store/store.js';
 import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
 import { badRequest } from '../errors.js';
 import { ruleAccess, type AccessContext } from '../rules/rule-access.js';
 import { isMultiple } from '../fields/multi-value.js';
 import type { FieldModel } from '../fields/field.js';
-import { getAccessibleRecord, selectList } from './record-reader.js';
-import type { RecordChange } from './record-changes.js';
+import { findRecordById, getAccessibleRecord, selectList } from './record-reader.js';
+import { closeScope, openScope, type WriteScope } from './write-scope.js';
+import { rowToValues } from './serialize.js';
 import { deleteLinksOf } from '../auth/oauth2/external-auths.js';
 import { nowDateTime } from '../fields/datetime.js';
 import { retryOnLockConflict } from './retry.js';
@@ -23,7 +24,8 @@ export async function deleteRecord(deps: RecordDeps, collection: Collection, id:
   const auth = ctx.auth;
   if (collection.isView) throw badRequest('Unsupported collection type.');
   const access = ruleAccess(collection, 'deleteRule', auth);
-  const changes = await retryOnLockConflict(() => deps.store.transaction(async (tx) => {
+  const scope = await retryOnLockConflict(() => deps.store.transaction(async (tx) => {
+    const scope = openScope(deps, tx);
     // Two superusers deleted at once must not both see "another one is left": on PostgreSQL
     // lock every superuser row first, in one order (SQLite transactions are already serialised).
     if (collection.isSuperusers && collection.dialect === 'postgres')
@@ -33,47 +35,53 @@ export async function deleteRecord(deps: RecordDeps, collection: Collection, id:
       const count = await tx.get(`SELECT COUNT(*) AS "n" FROM ${quoteIdent(collection.name)}`);
       if (Number(count?.n) <= 1) throw badRequest("You can't delete the only existing superuser.");
     }
-    const changes: RecordChange[] = [];
-    await deleteWithReferences(deps, tx, collection, id, new Set(), changes);
-    return changes;
+    await deleteWithReferences(scope, tx, collection, id, new Set());
+    return scope;
   }));
-  deps.changes?.emit(changes);
-  await deleteFilesOf(deps, changes);
+  await closeScope(deps, scope);
 }
 
 /** Deletes every record of a collection, references handled as for single deletes. */
 export async function truncateCollection(deps: RecordDeps, collection: Collection): Promise<void> {
   if (collection.isView) throw badRequest('Unsupported collection type.');
-  const changes = await deps.store.transaction(async (tx) => {
-    const changes: RecordChange[] = [];
+  const scope = await deps.store.transaction(async (tx) => {
+    const scope = openScope(deps, tx);
     const referenced = deps.collections.registry.all().some((c) => c.fields.some((f) => f.model.type === 'relation' && f.model.collectionId === collection.id));
-    if (!referenced) {
+    if (!referenced && !deps.lifecycle?.has('delete', collection) && !collection.isAuth) {
       for (const row of await tx.all(`DELETE FROM ${quoteIdent(collection.name)} RETURNING ${selectList(collection)}`))
-        changes.push({ action: 'delete', collection, row });
-      return changes;
+        recordDeleted(scope, collection, row);
+      return scope;
     }
     const seen = new Set<string>();
     for (const row of await tx.all(`SELECT "id" FROM ${quoteIdent(collection.name)}`))
-      await deleteWithReferences(deps, tx, collection, row.id as string, seen, changes);
-    return changes;
+      await deleteWithReferences(scope, tx, collection, row.id as string, seen);
+    return scope;
   });
-  deps.changes?.emit(changes);
-  await deleteFilesOf(deps, changes);
+  await closeScope(deps, scope);
 }
 
-/** After the commit: the `<collectionId>/<recordId>/` folders of deleted records that can hold files (cascades included). */
-function deleteFilesOf(deps: RecordDeps, changes: RecordChange[]): Promise<void> | undefined {
-  const prefixes = changes
-    .filter((c) => c.action === 'delete' && c.collection.fields.some((f) => f.model.type === 'file'))
-    .map((c) => `${c.collection.id}/${String(c.row.id)}/`);
-  return prefixes.length ? deps.files?.recordsDeleted(prefixes) : undefined;
+/** Records the change, and the record's file folder for deletion after the commit. */
+function recordDeleted(scope: WriteScope, collection: Collection, row: Row): void {
+  scope.changes.push({ action: 'delete', collection, row });
+  if (collection.fields.some((f) => f.model.type === 'file')) scope.folders.push(`${collection.id}/${String(row.id)}/`);
 }
 
-/** Deletes one record and fixes its references; every row deleted or updated is added to `changes`. */
-async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: Collection, id: string, seen: Set<string>, changes: RecordChange[]): Promise<void> {
+/**
+ * Deletes one record (inside its delete hooks, when there are any) after fixing the
+ * references to it; every row deleted or updated is recorded in the scope.
+ */
+async function deleteWithReferences(scope: WriteScope, tx: Executor, collection: Collection, id: string, seen: Set<string>): Promise<void> {
   const key = `${collection.id}/${id}`;
   if (seen.has(key)) return;
   seen.add(key);
+  const lifecycle = scope.deps.lifecycle;
+  const row = lifecycle?.has('delete', collection) ? await findRecordById(tx, collection, id) : undefined;
+  if (!row) return deleteNow(scope, tx, collection, id, seen);
+  await lifecycle!.around('delete', collection, rowToValues(collection, row), undefined, scope.deps, () => deleteNow(scope, tx, collection, id, seen));
+}
+
+async function deleteNow(scope: WriteScope, tx: Executor, collection: Collection, id: string, seen: Set<string>): Promise<void> {
+  const deps = scope.deps;
   for (const other of deps.collections.registry.all()) {
     for (const f of other.fields) {
       if (f.model.type !== 'relation' || f.model.collectionId !== collection.id) continue;
@@ -82,7 +90,7 @@ async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: 
         if (seen.has(`${other.id}/${refId}`)) continue;
         const remaining = isMultiple(f.model) ? parseList(ref.value).filter((v) => v !== id) : [];
         if (remaining.length === 0 && f.model.cascadeDelete) {
-          await deleteWithReferences(deps, tx, other, refId, seen, changes);
+          await deleteWithReferences(scope, tx, other, refId, seen);
           continue;
         }
         if (remaining.length === 0 && f.model.required) throw badRequest(REQUIRED_REFERENCE);
@@ -93,7 +101,7 @@ async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: 
         const touched = other.fields.filter((a) => a.model.type === 'autodate' && a.model.onUpdate).map((a) => a.model.name);
         const sets = [f.model.name, ...touched].map((name, i) => `${quoteIdent(name)} = ${p(i + 1)}`).join(', ');
         const updated = await tx.get(`UPDATE ${quoteIdent(other.name)} SET ${sets} WHERE "id" = ${p(touched.length + 2)} RETURNING ${selectList(other)}`, [value, ...touched.map(() => nowDateTime()), refId]);
-        if (updated) changes.push({ action: 'update', collection: other, row: updated });
+        if (updated) scope.changes.push({ action: 'update', collection: other, row: updated });
       }
     }
   }
@@ -102,7 +110,7 @@ async function deleteWithReferences(deps: RecordDeps, tx: Executor, collection: 
   if (collection.isAuth) await deleteLinksOf(tx, deps.store, collection.id, id);
   // RETURNING: the row as it was, for the delete event.
   const deleted = await tx.get(collection.sql('deleteById', () => `DELETE FROM ${quoteIdent(collection.name)} WHERE "id" = ${p1} RETURNING ${selectList(collection)}`), [id]);
-  if (deleted) changes.push({ action: 'delete', collection, row: deleted });
+  if (deleted) recordDeleted(scope, collection, deleted);
 }
 
 /**

@@ -5,10 +5,9 @@
  * either lands whole or not at all.
  */
 import type { Executor, Row } from '../../store/store.js';
-import { UniqueViolation } from '../../store/store.js';
 import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
-import { ApiError, badRequest, fieldError, type ErrorData } from '../errors.js';
+import { badRequest, fieldError, type ErrorData } from '../errors.js';
 import { ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
 import { hasManageRule, managesRecord } from '../rules/manage-rule.js';
 import { rowSatisfies } from '../rules/row-access.js';
@@ -19,8 +18,7 @@ import { hashPassword, verifyPassword } from '../auth/password.js';
 import { newRecordId } from '../collections/ids.js';
 import { resolveBody } from './modifiers.js';
 import { checkRelationIds } from './relations.js';
-import { uniqueViolationErrors } from './unique-errors.js';
-import { retryOnLockConflict } from './retry.js';
+import { executeWrite, inTransaction, throwIfErrors } from './write-transaction.js';
 import { rowToValues } from './serialize.js';
 import { columnList, findRecordById, getAccessibleRecord } from './record-reader.js';
 import type { RecordDeps } from './deps.js';
@@ -79,9 +77,9 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
 
   // A lone INSERT (no rule, relation or auth check to keep consistent with it) needs no
   // explicit transaction: on PostgreSQL that saves two round trips per create.
-  const lone = access.kind === 'all' && !collection.isAuth
+  const lone = access.kind === 'all' && !collection.isAuth && !deps.lifecycle?.has('create', collection)
     && !collection.fields.some((f) => f.model.type === 'relation' && asList(values[f.model.name]).length > 0);
-  return write(deps, collection, {}, 'Failed to create record.', async (tx) => {
+  const written = inTransaction(deps, collection, 'Failed to create record.', async (tx, scope) => {
     // The rule is checked first (a failure says nothing about the fields), against the would-be record.
     if (access.kind === 'rule' && !(await candidateSatisfies(tx, collection, values, access, withBody(ctx, submitted))))
       throw badRequest('Failed to create record.');
@@ -93,20 +91,30 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
     if (collection.isAuth && 'id' in submitted) await checkAuthIdUnique(deps, tx, collection, values.id as string, errors);
     throwIfErrors(errors, 'Failed to create record.');
     await hashSubmittedPasswords(collection, values);
-    await files?.beforeWrite(collection, values.id as string, {}, values);
     const p = placeholders(collection);
     const sql = collection.sql('insert', () =>
       `INSERT INTO ${quoteIdent(collection.name)} (${columnList(collection)}) VALUES (${collection.fields.map((_, i) => p(i + 1)).join(', ')})`);
-    await tx.run(sql, toDbRow(collection, values));
-    return valuesToRow(collection, values);
-  }, false, lone).then((row) => announce(deps, 'create', collection, row));
+    const saved = await executeWrite(scope, 'create', collection, values, undefined,
+      (record) => revalidate(collection, record, 'Failed to create record.'),
+      async (record) => {
+        await files?.beforeWrite(collection, record.id as string, {}, record);
+        await tx.run(sql, toDbRow(collection, record));
+      },
+      (record) => valuesToRow(collection, record));
+    return valuesToRow(collection, saved);
+  }, { lone });
+  return written.catch(async (err: unknown) => {
+    await deps.lifecycle?.failed('create', collection, values, err);
+    throw err;
+  });
 }
 
 export async function updateRecord(deps: RecordDeps, collection: Collection, id: string, body: Values, ctx: AccessContext, files?: RecordFileHooks): Promise<Row> {
   if (collection.isView) throw badRequest('Unsupported collection type.');
   const auth = ctx.auth;
   const access = ruleAccess(collection, 'updateRule', auth);
-  return write(deps, collection, {}, 'Failed to update record.', async (tx) => {
+  let attempted: Values = {};
+  const written = inTransaction(deps, collection, 'Failed to update record.', async (tx, scope) => {
     // Read inside the transaction (and locked on PostgreSQL) so modifiers such as n+ never lose updates.
     const row = await getAccessibleRecord(tx, collection, id, ALL, ctx, true);
     const current = rowToValues(collection, row);
@@ -114,6 +122,7 @@ export async function updateRecord(deps: RecordDeps, collection: Collection, id:
     // The rule sees the stored record and, as @request.body, the modifier-resolved submission.
     if (access.kind === 'rule') await getAccessibleRecord(tx, collection, id, access, withBody(ctx, submitted));
     const values: Values = { ...current };
+    attempted = values;
     const errors: ErrorData = {};
     const changed = (name: string) => name in submitted;
 
@@ -141,23 +150,32 @@ export async function updateRecord(deps: RecordDeps, collection: Collection, id:
     await checkRelationIds(tx, deps.collections.registry, collection, values, changed, errors);
     throwIfErrors(errors, 'Failed to update record.');
     await hashSubmittedPasswords(collection, values, changed);
-    await files?.beforeWrite(collection, id, current, values);
 
     const p = placeholders(collection);
     const sql = collection.sql('update', () => {
       const sets = collection.fields.map((f, i) => `${quoteIdent(f.model.name)} = ${p(i + 1)}`).join(', ');
       return `UPDATE ${quoteIdent(collection.name)} SET ${sets} WHERE "id" = ${p(collection.fields.length + 1)}`;
     });
-    await tx.run(sql, [...toDbRow(collection, values), id]);
-    return valuesToRow(collection, values);
-  }, true) // everything above is recomputed from body on a rerun
-    .then((row) => announce(deps, 'update', collection, row));
+    const saved = await executeWrite(scope, 'update', collection, values, current,
+      (record) => revalidate(collection, record, 'Failed to update record.'),
+      async (record) => {
+        await files?.beforeWrite(collection, id, current, record);
+        await tx.run(sql, [...toDbRow(collection, record), id]);
+      },
+      (record) => valuesToRow(collection, record));
+    return valuesToRow(collection, saved);
+  }, { rerunnable: true }); // everything above is recomputed from body on a rerun
+  return written.catch(async (err: unknown) => {
+    await deps.lifecycle?.failed('update', collection, attempted, err);
+    throw err;
+  });
 }
 
-/** Tells listeners about a committed write; returns the row for chaining. */
-function announce(deps: RecordDeps, action: 'create' | 'update', collection: Collection, row: Row): Row {
-  deps.changes?.emit([{ action, collection, row }]);
-  return row;
+/** A record as hooks left it must still be valid (passwords are hashed by then: not checked again). */
+function revalidate(collection: Collection, record: Values, message: string): void {
+  const errors: ErrorData = {};
+  validateFields(collection, record, (name) => !isPassword(collection, name), errors);
+  throwIfErrors(errors, message);
 }
 
 const isPassword = (c: Collection, name: string) => c.field(name)?.model.type === 'password';
@@ -248,26 +266,5 @@ async function checkAuthIdUnique(deps: RecordDeps, tx: Executor, collection: Col
       errors.id = fieldError('validation_invalid_or_existing_id', 'The record id is invalid or already exists.');
       return;
     }
-  }
-}
-
-function throwIfErrors(errors: ErrorData, message: string): void {
-  if (Object.keys(errors).length) throw badRequest(message, errors);
-}
-
-/**
- * Runs a write in a transaction; validation errors found before it abort early, unique
- * violations become field errors. `rerunnable` bodies are retried after a lock conflict.
- */
-async function write<T>(
-  deps: RecordDeps, collection: Collection, early: ErrorData, message: string, fn: (tx: Executor) => Promise<T>, rerunnable = false, lone = false,
-): Promise<T> {
-  throwIfErrors(early, message);
-  try {
-    if (lone) return await fn(deps.store);
-    return await (rerunnable ? retryOnLockConflict(() => deps.store.transaction(fn)) : deps.store.transaction(fn));
-  } catch (err) {
-    if (err instanceof UniqueViolation) throw new ApiError(400, message, uniqueViolationErrors(collection, err));
-    throw err;
   }
 }

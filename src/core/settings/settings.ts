@@ -12,6 +12,7 @@ import { superuserIpsSection, type SuperuserIps } from './superuser-ips-settings
 import { s3Section, type S3Settings } from './s3-settings.js';
 import { batchSection, type BatchSettings } from './batch-settings.js';
 import { logsSection, type LogsSettings } from './logs-settings.js';
+import { webhooksSection, type WebhooksSettings } from './webhooks-settings.js';
 import { isPlainObject, type SettingsSection } from './settings-section.js';
 
 export interface Settings {
@@ -23,11 +24,12 @@ export interface Settings {
   s3: S3Settings;
   batch: BatchSettings;
   logs: LogsSettings;
+  webhooks: WebhooksSettings;
   [section: string]: unknown;
 }
 
 const SECTIONS: SettingsSection<object>[] = [
-  metaSection, smtpSection, s3Section, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection,
+  metaSection, smtpSection, s3Section, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection, webhooksSection,
 ] as unknown as SettingsSection<object>[];
 
 /** Settings from their stored JSON (or defaults), every known section complete. */

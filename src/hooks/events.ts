@@ -1,0 +1,111 @@
+/**
+ * The events hook handlers receive. Names and shapes follow PocketBase's JS hooks
+ * (onRecordCreate, onRecordAfterCreateSuccess, onRecordCreateRequest, onMailerSend, ...)
+ * so its documentation maps over; records are plain objects of field values.
+ */
+import type { CollectionModel } from '../core/collections/model.js';
+import type { MailMessage } from '../mail/mailer.js';
+import type { AppContext } from '../app/app-context.js';
+
+export type RecordValues = Record<string, unknown>;
+
+/** Who made a request: the signed-in record (all fields) or null for guests. */
+export interface EventAuth {
+  record: RecordValues | null;
+  collectionName: string | null;
+  isSuperuser: boolean;
+}
+
+export interface EventRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
+  params: Record<string, string>;
+}
+
+/**
+ * Around a record's INSERT/UPDATE/DELETE, inside its transaction: code before
+ * `await e.next()` may change `e.record` (validated again before the statement);
+ * throwing rolls the whole write back. `e.app` works inside the same transaction.
+ */
+export interface RecordEvent {
+  app: AppContext;
+  collection: CollectionModel;
+  record: RecordValues;
+  /** The stored record before an update. */
+  original?: RecordValues;
+}
+
+/** After the commit (onRecordAfter*Success), or after a failed write (onRecordAfter*Error, with `error`). */
+export interface RecordAfterEvent {
+  app: AppContext;
+  collection: CollectionModel;
+  record: RecordValues;
+  error?: unknown;
+}
+
+/**
+ * Around a records route (onRecordsListRequest, onRecordViewRequest, onRecordCreateRequest,
+ * onRecordUpdateRequest, onRecordDeleteRequest). Before `e.next()`: `e.body` (create,
+ * update) may be changed; after it: `e.record` / `e.result` is the response and may be
+ * changed too. Without `e.next()` the route answers 204.
+ */
+export interface RecordRequestEvent {
+  app: AppContext;
+  collection: CollectionModel;
+  auth: EventAuth;
+  request: EventRequest;
+  recordId?: string;
+  body?: RecordValues;
+  record?: RecordValues;
+  result?: { items: RecordValues[]; page: number; perPage: number; totalItems: number; totalPages: number };
+}
+
+/** Before an auth response is sent (password, OTP, OAuth2, refresh, impersonate): `e.response` may be changed. */
+export interface RecordAuthRequestEvent {
+  app: AppContext;
+  collection: CollectionModel;
+  request: EventRequest;
+  record: RecordValues;
+  method: string;
+  response: Record<string, unknown>;
+}
+
+/** Every email Galley sends: change `e.message`, or return without `e.next()` to cancel it. */
+export interface MailerEvent {
+  app: AppContext;
+  message: MailMessage;
+}
+
+export interface RealtimeConnectEvent {
+  app: AppContext;
+  clientId: string;
+  request: EventRequest;
+}
+
+export interface RealtimeSubscribeEvent {
+  app: AppContext;
+  clientId: string;
+  auth: EventAuth;
+  /** The topics being set; may be changed. */
+  subscriptions: string[];
+}
+
+/** One realtime message to one client: change `e.data`, or skip `e.next()` to drop it. */
+export interface RealtimeMessageEvent {
+  app: AppContext;
+  clientId: string;
+  topic: string;
+  data: string;
+}
+
+export interface ServeEvent {
+  app: AppContext;
+  /** The base URL the server listens on. */
+  url: string;
+}
+
+export interface TerminateEvent {
+  app: AppContext;
+}
