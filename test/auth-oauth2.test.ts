@@ -8,6 +8,9 @@
  * responses and logs.
  */
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { image } from './support/files.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
@@ -158,6 +161,34 @@ describe.each(ENGINES)('OAuth2 sign-in on %s', (engine) => {
     expect(again.record.id).toBe(first.record.id); // re-linked through its verified email
     await g.admin.collection('users').delete(first.record.id);
     expect((await g.admin.collection('_externalAuths').getFullList({ filter: `recordRef = "${first.record.id}"` }))).toEqual([]);
+  });
+
+  it('downloads the provider avatar into the mapped file field, only from allowed addresses', async () => {
+    const png = await image('png', 40, 30);
+    const server = createServer((req, res) => {
+      res.writeHead(req.url === '/avatar.png' ? 200 : 404, { 'content-type': 'image/png' }).end(req.url === '/avatar.png' ? png : undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const picture = `http://127.0.0.1:${(server.address() as AddressInfo).port}/avatar.png`;
+    try {
+      // 127.0.0.1 is loopback: refused unless allowed; the sign-up still succeeds, without the avatar.
+      const refused = await signIn({ ...fresh(), picture });
+      expect(refused.record.avatar).toBe('');
+      expect(logs.some((l) => l.includes('OAuth2 avatar') && l.includes('127.0.0.1'))).toBe(true);
+
+      await g.admin.settings.update({ webhooks: { allowedPrivateTargets: ['127.0.0.1'] } });
+      const user = fresh();
+      const created = await signIn({ ...user, picture });
+      expect(created.record.avatar).toMatch(/^avatar_[a-z0-9]{10}\.png$/);
+      const file = await g.fetch(`/api/files/users/${created.record.id}/${created.record.avatar}`);
+      expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
+      // Not for an existing account, and a missing image is skipped.
+      expect((await signIn({ ...user, picture: `${picture}?changed` })).record.avatar).toBe(created.record.avatar);
+      expect((await signIn({ ...fresh(), picture: picture.replace('avatar.png', 'missing.png') })).record.avatar).toBe('');
+    } finally {
+      await g.admin.settings.update({ webhooks: { allowedPrivateTargets: [] } });
+      server.close();
+    }
   });
 
   it('keeps providers apart: the same subject on oidc2 is another account', async () => {

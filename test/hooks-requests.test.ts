@@ -16,6 +16,7 @@ describe.each(ENGINES)('request hooks on %s', (engine) => {
   let t: TestApp;
   let smtp: SmtpCapture;
   const served: string[] = [];
+  const downloads: string[] = [];
 
   const register = (app: GalleyApp) => {
     app.onServe((e) => { served.push(e.url); });
@@ -49,6 +50,29 @@ describe.each(ENGINES)('request hooks on %s', (engine) => {
       e.message.subject = `[hooked] ${e.message.subject}`;
       await e.next();
     });
+    app.onRecordUpdateRequest('notes', async (e) => {
+      if (e.body?.title === 'forbidden') throw new ApiError(400, 'Not that title.', { title: { code: 'validation_forbidden_title', message: 'Pick another title.' } });
+      e.body = { ...e.body, title: String(e.body?.title ?? '').trim() };
+      await e.next();
+    });
+    app.onFileTokenRequest(async (e) => {
+      if (e.auth.record?.email === 'nofiles@example.com') throw new ApiError(403, 'No file tokens for you.');
+      await e.next();
+    });
+    app.onFileDownloadRequest('docs', async (e) => {
+      downloads.push(`${e.field}/${e.filename}/${e.thumb}`);
+      if (e.record.title === 'hidden') return; // no next(): a 404
+      await e.next();
+    });
+    app.onRealtimeConnectRequest(async (e) => {
+      if (e.request.headers['x-block'] === 'yes') throw new ApiError(403, 'No realtime for you.');
+      await e.next();
+    });
+    app.onRealtimeSubscribeRequest(async (e) => {
+      // Topics outside notes are dropped.
+      e.subscriptions = e.subscriptions.filter((t) => t.startsWith('notes'));
+      await e.next();
+    });
     app.onRealtimeMessageSend(async (e) => {
       e.data = JSON.stringify({ ...JSON.parse(e.data), stamped: true });
       await e.next();
@@ -63,6 +87,10 @@ describe.each(ENGINES)('request hooks on %s', (engine) => {
     await t.admin.collections.create({
       name: 'notes', type: 'base', listRule: '', viewRule: '', createRule: '', updateRule: '', deleteRule: '',
       fields: [{ name: 'title', type: 'text' }, { name: 'owner', type: 'relation', collectionId: users.id, maxSelect: 1 }],
+    });
+    await t.admin.collections.create({
+      name: 'docs', type: 'base', listRule: '', viewRule: '', createRule: '',
+      fields: [{ name: 'title', type: 'text' }, { name: 'file', type: 'file', maxSelect: 1 }],
     });
     for (const email of ['user@example.com', 'banned@example.com'])
       await t.admin.collection('users').create({ email, password: 'user-password-1', passwordConfirm: 'user-password-1' });
@@ -119,5 +147,58 @@ describe.each(ENGINES)('request hooks on %s', (engine) => {
     const [event] = await inbox.toHave(1);
     expect(event).toMatchObject({ action: 'create', stamped: true });
     await pb.realtime.unsubscribe();
+  });
+  it('changes the body of an update and refuses with field errors', async () => {
+    const note = await t.admin.collection('notes').create({ title: 'before' });
+    expect((await t.client().collection('notes').update(note.id, { title: '  spaced  ' })).title).toBe('spaced');
+    const err = await failure(t.client().collection('notes').update(note.id, { title: 'forbidden' }));
+    expect(err.response.data.title.code).toBe('validation_forbidden_title');
+  });
+
+  it('guards file tokens and downloads', async () => {
+    const form = new FormData();
+    form.append('title', 'shown');
+    form.append('file', new File(['file body'], 'a.txt', { type: 'text/plain' }));
+    const shown = await t.client().collection('docs').create(form);
+    const form2 = new FormData();
+    form2.append('title', 'hidden');
+    form2.append('file', new File(['secret body'], 'b.txt', { type: 'text/plain' }));
+    const hidden = await t.client().collection('docs').create(form2);
+    expect(await (await fetch(`${t.url}/api/files/docs/${shown.id}/${shown.file}`)).text()).toBe('file body');
+    expect((await fetch(`${t.url}/api/files/docs/${hidden.id}/${hidden.file}`)).status).toBe(404);
+    expect(downloads).toEqual([`file/${shown.file}/`, `file/${hidden.file}/`]);
+
+    const user = t.client();
+    await user.collection('users').authWithPassword('user@example.com', 'user-password-1');
+    expect(await user.files.getToken()).toMatch(/^ey/);
+    await t.admin.collection('users').create({ email: 'nofiles@example.com', password: 'user-password-1', passwordConfirm: 'user-password-1' });
+    const refused = t.client();
+    await refused.collection('users').authWithPassword('nofiles@example.com', 'user-password-1');
+    expect((await failure(refused.files.getToken())).status).toBe(403);
+  });
+
+  it('refuses realtime connections and filters subscriptions', async () => {
+    expect((await fetch(`${t.url}/api/realtime`, { headers: { 'x-block': 'yes' } })).status).toBe(403);
+    const pb = t.client();
+    const inbox = new Inbox();
+    await pb.realtime.subscribe('docs/*', inbox.push);
+    await t.admin.collection('docs').create({ title: 'not delivered' });
+    await inbox.staysAt(0);
+    await pb.realtime.unsubscribe();
+  });
+});
+
+describe.each(ENGINES)('server hooks on %s', (engine) => {
+  it('runs onTerminate when the app stops', async () => {
+    const calls: string[] = [];
+    const t = await startApp(engine, (app) => {
+      app.onServe(() => { calls.push('serve'); });
+      app.onTerminate(async (e) => {
+        // The app still works while terminating.
+        calls.push(`terminate ${(await e.app.records.list('users')).totalItems}`);
+      });
+    });
+    await t.close();
+    expect(calls).toEqual(['serve', 'terminate 0']);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipRanges } from '../src/core/net/ip-ranges.js';
-import { refusal } from '../src/webhooks/target-guard.js';
+import { refusal } from '../src/core/net/target-guard.js';
 import { postJson } from '../src/webhooks/http-sender.js';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
 import { expectErrorBody } from './support/errors.js';

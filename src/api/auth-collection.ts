@@ -1,5 +1,6 @@
 /** Shared by the auth route modules: the auth collection of a request, and the flows' dependencies. */
 import type { FastifyRequest } from 'fastify';
+import { writeWithUploads } from './record-uploads.js';
 import type { GalleyCore } from '../core/galley-core.js';
 import { ApiError } from '../core/errors.js';
 import type { Collection } from '../core/collections/collection.js';
@@ -16,5 +17,6 @@ export function emailFlowDeps(core: GalleyCore, onMailError: EmailFlowDeps['onMa
   return {
     ...core.recordDeps, settings: core.settings, onMailError,
     mailerFor: (smtp) => core.mailer(smtp),
+    withUploads: (collection, body, files, write) => writeWithUploads(core, collection, body, files, write),
   };
 }

@@ -17,6 +17,9 @@ import { fileHeaders, isTrue, notModified, requestedRange } from '../files/serve
 import { clientIp } from '../server/client-ip.js';
 import { SuperuserIpGuard } from '../server/superuser-ip-guard.js';
 import { accessContext } from './access-context.js';
+import { eventAuth, eventRequest } from './request-event.js';
+import { rowToValues } from '../core/records/serialize.js';
+import type { FileTokenRequestEvent } from '../hooks/events.js';
 
 type Params = { c: string; recordId: string; filename: string };
 type Query = { thumb?: unknown; download?: unknown; token?: unknown };
@@ -26,7 +29,12 @@ export function registerFileRoutes(app: FastifyInstance, core: GalleyCore): void
 
   app.post('/api/files/token', async (request) => {
     if (!request.auth.record) throw new ApiError(401, 'Missing auth record context.');
-    return { token: await issueFileToken(request.auth) };
+    const hook = core.hooks.onFileTokenRequest;
+    if (hook.isEmpty()) return { token: await issueFileToken(request.auth) };
+    const e: FileTokenRequestEvent = { app: core.app(), auth: eventAuth(request), request: eventRequest(request) };
+    await hook.trigger(e, async (ev) => { ev.token = await issueFileToken(request.auth); });
+    if (!e.token) throw new ApiError(403, 'A file token was refused.');
+    return { token: e.token };
   });
 
   /** The file token's record; a superuser from outside the superuser IP allow-list is a guest. */
@@ -61,8 +69,20 @@ export function registerFileRoutes(app: FastifyInstance, core: GalleyCore): void
     const key = fileKey(collection.id, recordId, filename);
     const info = await storage.stat(key);
     if (!info) throw notFound();
-    const servedKey = await thumbnailKey(core, storage, field.model, collection.id, recordId, filename, query.thumb, info.contentType) ?? key;
-    return serve(request, reply, storage, servedKey, filename, isTrue(query.download));
+    const send = async () => {
+      const servedKey = await thumbnailKey(core, storage, field.model, collection.id, recordId, filename, query.thumb, info.contentType) ?? key;
+      return serve(request, reply, storage, servedKey, filename, isTrue(query.download));
+    };
+    const hook = core.hooks.onFileDownloadRequest;
+    const tags = [collection.name, collection.id];
+    if (hook.isEmpty(tags)) return send();
+    let sent = false;
+    await hook.trigger({
+      app: core.app(), collection: collection.model, record: rowToValues(collection, row), field: field.model.name, filename,
+      thumb: typeof query.thumb === 'string' ? query.thumb : '', request: eventRequest(request),
+    }, async () => { await send(); sent = true; }, tags);
+    if (!sent) throw notFound();
+    return reply;
   });
 }
 

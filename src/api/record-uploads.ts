@@ -11,6 +11,7 @@ import type { Collection } from '../core/collections/collection.js';
 import type { RecordFileHooks } from '../core/records/file-hooks.js';
 import type { Row } from '../store/store.js';
 import { BODY_LIMIT, readBody } from '../server/body.js';
+import type { UploadedFile } from '../server/multipart.js';
 import { RecordFileWrite, maxFileSize } from '../files/record-file-write.js';
 
 type Values = Record<string, unknown>;
@@ -23,17 +24,24 @@ export async function writeWithFiles(
   const total = BODY_LIMIT + fileFields.reduce((sum, f) => sum + maxFileSize(f.model) * Math.max(1, Number(f.model.maxSelect) || 1), 0);
   const parsed = await readBody(request, { keepFiles: { total } });
   try {
-    const { body, write: files } = await RecordFileWrite.prepare(core.files, collection, parsed.data, parsed.files);
-    let row: Row;
-    try {
-      row = await write(body, files);
-    } catch (err) {
-      await files.abort();
-      throw err;
-    }
-    await files.afterCommit();
-    return row;
+    return await writeWithUploads(core, collection, parsed.data, parsed.files, write);
   } finally {
     await parsed.dispose();
   }
+}
+
+/** A write with already received files: named, checked, stored in the write, removed again if it fails. */
+export async function writeWithUploads(
+  core: GalleyCore, collection: Collection, data: Values, uploads: UploadedFile[], write: (body: Values, files?: RecordFileHooks) => Promise<Row>,
+): Promise<Row> {
+  const { body, write: files } = await RecordFileWrite.prepare(core.files, collection, data, uploads);
+  let row: Row;
+  try {
+    row = await write(body, files);
+  } catch (err) {
+    await files.abort();
+    throw err;
+  }
+  await files.afterCommit();
+  return row;
 }

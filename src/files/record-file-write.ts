@@ -17,11 +17,10 @@ import type { UploadedFile } from '../server/multipart.js';
 import { fileKey, type FileStorage } from './file-storage.js';
 import type { FileService } from './file-service.js';
 import { detectFileType } from './detect-mime.js';
+import { maxFileSize } from '../core/fields/file.js';
 import { storedFileName } from './file-names.js';
 
-export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
-
-export const maxFileSize = (field: FieldModel) => (Number(field.maxSize) > 0 ? Number(field.maxSize) : DEFAULT_MAX_FILE_SIZE);
+export { DEFAULT_MAX_FILE_SIZE, maxFileSize } from '../core/fields/file.js';
 
 interface PreparedUpload {
   path: string;

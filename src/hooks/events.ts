@@ -72,6 +72,27 @@ export interface RecordAuthRequestEvent {
   response: Record<string, unknown>;
 }
 
+/** Before a file download is served (after the access checks): throw to refuse, or skip `e.next()` for a 404. */
+export interface FileDownloadRequestEvent {
+  app: AppContext;
+  collection: CollectionModel;
+  record: RecordValues;
+  /** The file field holding the file. */
+  field: string;
+  filename: string;
+  /** The requested thumb size, if any. */
+  thumb: string;
+  request: EventRequest;
+}
+
+/** `POST /api/files/token`: `e.token` is set by `e.next()`; throw to refuse. */
+export interface FileTokenRequestEvent {
+  app: AppContext;
+  auth: EventAuth;
+  request: EventRequest;
+  token?: string;
+}
+
 /** Every email Galley sends: change `e.message`, or return without `e.next()` to cancel it. */
 export interface MailerEvent {
   app: AppContext;

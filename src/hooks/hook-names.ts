@@ -19,7 +19,7 @@ export const HOOK_NAMES: HookName[] = [
   'onRecordAfterCreateSuccess', 'onRecordAfterUpdateSuccess', 'onRecordAfterDeleteSuccess',
   'onRecordAfterCreateError', 'onRecordAfterUpdateError', 'onRecordAfterDeleteError',
   'onRecordsListRequest', 'onRecordViewRequest', 'onRecordCreateRequest', 'onRecordUpdateRequest', 'onRecordDeleteRequest',
-  'onRecordAuthRequest', 'onMailerSend', 'onRealtimeConnectRequest', 'onRealtimeSubscribeRequest', 'onRealtimeMessageSend',
+  'onRecordAuthRequest', 'onFileDownloadRequest', 'onFileTokenRequest', 'onMailerSend', 'onRealtimeConnectRequest', 'onRealtimeSubscribeRequest', 'onRealtimeMessageSend',
   'onServe', 'onTerminate',
 ];
 

@@ -13,7 +13,7 @@ import { rowToValues } from '../core/records/serialize.js';
 import type { AppContext } from '../app/app-context.js';
 import { Hook } from './hook.js';
 import type {
-  MailerEvent, RealtimeConnectEvent, RealtimeMessageEvent, RealtimeSubscribeEvent, RecordAfterEvent, RecordAuthRequestEvent,
+  FileDownloadRequestEvent, FileTokenRequestEvent, MailerEvent, RealtimeConnectEvent, RealtimeMessageEvent, RealtimeSubscribeEvent, RecordAfterEvent, RecordAuthRequestEvent,
   RecordEvent, RecordRequestEvent, ServeEvent, TerminateEvent, RecordValues,
 } from './events.js';
 
@@ -36,6 +36,8 @@ export class Hooks implements RecordLifecycle {
   readonly onRecordUpdateRequest = new Hook<RecordRequestEvent>();
   readonly onRecordDeleteRequest = new Hook<RecordRequestEvent>();
   readonly onRecordAuthRequest = new Hook<RecordAuthRequestEvent>();
+  readonly onFileDownloadRequest = new Hook<FileDownloadRequestEvent>();
+  readonly onFileTokenRequest = new Hook<FileTokenRequestEvent>();
 
   readonly onMailerSend = new Hook<MailerEvent>();
   readonly onRealtimeConnectRequest = new Hook<RealtimeConnectEvent>();
@@ -69,7 +71,7 @@ export class Hooks implements RecordLifecycle {
     action: LifecycleAction, collection: Collection, record: RecordValues, original: RecordValues | undefined,
     deps: RecordDeps, execute: (record: RecordValues) => Promise<void>,
   ): Promise<RecordValues> {
-    const event: RecordEvent = { app: this.appFor(deps), collection: collection.model, record, ...(original ? { original } : {}) };
+    const event = new LifecycleEvent(() => this.appFor(deps), collection.model, record, original);
     await this.before(action).trigger(event, (e) => execute(e.record), tagsOf(collection));
     return event.record;
   }
@@ -89,5 +91,22 @@ export class Hooks implements RecordLifecycle {
       const record = rowToValues(change.collection, change.row);
       await hook.trigger({ app: this.appFor(), collection: change.collection.model, record }, undefined, tags);
     }
+  }
+}
+
+/** A class with a lazy `app`: most handlers never touch it, and this runs on every write. */
+class LifecycleEvent implements RecordEvent {
+  private context: AppContext | undefined;
+  /** Set by the hook chain; declared so every event has the same shape. */
+  next: () => Promise<void> = () => Promise.resolve();
+  constructor(
+    private readonly makeApp: () => AppContext,
+    readonly collection: RecordEvent['collection'],
+    public record: RecordValues,
+    readonly original: RecordValues | undefined,
+  ) {}
+
+  get app(): AppContext {
+    return (this.context ??= this.makeApp());
   }
 }

@@ -27,6 +27,8 @@ export class PostgresPubSub implements PubSub {
   private closed = false;
   private readonly handlers = new Set<MessageHandler>();
   private readonly partials = new Map<string, Partial>();
+  private queued: string[] = [];
+  private inFlight = false;
 
   private constructor(private readonly url: string, private readonly onError: (message: string) => void) {}
 
@@ -66,8 +68,26 @@ export class PostgresPubSub implements PubSub {
     const id = `${this.origin}.${(this.sequence++).toString(36)}`;
     const chunks = splitByBytes(message, CHUNK_BYTES);
     const payloads = chunks.map((chunk, i) => `${id}:${i}:${chunks.length}:${chunk}`);
-    client.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n', [CHANNEL, payloads])
-      .catch((err: Error) => this.onError(`realtime: could not publish to other instances: ${err.message}`));
+    this.queued.push(...payloads);
+    if (!this.inFlight) void this.flush(client);
+  }
+
+  /**
+   * One query at a time on the connection (pg no longer queues them for us): whatever
+   * was published meanwhile goes in the next statement, in order, so a burst of writes
+   * costs a few round trips rather than one each.
+   */
+  private async flush(client: pg.Client): Promise<void> {
+    this.inFlight = true;
+    while (this.queued.length > 0 && this.client === client) {
+      const batch = this.queued.splice(0, 500);
+      try {
+        await client.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n', [CHANNEL, batch]);
+      } catch (err) {
+        this.onError(`realtime: could not publish to other instances: ${(err as Error).message}`);
+      }
+    }
+    this.inFlight = false;
   }
 
   subscribe(handler: MessageHandler): () => void {

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup, literalRefusal, TargetRefused } from './target-guard.js';
+import { guardedLookup, literalRefusal, TargetRefused } from '../core/net/target-guard.js';
 
 export interface SendOptions {
   timeoutMs: number;

@@ -6,7 +6,7 @@
 import type { CollectionService } from '../core/collections/collection-service.js';
 import { badRequest, fieldError, required, type ErrorData } from '../core/errors.js';
 import { EVENTS, type Webhook, type WebhookEvent } from './webhook-model.js';
-import { checkTarget, parseTarget, TargetRefused } from './target-guard.js';
+import { checkTarget, parseTarget, TargetRefused } from '../core/net/target-guard.js';
 
 export type WebhookFields = Pick<Webhook, 'collectionId' | 'events' | 'url' | 'enabled'>;
 

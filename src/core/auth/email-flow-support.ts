@@ -7,6 +7,7 @@ import type { Executor, Row } from '../../store/store.js';
 import type { Collection } from '../collections/collection.js';
 import type { EmailTemplate } from '../collections/model.js';
 import type { RecordDeps } from '../records/deps.js';
+import type { IncomingFile, RecordFileHooks } from '../records/file-hooks.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { MailerFactory } from '../../mail/mailer-from-settings.js';
 import { ApiError, badRequest, fieldError, required, type ErrorData } from '../errors.js';
@@ -23,6 +24,8 @@ export interface EmailFlowDeps extends RecordDeps {
   mailerFor: MailerFactory;
   /** Told about every mail that could not be sent; `what` names the flow, never a token. */
   onMailError(what: string, err: unknown): void;
+  /** Runs a record write with received files (file storage); without it files are dropped. */
+  withUploads?(collection: Collection, body: Record<string, unknown>, files: IncomingFile[], write: (body: Record<string, unknown>, files?: RecordFileHooks) => Promise<Row>): Promise<Row>;
 }
 
 export const FORM_ERROR = 'An error occurred while validating the submitted data.';

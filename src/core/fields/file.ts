@@ -1,9 +1,14 @@
-import type { FieldType } from './field.js';
+import type { FieldModel, FieldType } from './field.js';
 import { fieldError } from '../errors.js';
 import { isNonNegativeInt, stringList } from './values.js';
 import { asList, isMultiple, multiColumn, multiEmpty, multiFromDb, multiToDb, prepareMulti, validateCount } from './multi-value.js';
 
 const THUMB = /^(\d+)x(\d+)(t|b|f)?$/;
+
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+/** A file field's size limit in bytes (`maxSize` 0 means the 5 MiB default). */
+export const maxFileSize = (field: FieldModel) => (Number(field.maxSize) > 0 ? Number(field.maxSize) : DEFAULT_MAX_FILE_SIZE);
 
 /**
  * File values are stored file names. Which names a write may keep is checked by the

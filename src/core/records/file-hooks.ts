@@ -19,3 +19,14 @@ export interface RecordFileHooks {
 export interface RecordFilesCleanup {
   recordsDeleted(prefixes: string[]): Promise<void>;
 }
+
+/** A received file waiting in a temporary file (a multipart part, a downloaded avatar). */
+export interface IncomingFile {
+  /** The file field it is for (with `+`/`-` modifiers when given so). */
+  field: string;
+  filename: string;
+  /** The content type the sender declared. */
+  mimeType: string;
+  size: number;
+  path?: string;
+}

@@ -66,12 +66,29 @@ export async function executeWrite(
     await statement(final);
     written = true;
   };
-  const final = lifecycle?.has(action, collection)
-    ? await lifecycle.around(action, collection, record, original, scope.deps, async (changed) => {
-      revalidate(changed);
-      await execute(changed);
-    })
-    : (await execute(record), record);
+  if (!lifecycle?.has(action, collection)) {
+    await execute(record);
+    scope.changes.push({ action, collection, row: toRow(record) });
+    return record;
+  }
+  const before = fingerprint(record);
+  const final = await lifecycle.around(action, collection, record, original, scope.deps, async (changed) => {
+    // Validated again only when the handlers changed something (it all passed already).
+    if (changed !== record || !sameFingerprint(before, fingerprint(changed))) revalidate(changed);
+    await execute(changed);
+  });
   if (written) scope.changes.push({ action, collection, row: toRow(final) });
   return final;
+}
+
+/** The record's values, objects and arrays as JSON text (so changes made in place show). */
+function fingerprint(record: Values): Values {
+  const out: Values = {};
+  for (const [k, v] of Object.entries(record)) out[k] = typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+  return out;
+}
+
+function sameFingerprint(a: Values, b: Values): boolean {
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
 }

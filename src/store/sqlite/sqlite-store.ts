@@ -98,12 +98,20 @@ export class SqliteStore implements Store {
     return this.reader.columns(sql);
   }
 
+  /** Prepared once: a write transaction per request makes these hot. */
+  private readonly control = {
+    begin: () => (this.beginStmt ??= this.writer.db.prepare('BEGIN IMMEDIATE')).run(),
+    commit: () => (this.commitStmt ??= this.writer.db.prepare('COMMIT')).run(),
+  };
+  private beginStmt: Database.Statement | undefined;
+  private commitStmt: Database.Statement | undefined;
+
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
     return this.lock.with(async () => {
-      this.writer.db.exec('BEGIN IMMEDIATE');
+      this.control.begin();
       try {
         const result = await fn(this.writer);
-        this.writer.db.exec('COMMIT');
+        this.control.commit();
         return result;
       } catch (err) {
         if (this.writer.db.inTransaction) this.writer.db.exec('ROLLBACK');

@@ -19,6 +19,9 @@ import { findByEmail, updateAsSystem, type EmailFlowDeps } from '../email-flow-s
 import { readProvider, type ProviderConfig } from './providers.js';
 import { fetchOAuth2User, type OAuth2User } from './client.js';
 import { deleteLinksOf, findLinkedRecordId, insertLink } from './external-auths.js';
+import { downloadAvatar, type DownloadedAvatar } from './avatar.js';
+import type { FieldModel } from '../../fields/field.js';
+import { maxFileSize } from '../../fields/file.js';
 
 const FORM_ERROR = 'An error occurred while validating the submitted data.';
 
@@ -109,5 +112,29 @@ async function createFromProvider(deps: EmailFlowDeps, collection: Collection, c
   const password = randomSecret(30);
   body.password = password;
   body.passwordConfirm = password;
-  return createRecord(deps, collection, body, ctx);
+  const avatarField = mapped.avatarURL ? collection.field(mapped.avatarURL)?.model : undefined;
+  if (!avatarField || !user.avatarURL || avatarField.name in body) return createRecord(deps, collection, body, ctx);
+  if (avatarField.type !== 'file') {
+    map(avatarField.name, user.avatarURL);
+    return createRecord(deps, collection, body, ctx);
+  }
+  const avatar = await fetchAvatar(deps, avatarField, user.avatarURL);
+  if (!avatar || !deps.withUploads) return createRecord(deps, collection, body, ctx);
+  try {
+    const file = { field: avatarField.name, filename: 'avatar', mimeType: avatar.mimeType, size: avatar.size, path: avatar.path };
+    return await deps.withUploads(collection, body, [file], (b, files) => createRecord(deps, collection, b, ctx, files));
+  } finally {
+    await avatar.dispose();
+  }
+}
+
+/** The provider's avatar, or undefined (logged) when it cannot be fetched: the sign-up goes on without it. */
+async function fetchAvatar(deps: EmailFlowDeps, field: FieldModel, url: string): Promise<DownloadedAvatar | undefined> {
+  const settings = await deps.settings.get();
+  try {
+    return await downloadAvatar(url, maxFileSize(field), settings.webhooks.allowedPrivateTargets);
+  } catch (err) {
+    deps.onMailError('OAuth2 avatar', err);
+    return undefined;
+  }
 }

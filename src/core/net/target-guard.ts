@@ -7,7 +7,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { ipInRanges, ipRanges } from '../core/net/ip-ranges.js';
+import { ipInRanges, ipRanges } from './ip-ranges.js';
 
 /**
  * Loopback, private, link-local, unique-local, unspecified, CGNAT, multicast, reserved,
