@@ -56,6 +56,19 @@ describe.each(ENGINES)('file downloads on %s', (engine) => {
     expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
   });
 
+  it('serves the files of view collections from the record they come from', async () => {
+    await g.admin.collections.create({ name: 'pic_view', type: 'view', listRule: '', viewRule: '', viewQuery: 'SELECT id, img, other FROM pics' });
+    const viewRecord = await g.client().collection('pic_view').getOne(rec.id);
+    expect(viewRecord.img).toBe(rec.img);
+    const res = await fetch(g.client().files.getURL(viewRecord, viewRecord.img));
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
+    const thumb = await fetch(g.client().files.getURL(viewRecord, viewRecord.img, { thumb: '50x50' }));
+    expect(await dimensions(await thumb.arrayBuffer())).toMatchObject({ width: 50, height: 50 });
+    expect(await (await fetch(g.client().files.getURL(viewRecord, other('note')))).text()).toBe(text);
+    expect((await g.fetch(`/api/files/pic_view/${rec.id}/nope_abcdefghij.png`)).status).toBe(404);
+  });
+
   it('answers 404 with data {} for unknown collections, records and names', async () => {
     for (const path of [`/api/files/nope/${rec.id}/${rec.img}`, `/api/files/pics/missing1234567/${rec.img}`, `/api/files/pics/${rec.id}/nope_abcdefghij.png`,
       `/api/files/private/${priv.id}/${rec.img}`]) {

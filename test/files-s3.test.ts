@@ -45,6 +45,17 @@ describe.each(ENGINES)('S3 file storage on %s', (engine) => {
 
   const assets = () => g.client().collection('assets');
 
+  it('tests the S3 settings (POST /api/settings/test/s3)', async () => {
+    expect(await g.admin.settings.testS3('storage')).toBe(true);
+    await g.admin.settings.update({ s3: { bucket: 'no-such-bucket' } });
+    const err = await failure(g.admin.settings.testS3('storage'));
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/Failed to reach the S3 storage/);
+    expect(JSON.stringify(err.response)).not.toContain('S3RVER');
+    await g.admin.settings.update({ s3: { bucket: BUCKET } });
+    expect((await failure(g.admin.settings.testS3('elsewhere'))).response.data.filesystem.code).toBe('validation_in_invalid');
+  });
+
   it('uses S3 when the s3 settings are enabled', () => {
     expect(g.core.files.storage()).toBeInstanceOf(S3FileStorage);
   });

@@ -17,6 +17,7 @@ import { fileHeaders, isTrue, notModified, requestedRange } from '../files/serve
 import { clientIp } from '../server/client-ip.js';
 import { SuperuserIpGuard } from '../server/superuser-ip-guard.js';
 import { accessContext } from './access-context.js';
+import { viewFileSource } from '../files/view-file-source.js';
 import { eventAuth, eventRequest } from './request-event.js';
 import { rowToValues } from '../core/records/serialize.js';
 import type { FileTokenRequestEvent } from '../hooks/events.js';
@@ -49,7 +50,7 @@ export function registerFileRoutes(app: FastifyInstance, core: GalleyCore): void
     const { c, recordId, filename } = request.params as Params;
     const query = request.query as Query;
     const collection = core.collections.find(c);
-    if (!collection || collection.isView || !safeSegment(recordId) || !safeSegment(filename)) throw notFound();
+    if (!collection || !safeSegment(recordId) || !safeSegment(filename)) throw notFound();
     const row = await findRecordById(core.store, collection, recordId);
     const field = row && collection.fields.find((f) => f.model.type === 'file' && asList(f.type.fromDb(row[f.model.name], f.model)).includes(filename));
     if (!field) throw notFound();
@@ -65,12 +66,17 @@ export function registerFileRoutes(app: FastifyInstance, core: GalleyCore): void
       }
     }
 
+    // A view's files live under the record of the collection its column comes from.
+    const source = collection.isView
+      ? await viewFileSource(core.store, core.collections.registry, collection, field.model.name, filename)
+      : { collection, recordId, field: field.model };
+    if (!source) throw notFound();
     const storage = core.files.storage();
-    const key = fileKey(collection.id, recordId, filename);
+    const key = fileKey(source.collection.id, source.recordId, filename);
     const info = await storage.stat(key);
     if (!info) throw notFound();
     const send = async () => {
-      const servedKey = await thumbnailKey(core, storage, field.model, collection.id, recordId, filename, query.thumb, info.contentType) ?? key;
+      const servedKey = await thumbnailKey(core, storage, source.field, source.collection.id, source.recordId, filename, query.thumb, info.contentType) ?? key;
       return serve(request, reply, storage, servedKey, filename, isTrue(query.download));
     };
     const hook = core.hooks.onFileDownloadRequest;

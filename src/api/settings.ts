@@ -8,6 +8,7 @@ import { publicSettings } from '../core/settings/settings.js';
 import { readBody } from '../server/body.js';
 import { requireSuperuser } from './guards.js';
 import { sendTestEmail } from '../core/auth/test-email.js';
+import { testS3 } from '../files/test-s3.js';
 import { emailFlowDeps } from './auth-collection.js';
 
 export function registerSettingsRoutes(app: FastifyInstance, core: GalleyCore): void {
@@ -20,6 +21,13 @@ export function registerSettingsRoutes(app: FastifyInstance, core: GalleyCore): 
     requireSuperuser(request);
     const { data } = await readBody(request);
     return publicSettings(await core.settings.update(data));
+  });
+
+  app.post('/api/settings/test/s3', async (request, reply) => {
+    requireSuperuser(request);
+    const { data } = await readBody(request);
+    await testS3(await core.settings.get(), data.filesystem);
+    return reply.code(204).send();
   });
 
   app.post('/api/settings/test/email', async (request, reply) => {

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { resolveConfig } from '../config.js';
 import { createApp } from '../app/galley-app.js';
 import { addDbOptions, type DbFlags } from './db-options.js';
+import { installLink } from '../core/install/install-token.js';
 import { addMigrationsOption, migrationsDir, type MigrationsFlags } from './migrations-option.js';
 
 /** How long in-flight requests get to finish after a stop signal. */
@@ -34,6 +35,9 @@ export function serveCommand(): Command {
       `Server started at ${url}\n├─ REST API:  ${url}/api/\n└─ Dashboard: ${url}/_/\n` +
         `Database: ${config.db ? 'PostgreSQL' : `SQLite in ${config.dir}`}\n`,
     );
+    // First run: a one-time link to the dashboard page that creates the first superuser.
+    const setup = await installLink(app.core.store, url);
+    if (setup) process.stdout.write(`\nNo superuser yet. Create the first one (link valid 30 minutes):\n  ${setup}\n`);
 
     let stopping = false;
     const stop = async (signal: string) => {

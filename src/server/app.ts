@@ -21,6 +21,7 @@ import { registerRecordAuthRoutes } from '../api/record-auth.js';
 import { registerAuthMethodRoutes } from '../api/record-auth-methods.js';
 import { registerDashboardRoutes } from '../api/dashboard.js';
 import { registerSettingsRoutes } from '../api/settings.js';
+import { registerInstallRoutes } from '../api/install.js';
 import { registerRecordAuthEmailRoutes } from '../api/record-auth-email.js';
 import { registerRecordAuthOtpRoutes } from '../api/record-auth-otp.js';
 import { registerRecordAuthOAuth2Routes } from '../api/record-auth-oauth2.js';
@@ -121,6 +122,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerRecordAuthOtpRoutes(app, core, onMailError);
   registerRecordAuthOAuth2Routes(app, core, onMailError);
   registerSettingsRoutes(app, core);
+  registerInstallRoutes(app, core);
   if (options.logWarning) core.files.logWarning = options.logWarning;
   registerFileRoutes(app, core);
   registerAuthMethodRoutes(app, core);

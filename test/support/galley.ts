@@ -56,9 +56,11 @@ export interface StartOptions extends AppOptions {
   defaultRateLimits?: boolean;
   /** Schedule cron jobs (as `galley serve` does); off by default so suites stay quiet. */
   crons?: boolean;
+  /** Create the superuser (default); false starts a first-run server with none (`admin` is then signed out). */
+  superuser?: boolean;
 }
 
-export async function startGalley(engine: Engine, { defaultRateLimits = false, crons = false, ...options }: StartOptions = {}): Promise<TestGalley> {
+export async function startGalley(engine: Engine, { defaultRateLimits = false, crons = false, superuser = true, ...options }: StartOptions = {}): Promise<TestGalley> {
   const dir = mkdtempSync(join(tmpdir(), 'galley-test-'));
   const dbUrl = engine === 'postgres' ? await createPgDatabase() : '';
   const core = await GalleyCore.open({ dir, db: dbUrl });
@@ -69,15 +71,17 @@ export async function startGalley(engine: Engine, { defaultRateLimits = false, c
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
 
-  await createRecord(
-    { store: core.store, collections: core.collections },
-    core.collections.get('_superusers'),
-    { email: SUPERUSER_EMAIL, password: SUPERUSER_PASSWORD, passwordConfirm: SUPERUSER_PASSWORD },
-    systemAccess(core.collections.registry, SUPERUSER_SYSTEM),
-  );
   const admin = new PocketBase(url);
   admin.autoCancellation(false);
-  await admin.collection('_superusers').authWithPassword(SUPERUSER_EMAIL, SUPERUSER_PASSWORD);
+  if (superuser) {
+    await createRecord(
+      { store: core.store, collections: core.collections },
+      core.collections.get('_superusers'),
+      { email: SUPERUSER_EMAIL, password: SUPERUSER_PASSWORD, passwordConfirm: SUPERUSER_PASSWORD },
+      systemAccess(core.collections.registry, SUPERUSER_SYSTEM),
+    );
+    await admin.collection('_superusers').authWithPassword(SUPERUSER_EMAIL, SUPERUSER_PASSWORD);
+  }
 
   return {
     engine, url, core, admin, dir, dbUrl,
