@@ -9,7 +9,7 @@ export type { RouteEvent, RouteHandler } from './app/route-event.js';
 export type { HookHandler } from './hooks/hook.js';
 export type * from './hooks/events.js';
 export type { CollectionModel } from './core/collections/model.js';
-export type { MigrationContext } from './migrations/context.js';
+export type { MigrationContext, MigrationCollections } from './migrations/context.js';
 export { ApiError, fieldError } from './core/errors.js';
 // Lower level: the core and the HTTP app, for programs that assemble Galley themselves.
 export { GalleyCore } from './core/galley-core.js';

@@ -34,8 +34,6 @@ export class HookFiles {
 
   constructor(private readonly app: GalleyApp, readonly dir: string, private readonly log: (message: string) => void) {
     this.dir = resolve(dir);
-    // Stack traces of errors thrown in hook code point at the .ts lines (inline source maps).
-    process.setSourceMapsEnabled(true);
   }
 
   files(): string[] {

@@ -25,6 +25,9 @@ const galleyItself: Plugin = {
   },
 };
 
+// Errors thrown by app code point at its own .ts lines (the compiled copy carries an inline source map).
+process.setSourceMapsEnabled(true);
+
 /** The file could not be compiled or its top-level code threw. */
 export class ModuleLoadError extends Error {}
 

@@ -10,18 +10,40 @@ import { Shell } from './components/Shell';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { CollectionsPage } from './pages/CollectionsPage';
+import { useSessionRefresh } from './lib/session';
+import { InstallPage } from './pages/install/InstallPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { ConfirmVerificationPage } from './pages/auth/ConfirmVerificationPage';
+import { ConfirmPasswordResetPage } from './pages/auth/ConfirmPasswordResetPage';
+import { ConfirmEmailChangePage } from './pages/auth/ConfirmEmailChangePage';
+import { OAuth2RedirectPage } from './pages/auth/OAuth2RedirectPage';
+import { RecordsPage } from './pages/records/RecordsPage';
+import { RecordPage } from './pages/records/RecordPage';
 
 type Route = { pattern: string; render: (params: Record<string, string>) => ReactElement; public?: boolean };
 
 /** Screens; the first match wins. Helpers add theirs here. */
 const ROUTES: Route[] = [
   { pattern: '/login', render: () => <LoginPage />, public: true },
+  { pattern: '/install/:token', render: (p) => <InstallPage token={p.token!} />, public: true },
+  { pattern: '/auth/confirm-verification/:token', render: (p) => <ConfirmVerificationPage token={p.token!} />, public: true },
+  { pattern: '/auth/confirm-password-reset/:token', render: (p) => <ConfirmPasswordResetPage token={p.token!} />, public: true },
+  { pattern: '/auth/confirm-email-change/:token', render: (p) => <ConfirmEmailChangePage token={p.token!} />, public: true },
+  { pattern: '/auth/oauth2-redirect-success', render: () => <OAuth2RedirectPage success />, public: true },
+  { pattern: '/auth/oauth2-redirect-failure', render: () => <OAuth2RedirectPage success={false} />, public: true },
+  { pattern: '/settings', render: () => <SettingsPage /> },
+  { pattern: '/settings/:section', render: (p) => <SettingsPage section={p.section!} /> },
   { pattern: '/', render: () => <CollectionsPage /> },
   { pattern: '/collections', render: () => <CollectionsPage /> },
+  { pattern: '/collections/:name/schema', render: (p) => <CollectionsPage name={p.name!} /> },
+  { pattern: '/new-collection/:type', render: (p) => <CollectionsPage newType={p.type!} /> },
+  { pattern: '/collections/:name/records', render: (p) => <RecordsPage key={p.name} name={p.name!} /> },
+  { pattern: '/collections/:name/records/:id', render: (p) => <RecordPage key={`${p.name}/${p.id}`} name={p.name!} id={p.id!} /> },
 ];
 
 export function App() {
   const path = useHashPath();
+  useSessionRefresh();
   const [signedIn, setSignedIn] = useState(pb.authStore.isValid && pb.authStore.isSuperuser);
   useEffect(() => pb.authStore.onChange(() => setSignedIn(pb.authStore.isValid && pb.authStore.isSuperuser)), []);
 

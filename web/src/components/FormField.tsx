@@ -1,5 +1,10 @@
-/** A labelled input with the API's error for it shown underneath (and announced to screen readers). */
+/**
+ * A labelled input with its hint and the API's error for it underneath. The label
+ * holds only the label text, so the input's accessible name stays "Email" and the
+ * hint/error are announced as its description.
+ */
 import { useId, type InputHTMLAttributes } from 'react';
+import './form-field.css';
 
 type Props = InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | undefined; hint?: string };
 
@@ -7,12 +12,12 @@ export function FormField({ label, error, hint, ...input }: Props) {
   const id = useId();
   const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <label className="form-field">
-      {label}
-      <input {...input} aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
+    <div className="form-field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} {...input} aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
       {hint && <span id={`${id}-hint`} className="muted">{hint}</span>}
       {error && <span id={`${id}-error`} className="error field-error">{error}</span>}
-    </label>
+    </div>
   );
 }
 

@@ -1,0 +1,29 @@
+/** The editor's sections; a section holding API errors is marked so it can be found. */
+import type { CollectionType, Errors } from './model';
+
+export type Tab = 'fields' | 'query' | 'rules' | 'indexes' | 'options';
+
+const LABELS: Record<Tab, string> = { fields: 'Fields', query: 'View query', rules: 'API rules', indexes: 'Indexes', options: 'Auth options' };
+
+/** Which tab shows the input an API error path names. */
+export function tabOf(path: string): Tab {
+  if (path.startsWith('fields')) return 'fields';
+  if (path.startsWith('indexes')) return 'indexes';
+  if (path === 'viewQuery') return 'query';
+  if (/Rule$/.test(path)) return 'rules';
+  return 'options';
+}
+
+export function Tabs({ type, current, errors, onSelect }: { type: CollectionType; current: Tab; errors: Errors; onSelect: (t: Tab) => void }) {
+  const tabs: Tab[] = type === 'view' ? ['query', 'fields', 'rules'] : type === 'auth' ? ['fields', 'rules', 'indexes', 'options'] : ['fields', 'rules', 'indexes'];
+  const bad = new Set(Object.keys(errors).filter((k) => k !== 'name').map(tabOf));
+  return (
+    <div role="tablist" className="col-tabs" aria-label="Collection sections">
+      {tabs.map((t) => (
+        <button key={t} type="button" role="tab" aria-selected={t === current} className={t === current ? 'active' : 'secondary'} onClick={() => onSelect(t)}>
+          {LABELS[t]}{bad.has(t) && <span className="col-bad" aria-label=" (has errors)"> !</span>}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+/** Creates a `_superusers` record; validation errors next to their fields. */
+import { useState, type FormEvent } from 'react';
+import { errorMessage, fieldErrors, pb } from '../../lib/api';
+import { FormField } from '../../components/FormField';
+import { Notice } from '../../components/Notice';
+
+export function NewSuperuserForm({ onCreated }: { onCreated: (email: string) => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [passwordConfirm, setPasswordConfirm] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setError('');
+    try {
+      await pb.collection('_superusers').create({ email, password, passwordConfirm });
+      onCreated(email);
+      setEmail('');
+      setPassword('');
+      setPasswordConfirm('');
+    } catch (err) {
+      setErrors(fieldErrors(err));
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card settings-form" onSubmit={submit} aria-labelledby="new-superuser-title">
+      <h2 id="new-superuser-title">New superuser</h2>
+      <div className="settings-grid">
+        <FormField label="Email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+        <FormField label="Password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} />
+        <FormField label="Confirm password" type="password" autoComplete="new-password" required value={passwordConfirm} onChange={(e) => setPasswordConfirm(e.target.value)} error={errors.passwordConfirm} />
+      </div>
+      <Notice error={error} />
+      <div className="settings-actions"><button type="submit" disabled={busy}>Create superuser</button></div>
+    </form>
+  );
+}
