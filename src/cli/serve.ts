@@ -31,14 +31,7 @@ export function serveCommand(): Command {
       dev: flags.dev ?? false,
     });
     const { url } = await app.start();
-    process.stdout.write(
-      `Server started at ${url}\n├─ REST API:  ${url}/api/\n└─ Dashboard: ${url}/_/\n` +
-        `Database: ${config.db ? 'PostgreSQL' : `SQLite in ${config.dir}`}\n`,
-    );
-    // First run: a one-time link to the dashboard page that creates the first superuser.
-    const setup = await installLink(app.core.store, url);
-    if (setup) process.stdout.write(`\nNo superuser yet. Create the first one (link valid 30 minutes):\n  ${setup}\n`);
-
+    // Signals are handled from the moment the server listens (a stop during the banner is clean too).
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -55,5 +48,13 @@ export function serveCommand(): Command {
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.stdout.write(
+      `Server started at ${url}\n├─ REST API:  ${url}/api/\n└─ Dashboard: ${url}/_/\n` +
+        `Database: ${config.db ? 'PostgreSQL' : `SQLite in ${config.dir}`}\n`,
+    );
+    // First run: a one-time link to the dashboard page that creates the first superuser.
+    // (A stop signal may close the database meanwhile: then there is nothing to print.)
+    const setup = await installLink(app.core.store, url).catch(() => undefined);
+    if (setup && !stopping) process.stdout.write(`\nNo superuser yet. Create the first one (link valid 30 minutes):\n  ${setup}\n`);
   });
 }

@@ -180,13 +180,46 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     expect((await g.admin.collection('items').getList(1, 1, { filter: 'n >= 100' })).totalItems).toBe(0);
   });
 
+  it('writes rich text: bold from the toolbar is stored as <strong>', async () => {
+    const { page, problems } = await open('/collections/posts/records/new');
+    await page.locator('#rec-field-title').fill('Rich text');
+    const body = page.locator('#rec-field-body');
+    await body.click();
+    await page.keyboard.type('plain ');
+    // Bold on from the toolbar (the pressed state shows), type, bold off again.
+    const bold = page.getByRole('toolbar', { name: 'body formatting' }).getByRole('button', { name: 'Bold' });
+    expect(await bold.getAttribute('aria-pressed')).toBe('false');
+    await bold.click();
+    await expect.poll(() => bold.getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.type('bold');
+    await body.locator('strong', { hasText: 'bold' }).waitFor();
+    await bold.click();
+    await expect.poll(() => bold.getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('item');
+    // The toolbar is keyboard usable: its buttons take focus and Space presses them.
+    await page.getByRole('button', { name: 'Bullet list' }).focus();
+    await page.keyboard.press('Space');
+    await body.locator('ul li', { hasText: 'item' }).waitFor();
+    await expect.poll(() => page.locator('iframe[title="body preview"]').getAttribute('srcdoc')).toContain('<strong>bold</strong>');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'posts records' }).waitFor();
+    const rec = await g.admin.collection('posts').getFirstListItem('title = "Rich text"');
+    expect(rec.body).toContain('<strong>bold</strong>');
+    expect(rec.body).toMatch(/^<p>plain <strong>bold<\/strong><\/p><ul><li><p>item<\/p><\/li><\/ul>/);
+    expect(realProblems(problems)).toEqual([]);
+  });
+
   it('shows stored XSS as text and runs none of it', async () => {
     const { page, problems } = await open('/collections/posts/records');
     await page.getByText(XSS_TITLE, { exact: true }).waitFor();
     await page.getByText(XSS_BODY, { exact: true }).waitFor();
     expect(await page.locator('.rec-table img[src="x"]').count()).toBe(0);
     await page.getByRole('link', { name: xssId }).click();
-    await expect.poll(() => page.locator('#rec-field-body').inputValue()).toBe(XSS_BODY);
+    // The rich-text editor parses the HTML into its schema: the text stays, the script is gone.
+    await expect.poll(() => page.locator('#rec-field-body').textContent()).toBe('hello');
+    expect(await page.locator('#rec-field-body script').count()).toBe(0);
+    await page.getByText('Not editable here, kept until you edit: <script>').waitFor();
     expect(await page.locator('#rec-field-title').inputValue()).toBe(XSS_TITLE);
     const preview = page.locator('iframe[title="body preview"]');
     expect(await preview.getAttribute('sandbox')).toBe('');
@@ -217,10 +250,14 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.goto(`${g.url}/_/#/collections/posts/records/${xssId}`);
-    const area = await page.locator('#rec-field-body').boundingBox();
+    await page.locator('#rec-field-body').waitFor();
+    const area = await page.locator('.rec-rte').boundingBox();
     const frame = await page.locator('iframe[title="body preview"]').boundingBox();
-    expect(frame!.y).toBeGreaterThan(area!.y + area!.height - 1); // preview below the source
+    expect(frame!.y).toBeGreaterThan(area!.y + area!.height - 1); // preview below the editor
     expect(area!.x + area!.width).toBeLessThanOrEqual(390);
+    const toolbar = await page.getByRole('toolbar', { name: 'body formatting' }).boundingBox();
+    expect(toolbar!.x + toolbar!.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(realProblems(problems)).toEqual([]);
   });
 

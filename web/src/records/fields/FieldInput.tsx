@@ -1,8 +1,11 @@
 /** Picks the input for a field's type. */
+import { lazy, Suspense } from 'react';
 import type { CollectionField, RecordModel } from 'pocketbase';
+
+// The rich-text editor (TipTap) is loaded only when a form has an editor field.
+const EditorInput = lazy(() => import('./EditorInput').then((m) => ({ default: m.EditorInput })));
 import { BoolInput } from './BoolInput';
 import { DateInput } from './DateInput';
-import { EditorInput } from './EditorInput';
 import { FileInput, type FileDraft } from './FileInput';
 import { GeoPointInput, type GeoDraft } from './GeoPointInput';
 import { JsonInput } from './JsonInput';
@@ -32,7 +35,7 @@ export function FieldInput({ field, value, onChange, errors, record, fileToken }
   const common = { field, error };
   switch (field.type) {
     case 'bool': return <BoolInput {...common} value={value as boolean} onChange={onChange} />;
-    case 'editor': return <EditorInput {...common} value={value as string} onChange={onChange} />;
+    case 'editor': return <Suspense fallback={<p className="muted">Loading the editor…</p>}><EditorInput {...common} value={value as string} onChange={onChange} /></Suspense>;
     case 'date':
     case 'autodate': return <DateInput {...common} value={value as string} onChange={onChange} />;
     case 'select': return <SelectInput {...common} value={value as string | string[]} onChange={onChange} />;
