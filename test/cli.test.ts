@@ -3,7 +3,7 @@
  * stack traces, superuser management on SQLite and PostgreSQL, and serve's lifecycle.
  * Needs `npm run build` first.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
@@ -212,6 +212,30 @@ describe('serve', () => {
     expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(serve.url).not.toBe('http://127.0.0.1:0');
     expect((await fetch(`${serve.url}/api/health`)).status).toBe(200);
+  });
+
+  it('prints a one-time dashboard setup link while no superuser exists', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'galley-cli-install-'));
+    try {
+      const serve = await startServe(['--http=127.0.0.1:0', '--dir', fresh]);
+      await vi.waitFor(() => expect(serve.stdout()).toMatch(/No superuser yet/), { timeout: 5000 });
+      const link = /(http:\/\/\S+\/_\/#\/install\/[\w-]+)/.exec(serve.stdout())![1]!;
+      expect(link.startsWith(`${serve.url}/_/#/install/`)).toBe(true);
+      const token = link.split('/').pop()!;
+      const res = await fetch(`${serve.url}/api/galley/install`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, email: 'first@example.com', password: 'first-password-1', passwordConfirm: 'first-password-1' }),
+      });
+      expect(res.status).toBe(204);
+      serve.child.kill('SIGTERM');
+      expect((await serve.exited).code).toBe(0);
+      // With a superuser, no link.
+      const again = await startServe(['--http=127.0.0.1:0', '--dir', fresh]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(again.stdout()).not.toMatch(/No superuser yet/);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('lets an in-flight request complete after SIGTERM', async () => {
