@@ -4,31 +4,17 @@
 // every process started here is ended by its PID.
 //
 //   node bench/files/files-bench.mjs [--seconds=10] [--connections=50]
-import { spawn, execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import sharp from 'sharp';
 
-const arg = (name, def) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
+import { arg, CLI, createCollection, createSuperuser, freePort, superuserToken, waitHealthy, wrk as wrkRun } from '../lib/harness.mjs';
 const SECONDS = Number(arg('seconds', 10));
 const CONNECTIONS = Number(arg('connections', 50));
-const CLI = 'dist/cli/main.js';
-const SU = ['bench@example.com', 'benchpassword123'];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const work = mkdtempSync(join(tmpdir(), 'galley-files-bench-'));
 const started = [];
-
-async function waitHealthy(base, child) {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error('server exited');
-    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not yet */ }
-    await sleep(100);
-  }
-  throw new Error('server did not start');
-}
 
 function start(args) {
   // Server on core 0, wrk on core 1 (as in bench/run.sh).
@@ -37,12 +23,7 @@ function start(args) {
   return child;
 }
 
-function wrk(url) {
-  const out = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', 'bench/wrk/report.lua', url], { encoding: 'utf8' });
-  const line = out.stdout.split('\n').find((l) => l.startsWith('BENCH '));
-  if (!line) throw new Error(`wrk failed: ${out.stderr}`);
-  return Object.fromEntries(line.slice(6).split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
-}
+const wrk = (url) => wrkRun(url, { script: 'bench/wrk/report.lua', seconds: SECONDS, connections: CONNECTIONS });
 
 try {
   // A typical phone photo size.
@@ -50,19 +31,12 @@ try {
     .composite([{ input: Buffer.from('<svg width="1920" height="1080"><circle cx="960" cy="540" r="400" fill="orange"/></svg>') }])
     .jpeg({ quality: 85 }).toBuffer();
   const dir = join(work, 'galley');
-  execFileSync(process.execPath, [CLI, 'superuser', 'create', SU[0], SU[1], '--dir', dir], { stdio: 'ignore' });
+  createSuperuser(dir);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const galley = start([CLI, 'serve', `--http=127.0.0.1:${port}`, '--dir', dir]);
   await waitHealthy(base, galley);
-  const { token } = await (await fetch(`${base}/api/collections/_superusers/auth-with-password`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identity: SU[0], password: SU[1] }),
-  })).json();
-  const created = await fetch(`${base}/api/collections`, {
-    method: 'POST', headers: { authorization: token, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'photos', type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'image', type: 'file', maxSelect: 1, maxSize: 10_000_000 }] }),
-  });
-  if (!created.ok) throw new Error(await created.text());
+  await createCollection(base, await superuserToken(base), { name: 'photos', type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'image', type: 'file', maxSelect: 1, maxSize: 10_000_000 }] });
   const form = new FormData();
   form.append('image', new File([photo], 'photo.jpg', { type: 'image/jpeg' }));
   const record = await (await fetch(`${base}/api/collections/photos/records`, { method: 'POST', body: form })).json();

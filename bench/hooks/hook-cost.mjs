@@ -4,54 +4,25 @@
 // under 10% of create throughput.
 //
 //   node bench/hooks/hook-cost.mjs [--seconds=10] [--rounds=3] [--connections=50]
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
-
-const arg = (name, def) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
+import { arg, createCollection, createSuperuser, freePort, sleep, superuserToken, waitHealthy, wrk } from '../lib/harness.mjs';
 const SECONDS = Number(arg('seconds', 10));
 const ROUNDS = Number(arg('rounds', 3));
 const CONNECTIONS = Number(arg('connections', 50));
-const SU = ['bench@example.com', 'benchpassword123'];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
-
-async function waitHealthy(base, child) {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error('server exited');
-    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not yet */ }
-    await sleep(100);
-  }
-  throw new Error('server did not start');
-}
-
-function wrk(url) {
-  const out = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', 'bench/wrk/create.lua', url], { encoding: 'utf8' });
-  const line = out.stdout.split('\n').find((l) => l.startsWith('BENCH '));
-  if (!line) throw new Error(`wrk failed: ${out.stderr}`);
-  return Object.fromEntries(line.slice(6).split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
-}
-
 async function run(withHook) {
   const dir = mkdtempSync(join(tmpdir(), 'galley-hook-bench-'));
-  execFileSync(process.execPath, ['dist/cli/main.js', 'superuser', 'create', SU[0], SU[1], '--dir', dir], { stdio: 'ignore' });
+  createSuperuser(dir);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn('taskset', ['-c', '0', process.execPath, 'bench/hooks/hook-server.mjs', `--port=${port}`, `--dir=${dir}`, ...(withHook ? ['--hook'] : [])], { stdio: 'ignore' });
   try {
     await waitHealthy(base, child);
-    const { token } = await (await fetch(`${base}/api/collections/_superusers/auth-with-password`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identity: SU[0], password: SU[1] }),
-    })).json();
-    const res = await fetch(`${base}/api/collections`, {
-      method: 'POST', headers: { authorization: token, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'posts', type: 'base', createRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'n', type: 'number' }, { name: 'created', type: 'autodate', onCreate: true, onUpdate: false }] }),
-    });
-    if (!res.ok) throw new Error(await res.text());
-    spawnSync('taskset', ['-c', '1', 'wrk', '-t1', '-c10', '-d2s', '-s', 'bench/wrk/create.lua', base]); // warm-up
-    return wrk(base);
+    await createCollection(base, await superuserToken(base), { name: 'posts', type: 'base', createRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'n', type: 'number' }, { name: 'created', type: 'autodate', onCreate: true, onUpdate: false }] });
+    wrk(base, { script: 'bench/wrk/create.lua', seconds: 2, connections: 10 }); // warm-up
+    return wrk(base, { script: 'bench/wrk/create.lua', seconds: SECONDS, connections: CONNECTIONS });
   } finally {
     child.kill('SIGTERM');
     await sleep(300);

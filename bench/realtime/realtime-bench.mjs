@@ -7,36 +7,22 @@
 //
 //   node bench/realtime/realtime-bench.mjs [--clients=10000] [--events=5] [--targets=floor,galley]
 import http from 'node:http';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 
-const arg = (name, def) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
+import { arg, CLI, createCollection, createSuperuser, freePort, sleep, superuserToken, waitHealthy } from '../lib/harness.mjs';
 const CLIENTS = Number(arg('clients', 10000));
 const EVENTS = Number(arg('events', 5));
 const TARGETS = arg('targets', 'floor,galley').split(',');
-const CLI = 'dist/cli/main.js';
-const SU = ['bench@example.com', 'benchpassword123'];
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const rssMb = (pid) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 };
 const pct = (sorted, p) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-
-async function waitHealthy(base, child) {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error('server exited');
-    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not yet */ }
-    await sleep(100);
-  }
-  throw new Error('server did not start');
-}
 
 async function startTarget(target) {
   const port = await freePort();
@@ -47,18 +33,11 @@ async function startTarget(target) {
     return { base, child, headers: {}, cleanup: () => {} };
   }
   const dir = mkdtempSync(join(tmpdir(), 'galley-rt-bench-'));
-  execFileSync(process.execPath, [CLI, 'superuser', 'create', SU[0], SU[1], '--dir', dir], { stdio: 'ignore' });
+  createSuperuser(dir);
   const child = spawn(process.execPath, [CLI, 'serve', `--http=127.0.0.1:${port}`, '--dir', dir], { stdio: 'ignore' });
   await waitHealthy(base, child);
-  const auth = await (await fetch(`${base}/api/collections/_superusers/auth-with-password`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identity: SU[0], password: SU[1] }),
-  })).json();
-  const headers = { authorization: auth.token };
-  const created = await fetch(`${base}/api/collections`, {
-    method: 'POST', headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'notes', type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'title', type: 'text' }] }),
-  });
-  if (!created.ok) throw new Error(`collection: ${await created.text()}`);
+  const headers = { authorization: await superuserToken(base) };
+  await createCollection(base, headers.authorization, { name: 'notes', type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'title', type: 'text' }] });
   return { base, child, headers, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
