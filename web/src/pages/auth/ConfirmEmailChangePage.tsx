@@ -1,6 +1,7 @@
 /** `#/auth/confirm-email-change/<token>`: the link sent to the new address; needs the account's password. */
-import { useState, type FormEvent } from 'react';
-import { errorMessage, fieldErrors, pb } from '../../lib/api';
+import { useState } from 'react';
+import { pb } from '../../lib/api';
+import { useLinkForm } from './useLinkForm';
 import { jwtClaims, tokenCollection } from '../../lib/jwt';
 import { AuthCard } from './AuthCard';
 import { FormField } from '../../components/FormField';
@@ -8,27 +9,9 @@ import { Notice } from '../../components/Notice';
 
 export function ConfirmEmailChangePage({ token }: { token: string }) {
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [outcome, setOutcome] = useState<{ done?: string; error?: string }>({});
-  const [busy, setBusy] = useState(false);
   const newEmail = jwtClaims(token).newEmail;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setOutcome({});
-    try {
-      await pb.collection(tokenCollection(token) || '_').confirmEmailChange(token, password);
-      setOutcome({ done: 'Your email address has been changed. You can now sign in with the new one.' });
-    } catch (err) {
-      const fields = fieldErrors(err);
-      setErrors(fields);
-      setOutcome({ error: fields.token ? `Invalid or expired link: ${fields.token}` : errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, errors, outcome, busy } = useLinkForm(() => pb.collection(tokenCollection(token) || '_').confirmEmailChange(token, password), 'Your email address has been changed. You can now sign in with the new one.');
 
   if (outcome.done) return <AuthCard title="Confirm new email"><Notice success={outcome.done} /></AuthCard>;
   return (

@@ -1,6 +1,7 @@
 /** `#/auth/confirm-password-reset/<token>`: the link in the password-reset email. */
-import { useState, type FormEvent } from 'react';
-import { errorMessage, fieldErrors, pb } from '../../lib/api';
+import { useState } from 'react';
+import { pb } from '../../lib/api';
+import { useLinkForm } from './useLinkForm';
 import { tokenCollection } from '../../lib/jwt';
 import { AuthCard } from './AuthCard';
 import { FormField } from '../../components/FormField';
@@ -9,26 +10,8 @@ import { Notice } from '../../components/Notice';
 export function ConfirmPasswordResetPage({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [passwordConfirm, setPasswordConfirm] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [outcome, setOutcome] = useState<{ done?: string; error?: string }>({});
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setOutcome({});
-    try {
-      await pb.collection(tokenCollection(token) || '_').confirmPasswordReset(token, password, passwordConfirm);
-      setOutcome({ done: 'Your password has been changed. You can now sign in with it.' });
-    } catch (err) {
-      const fields = fieldErrors(err);
-      setErrors(fields);
-      setOutcome({ error: fields.token ? `Invalid or expired link: ${fields.token}` : errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, errors, outcome, busy } = useLinkForm(() => pb.collection(tokenCollection(token) || '_').confirmPasswordReset(token, password, passwordConfirm), 'Your password has been changed. You can now sign in with it.');
 
   if (outcome.done) return <AuthCard title="Reset password"><Notice success={outcome.done} /></AuthCard>;
   return (
