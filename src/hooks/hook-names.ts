@@ -1,6 +1,6 @@
 /** The hookable events by name, and the `app.onX(...)` methods they give the app. */
-import type { Hooks } from './hooks.js';
-import type { Hook, HookHandler } from './hook.js';
+import { Hooks } from './hooks.js';
+import { Hook, type HookHandler } from './hook.js';
 
 /** Names of the hookable events (onRecordCreate, onMailerSend, ...). */
 export type HookName = { [K in keyof Hooks]: Hooks[K] extends Hook<infer _E> ? K : never }[keyof Hooks];
@@ -14,12 +14,7 @@ export type HookMethods = {
   };
 };
 
-export const HOOK_NAMES: HookName[] = [
-  'onRecordCreate', 'onRecordUpdate', 'onRecordDelete',
-  'onRecordAfterCreateSuccess', 'onRecordAfterUpdateSuccess', 'onRecordAfterDeleteSuccess',
-  'onRecordAfterCreateError', 'onRecordAfterUpdateError', 'onRecordAfterDeleteError',
-  'onRecordsListRequest', 'onRecordViewRequest', 'onRecordCreateRequest', 'onRecordUpdateRequest', 'onRecordDeleteRequest',
-  'onRecordAuthRequest', 'onFileDownloadRequest', 'onFileTokenRequest', 'onMailerSend', 'onRealtimeConnectRequest', 'onRealtimeSubscribeRequest', 'onRealtimeMessageSend',
-  'onServe', 'onTerminate',
-];
-
+/** Derived from Hooks itself, so a new event needs no second list. */
+export const HOOK_NAMES: HookName[] = Object.entries(new Hooks(() => {
+  throw new Error('a name-only Hooks has no app');
+})).filter(([, value]) => value instanceof Hook).map(([name]) => name as HookName);
