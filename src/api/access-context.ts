@@ -25,7 +25,7 @@ class HttpAccessContext implements AccessContext {
   }
 
   get request(): RequestData {
-    return (this.data ??= requestData(this.http, this.context));
+    return (this.data ??= new HttpRequestData(this.http, this.context));
   }
 }
 
@@ -33,24 +33,40 @@ function first(v: unknown): string {
   return Array.isArray(v) ? String(v[0] ?? '') : String(v);
 }
 
-function requestData(request: FastifyRequest, context: string): RequestData {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    // PocketBase exposes headers lower-cased in snake case: X-Token → x_token.
-    if (value !== undefined) headers[name.toLowerCase().replace(/-/g, '_')] = first(value);
+/** `@request.*` of an HTTP request; headers and query are copied only when a rule reads them. */
+class HttpRequestData implements RequestData {
+  readonly method: string;
+  readonly body: Record<string, unknown> = {};
+  readonly auth: RequestData['auth'];
+  readonly authCollection: RequestData['authCollection'];
+  private headerBag: Record<string, string> | undefined;
+  private queryBag: Record<string, string> | undefined;
+
+  constructor(private readonly http: FastifyRequest, readonly context: string) {
+    this.method = http.method;
+    const auth = http.auth;
+    this.auth = auth.record;
+    this.authCollection = auth.collection ? { id: auth.collection.id, name: auth.collection.name } : null;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
-    if (value !== undefined) query[name] = first(value);
+
+  get headers(): Record<string, string> {
+    if (!this.headerBag) {
+      this.headerBag = {};
+      for (const [name, value] of Object.entries(this.http.headers)) {
+        // PocketBase exposes headers lower-cased in snake case: X-Token → x_token.
+        if (value !== undefined) this.headerBag[name.toLowerCase().replace(/-/g, '_')] = first(value);
+      }
+    }
+    return this.headerBag;
   }
-  const auth = request.auth;
-  return {
-    context,
-    method: request.method,
-    headers,
-    query,
-    body: {},
-    auth: auth.record,
-    authCollection: auth.collection ? { id: auth.collection.id, name: auth.collection.name } : null,
-  };
+
+  get query(): Record<string, string> {
+    if (!this.queryBag) {
+      this.queryBag = {};
+      for (const [name, value] of Object.entries((this.http.query ?? {}) as Record<string, unknown>)) {
+        if (value !== undefined) this.queryBag[name] = first(value);
+      }
+    }
+    return this.queryBag;
+  }
 }

@@ -15,6 +15,7 @@ import type { Row } from '../store/store.js';
 import { accessContext } from './access-context.js';
 import { eventRequest } from './request-event.js';
 import { enforceMfa } from '../core/auth/mfa-flow.js';
+import { withRequest } from '../core/filter/request-data.js';
 
 export interface TokenOptions {
   /** An existing token to send back as is (refresh of a non-refreshable token). */
@@ -43,7 +44,7 @@ export async function authResponse(core: GalleyCore, collection: Collection, row
     // Expanded as the record that just signed in sees it.
     const base = accessContext(request, core);
     await expandRecords(core.store, collection, [row], [record], expand, {
-      auth, registry: base.registry, request: { ...base.request, auth: auth.record, authCollection: { id: collection.id, name: collection.name } },
+      auth, registry: base.registry, request: withRequest(base.request, { auth: auth.record, authCollection: { id: collection.id, name: collection.name } }),
     });
   }
   const token = opts.token ?? (await signRecordToken(collection, row as { id: string; tokenKey: string }, 'auth', { refreshable: opts.refreshable ?? true }, opts.durationSeconds));
@@ -72,7 +73,7 @@ async function checkAuthRule(core: GalleyCore, collection: Collection, row: Row,
 async function matchesRule(core: GalleyCore, collection: Collection, row: Row, request: FastifyRequest, context: string, rule: string): Promise<boolean> {
   const record = rowToValues(collection, row);
   const base = accessContext(request, core, context);
-  const ctx = { auth: { record, collection, isSuperuser: false }, registry: base.registry, request: { ...base.request, auth: record, authCollection: { id: collection.id, name: collection.name } } };
+  const ctx = { auth: { record, collection, isSuperuser: false }, registry: base.registry, request: withRequest(base.request, { auth: record, authCollection: { id: collection.id, name: collection.name } }) };
   try {
     await getAccessibleRecord(core.store, collection, String(row.id), { kind: 'rule', rule }, ctx);
     return true;

@@ -7,15 +7,20 @@ export class CollectionRegistry {
   private byId = new Map<string, Collection>();
   private byName = new Map<string, Collection>();
 
+  /** Changes whenever a collection is added, changed or removed (for caches built on the schema). */
+  version = 0;
+
   constructor(readonly dialect: DialectName) {}
 
   replaceAll(models: CollectionModel[]): void {
+    this.version++;
     this.byId = new Map();
     this.byName = new Map();
     for (const m of models) this.put(m);
   }
 
   put(model: CollectionModel): Collection {
+    this.version++;
     const old = this.byId.get(model.id);
     if (old) this.byName.delete(old.name.toLowerCase());
     const c = new Collection(model, this.dialect);
@@ -27,6 +32,7 @@ export class CollectionRegistry {
   remove(id: string): void {
     const c = this.byId.get(id);
     if (!c) return;
+    this.version++;
     this.byId.delete(id);
     this.byName.delete(c.name.toLowerCase());
   }

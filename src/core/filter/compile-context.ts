@@ -4,6 +4,7 @@ import type { Collection } from '../collections/collection.js';
 import type { CollectionRegistry } from '../collections/registry.js';
 import type { RequestData } from './request-data.js';
 import type { SqlParams } from './sql-params.js';
+import type { InputLog } from './compile-inputs.js';
 
 export interface CompileContext {
   registry: CollectionRegistry;
@@ -17,6 +18,8 @@ export interface CompileContext {
    * read hidden fields and see related collections only through their list rule.
    */
   client: boolean;
+  /** Where the request and clock values the compilation reads are logged, when it is to be reused. */
+  inputs?: InputLog;
 }
 
 /** The table a path starts from: the main collection (alias "_m") or a joined one. */

@@ -10,7 +10,7 @@ import type { JoinScope } from './join-scope.js';
 import { convertLiteral, isEmptyLiteral, literal, sqlAs, type Literal, type Operand, type SqlOperand } from './operand.js';
 import { resolveFieldPath } from './resolve-field-path.js';
 import { resolveRequest } from './resolve-request.js';
-import { resolveMacro } from './resolve-macro.js';
+import { macroInput } from './compile-inputs.js';
 import { resolveFunction } from './functions.js';
 import type { SqlType } from './sql-params.js';
 import { quoteIdent as q } from '../../store/dialect.js';
@@ -40,7 +40,7 @@ export function resolveOperand(node: AstOperand, root: PathRoot, scope: JoinScop
       }
       if (name.startsWith('@collection.')) return resolveCollection(name, node.pos, scope, ctx);
       if (name.startsWith('@')) {
-        const macro = resolveMacro(name);
+        const macro = macroInput(ctx, name);
         if (macro) return macro;
         throw new FilterError(`unknown macro "${name}" at position ${node.pos}`, node.pos);
       }

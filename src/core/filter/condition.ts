@@ -16,6 +16,7 @@ import { restrictionCompiler } from './resolve-field-path.js';
 import { MAIN_ALIAS, type CompileContext } from './compile-context.js';
 import type { RequestData } from './request-data.js';
 import type { SqlParams } from './sql-params.js';
+import type { InputLog } from './compile-inputs.js';
 
 export const MAX_FILTER_LENGTH = 3500;
 
@@ -57,6 +58,7 @@ export interface ConditionOptions {
   params: SqlParams;
   request: RequestData;
   isSuperuser: boolean;
+  inputs?: InputLog;
 }
 
 /**

@@ -11,6 +11,7 @@ import { resolveFieldPath, splitPath } from './resolve-field-path.js';
 import type { CompileContext, PathRoot } from './compile-context.js';
 import type { FieldModel } from '../fields/field.js';
 import { isMultiple } from '../fields/multi-value.js';
+import { requestInput } from './compile-inputs.js';
 
 const AUTH_DIRECT = new Set(['id', 'collectionId', 'collectionName']);
 
@@ -22,31 +23,22 @@ function toLiteral(value: unknown): Operand {
   return literal(JSON.stringify(value));
 }
 
-function lookup(obj: unknown, path: string[]): { found: boolean; value: unknown } {
-  let cur: unknown = obj;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg)) return { found: false, value: undefined };
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return { found: true, value: cur };
-}
-
 export function resolveRequest(name: string, pos: number, scope: JoinScope, ctx: CompileContext, root?: PathRoot): Operand {
   const { segments, modifier } = splitPath(name, pos); // segments[0] === '@request'
   const [, area, ...rest] = segments;
-  const req = ctx.request;
   switch (area) {
     case 'context':
-    case 'method':
+    case 'method': {
       if (rest.length) break;
       if (modifier === 'isset') return literal(true);
       if (modifier && modifier !== 'lower') break;
-      return literal(modifier === 'lower' ? req[area].toLowerCase() : req[area]);
+      const value = String(requestInput(ctx, area, []).value);
+      return literal(modifier === 'lower' ? value.toLowerCase() : value);
+    }
     case 'headers':
     case 'query': {
       if (rest.length !== 1) break;
-      const bag = req[area];
-      const value = Object.prototype.hasOwnProperty.call(bag, rest[0]!) ? bag[rest[0]!]! : undefined;
+      const value = requestInput(ctx, area, rest).value as string | undefined;
       if (modifier === 'isset') return literal(value !== undefined);
       if (modifier === 'lower') return literal(value === undefined ? null : value.toLowerCase());
       if (modifier) break;
@@ -56,7 +48,7 @@ export function resolveRequest(name: string, pos: number, scope: JoinScope, ctx:
       const field = root?.collection.field(rest[0] ?? '')?.model;
       if (field?.type === 'relation' && rest.length > 1 && modifier !== 'isset')
         return bodyRelation(field, rest, modifier, pos, scope, ctx);
-      return requestValue(name, req.body, rest, modifier, pos, scope, ctx);
+      return requestValue(name, rest, modifier, pos, scope, ctx);
     }
     case 'auth':
       return authValue(name, rest, modifier, pos, scope, ctx);
@@ -64,9 +56,9 @@ export function resolveRequest(name: string, pos: number, scope: JoinScope, ctx:
   throw new FilterError(`unknown request identifier "${name}" at position ${pos}`, pos);
 }
 
-function requestValue(name: string, data: unknown, path: string[], modifier: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {
+function requestValue(name: string, path: string[], modifier: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {
   if (path.length === 0) throw new FilterError(`"${name}" needs a key (position ${pos})`, pos);
-  const { found, value } = lookup(data, path);
+  const { found, value } = requestInput(ctx, 'body', path);
   switch (modifier) {
     case '':
       return toLiteral(value);
@@ -108,7 +100,7 @@ function bodyRelation(field: FieldModel, path: string[], modifier: string, pos: 
   const target = ctx.registry.find(field.collectionId as string);
   if (!target) throw new FilterError(`the collection of relation "${field.name}" no longer exists`, pos);
   const many = isMultiple(field);
-  const raw = ctx.request.body[field.name];
+  const raw = requestInput(ctx, 'body', [field.name]).value;
   const ids = (Array.isArray(raw) ? raw : raw === undefined || raw === null || raw === '' ? [] : [raw]).map(String);
   const alias = scope.join(`@request.body.${field.name}`, 'q', (a) => {
     // A single relation keeps the last submitted id, as the field itself does.
@@ -128,24 +120,25 @@ function bodyRelation(field: FieldModel, path: string[], modifier: string, pos: 
 }
 
 function authValue(name: string, path: string[], modifier: string, pos: number, scope: JoinScope, ctx: CompileContext): Operand {
-  const auth = ctx.request.auth;
-  const collection = ctx.request.authCollection;
   if (path.length === 0) throw new FilterError(`"${name}" needs a field (position ${pos})`, pos);
-  if (modifier === 'isset') return literal(auth !== null && lookup(auth, path).found);
-  const first = path[0]!;
-  if (!auth || !collection) {
+  if (modifier === 'isset') return literal(requestInput(ctx, 'auth', path).found);
+  // Every auth record has an id: a guest is a request without one.
+  const id = requestInput(ctx, 'auth', ['id']);
+  const collectionId = requestInput(ctx, 'authCollection', ['id']);
+  if (!id.found || !collectionId.found) {
     if (modifier === 'length') return literal(0);
     return literal(null);
   }
+  const first = path[0]!;
   if (path.length === 1 && AUTH_DIRECT.has(first)) {
-    const value = first === 'collectionId' ? collection.id : first === 'collectionName' ? collection.name : auth.id;
-    return literal(modifier === 'lower' ? String(value).toLowerCase() : (value as string));
+    const value = String(first === 'id' ? id.value : first === 'collectionId' ? collectionId.value : requestInput(ctx, 'authCollection', ['name']).value);
+    return literal(modifier === 'lower' ? value.toLowerCase() : value);
   }
-  const authCollection = ctx.registry.find(collection.id);
+  const authCollection = ctx.registry.find(String(collectionId.value));
   if (!authCollection) return literal(null);
   // Any other field (and relation paths) read the auth record's row, joined by id.
   const alias = scope.join('@request.auth', 'a', (a) => [
-    `LEFT JOIN ${q(authCollection.name)} AS ${q(a)} ON ${q(a)}."id" = ${ctx.params.add(auth.id)}`,
+    `LEFT JOIN ${q(authCollection.name)} AS ${q(a)} ON ${q(a)}."id" = ${ctx.params.add(id.value)}`,
   ]);
   const rule = { ...ctx, client: false };
   return resolveFieldPath(path.join('.') + (modifier ? `:${modifier}` : ''), pos, { collection: authCollection, alias }, scope, rule);

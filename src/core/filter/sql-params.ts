@@ -27,6 +27,21 @@ export class SqlParams {
     return `$${this.offset + this.list.length}::${PG_CAST[type]}`;
   }
 
+  /** How many values were added so far. */
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** The values added from position start on, as stored (for reuse with append). */
+  since(start: number): unknown[] {
+    return this.list.slice(start);
+  }
+
+  /** Values taken from since() on a SqlParams that was at the same size. */
+  append(values: readonly unknown[]): void {
+    this.list.push(...values);
+  }
+
   /** The values to pass with the statement: an array for PostgreSQL, one object of names for SQLite. */
   get values(): unknown[] {
     if (this.dialect !== 'sqlite') return this.list;

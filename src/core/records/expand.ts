@@ -12,6 +12,7 @@ import { asList, isMultiple } from '../fields/multi-value.js';
 import type { FieldModel } from '../fields/field.js';
 import { SqlParams } from '../filter/sql-params.js';
 import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
+import { withRequest } from '../filter/request-data.js';
 import { ApiError } from '../errors.js';
 import { selectList } from './record-reader.js';
 import { serializeRecord, type RecordJson } from './serialize.js';
@@ -71,7 +72,7 @@ class ExpandContext implements AccessContext {
     this.registry = base.registry;
   }
   get request() {
-    return (this.data ??= { ...this.base.request, context: 'expand' });
+    return (this.data ??= withRequest(this.base.request, { context: 'expand' }));
   }
 }
 

@@ -9,6 +9,7 @@ import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
 import { badRequest, fieldError, type ErrorData } from '../errors.js';
 import { ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
+import { withRequest } from '../filter/request-data.js';
 import { hasManageRule, managesRecord } from '../rules/manage-rule.js';
 import { rowSatisfies } from '../rules/row-access.js';
 import { textField, generateFromPattern } from '../fields/text.js';
@@ -183,7 +184,7 @@ const isPassword = (c: Collection, name: string) => c.field(name)?.model.type ==
 const ALL: Access = { kind: 'all' };
 
 function withBody(ctx: AccessContext, body: Values): AccessContext {
-  return { auth: ctx.auth, registry: ctx.registry, request: { ...ctx.request, body } };
+  return { auth: ctx.auth, registry: ctx.registry, request: withRequest(ctx.request, { body }) };
 }
 
 /** Evaluates a create rule against the candidate record (not stored yet). */

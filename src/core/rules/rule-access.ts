@@ -9,7 +9,8 @@ import type { CollectionRegistry } from '../collections/registry.js';
 import type { RuleKey } from '../collections/model.js';
 import type { RequestAuth } from '../auth/request-auth.js';
 import { ApiError, forbidden } from '../errors.js';
-import { compileCondition, PartError, type ConditionPart } from '../filter/condition.js';
+import { PartError, type ConditionPart } from '../filter/condition.js';
+import { compileConditionCached } from '../filter/condition-cache.js';
 import { printable } from '../filter/filter-error.js';
 import { EMPTY_REQUEST, type RequestData } from '../filter/request-data.js';
 import type { SqlParams } from '../filter/sql-params.js';
@@ -48,7 +49,7 @@ export function accessCondition(collection: Collection, access: Access, ctx: Acc
   if (filter.trim() !== '') parts.push({ source: filter, client: true });
   if (parts.length === 0) return undefined;
   try {
-    return compileCondition(collection, parts, { registry: ctx.registry, params, request: ctx.request, isSuperuser: ctx.auth.isSuperuser });
+    return compileConditionCached(collection, parts, { registry: ctx.registry, params, request: ctx.request, isSuperuser: ctx.auth.isSuperuser });
   } catch (err) {
     if (!(err instanceof PartError)) throw err;
     // Rules are checked when saved; a rule broken since (a field it names was removed) is a 400, not a 500.
