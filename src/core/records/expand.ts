@@ -24,6 +24,19 @@ const ID_CHUNK = 500;
 
 type ExpandTree = Map<string, ExpandTree>;
 
+const parsedTrees = new Map<string, ExpandTree>();
+
+/** parseExpand, remembered: clients send the same few expand parameters again and again. */
+function expandTree(param: string): ExpandTree {
+  let tree = parsedTrees.get(param);
+  if (!tree) {
+    if (parsedTrees.size >= 1000) parsedTrees.clear();
+    tree = parseExpand(param);
+    parsedTrees.set(param, tree);
+  }
+  return tree;
+}
+
 /** "a.b,c" → {a: {b: {}}, c: {}}, at most six levels deep. */
 export function parseExpand(param: string): ExpandTree {
   const root: ExpandTree = new Map();
@@ -50,7 +63,7 @@ const relatedIds = (item: Item, field: FieldModel) => asList(relationField.fromD
 
 /** Adds `expand` to each serialized record (rows and outputs in the same order). */
 export async function expandRecords(db: Executor, collection: Collection, rows: Row[], outputs: RecordJson[], param: string, ctx: AccessContext): Promise<void> {
-  const tree = parseExpand(param);
+  const tree = expandTree(param);
   const items = rows.map((row, i) => ({ row, json: outputs[i]! }));
   for (const item of items) item.json.expand = {};
   if (tree.size === 0 || items.length === 0) return;
@@ -103,15 +116,28 @@ async function expandRelation(db: Executor, field: FieldModel, items: Item[], su
   if (!target) return;
   const access = viewAccess(target, ctx);
   if (!access) return;
-  const ids = [...new Set(items.flatMap((i) => relatedIds(i, field)))];
-  const found = await fetchRows(db, target, access, ctx, (params, chunk) => `"_m"."id" IN (${idList(params, chunk, target.dialect)})`, ids);
-  const byId = new Map(found.map((item) => [idOf(item), item]));
-  for (const item of items) {
-    const related = relatedIds(item, field).map((id) => byId.get(id)).filter((r): r is Item => r !== undefined);
+  // Loops rather than flatMap/filter chains: this runs for every item of every page.
+  const perItem = items.map((item) => relatedIds(item, field));
+  const unique = new Set<string>();
+  for (const list of perItem) for (const id of list) unique.add(id);
+  const found = await fetchRows(db, target, access, ctx, (params, chunk) => `"_m"."id" IN (${idList(params, chunk, target.dialect)})`, [...unique]);
+  const byId = new Map<string, Item>();
+  for (const item of found) byId.set(idOf(item), item);
+  const many = isMultiple(field);
+  items.forEach((item, i) => {
     const expand = item.json.expand as RecordJson;
-    if (isMultiple(field)) expand[field.name] = related.map((r) => r.json);
-    else if (related[0]) expand[field.name] = related[0].json;
-  }
+    if (!many) {
+      const related = byId.get(perItem[i]![0] ?? '');
+      if (related) expand[field.name] = related.json;
+      return;
+    }
+    const related: RecordJson[] = [];
+    for (const id of perItem[i]!) {
+      const r = byId.get(id);
+      if (r) related.push(r.json);
+    }
+    expand[field.name] = related;
+  });
   if (subtree.size && found.length) await expandChildren(db, target, found, subtree, ctx);
 }
 
