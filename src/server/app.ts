@@ -89,15 +89,20 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(STATIC_HEADERS);
     const header = request.headers.authorization;
-    if (!header) {
-      request.auth = GUEST;
-      done(guard(request) as FastifyError | undefined);
-      return;
-    }
-    resolveAuth(core.store, core.collections, tokenFromHeader(header)).then((auth) => {
+    const proceed = (auth: RequestAuth) => {
       request.auth = auth;
       done(guard(request) as FastifyError | undefined);
-    }, done);
+    };
+    if (!header) return proceed(GUEST);
+    let auth: RequestAuth | Promise<RequestAuth>;
+    try {
+      auth = resolveAuth(core.store, core.collections, tokenFromHeader(header));
+    } catch (err) {
+      return done(err as FastifyError);
+    }
+    // A token seen before resolves without a read (and without a promise hop).
+    if (auth instanceof Promise) auth.then(proceed, done);
+    else proceed(auth);
   });
 
   app.addHook('preSerialization', (request, reply, payload, done) => {

@@ -40,6 +40,12 @@ export interface Store extends Executor {
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /** Forget cached statements (after a schema change). */
   schemaChanged(): void;
+  /**
+   * A number that changes whenever committed data may have changed, by this process
+   * or another one, so that a row read earlier can be reused while it stays the same.
+   * Undefined when the engine has no cheap way to tell (PostgreSQL): read again.
+   */
+  dataVersion(): number | undefined;
   close(): Promise<void>;
 }
 

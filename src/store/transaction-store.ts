@@ -34,5 +34,9 @@ export class TransactionStore implements Store {
   }
 
   schemaChanged(): void {}
+  /** Inside a transaction, uncommitted writes are visible: nothing read here is reused. */
+  dataVersion(): undefined {
+    return undefined;
+  }
   async close(): Promise<void> {}
 }

@@ -135,6 +135,11 @@ export class PostgresStore extends PgExecutor implements Store {
     this.names.reset();
   }
 
+  /** Other instances write too, and asking would cost a round trip: rows are read again. */
+  dataVersion(): undefined {
+    return undefined;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -125,6 +125,13 @@ export class SqliteStore implements Store {
     this.reader.clearCache();
   }
 
+  /** The reader's PRAGMA data_version: it changes with every commit of another connection (the writer, other processes). */
+  dataVersion(): number {
+    this.versionStmt ??= this.reader.db.prepare('PRAGMA data_version').pluck();
+    return this.versionStmt.get() as number;
+  }
+  private versionStmt: Database.Statement | undefined;
+
   async close(): Promise<void> {
     await this.lock.with(async () => {
       this.reader.db.close();
