@@ -1,8 +1,9 @@
 -- The list scenario (a random one of the first 10 pages of 30, with totals)
 -- as a signed-in user, on a collection whose listRule is
 -- `owner = @request.auth.id`: token verification plus the rule's WHERE in
--- both the page query and the COUNT(*). Every seeded post is that user's, so
--- the rows are those of the public list.
+-- both the page query and the COUNT(*). The signed-in user owns one seeded
+-- post in a hundred (seed.mjs --rules): 1,000 of 100,000, read through the
+-- owner index.
 -- Usage: wrk ... -s list-owner.lua URL -- IDS_FILE TOKEN_FILE
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
 
