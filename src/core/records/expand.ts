@@ -120,7 +120,7 @@ async function expandRelation(db: Executor, field: FieldModel, items: Item[], su
   const perItem = items.map((item) => relatedIds(item, field));
   const unique = new Set<string>();
   for (const list of perItem) for (const id of list) unique.add(id);
-  const found = await fetchRows(db, target, access, ctx, (params, chunk) => `"_m"."id" IN (${idList(params, chunk, target.dialect)})`, [...unique]);
+  const found = await fetchRows(db, target, access, ctx, byIds(target), [...unique]);
   const byId = new Map<string, Item>();
   for (const item of found) byId.set(idOf(item), item);
   const many = isMultiple(field);
@@ -151,12 +151,16 @@ async function expandBackRelation(db: Executor, collection: Collection, name: st
   if (!access) return;
   const ids = items.map(idOf);
   const col = `"_m".${quoteIdent(field.name)}`;
+  const from = `FROM ${quoteIdent(source.name)} AS "_m"`;
   const found = await fetchRows(db, source, access, ctx, (params, chunk) => {
     const list = idList(params, chunk, source.dialect);
-    if (!isMultiple(field)) return `${col} IN (${list})`;
-    return source.dialect === 'sqlite'
-      ? `EXISTS (SELECT 1 FROM json_each(${col}) WHERE json_each.value IN (${list}))`
-      : `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${col}) AS "_v"("value") WHERE "_v"."value" IN (${list}))`;
+    if (!isMultiple(field)) return { from, where: `${col} IN (${list})` };
+    return {
+      from,
+      where: source.dialect === 'sqlite'
+        ? `EXISTS (SELECT 1 FROM json_each(${col}) WHERE json_each.value IN (${list}))`
+        : `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${col}) AS "_v"("value") WHERE "_v"."value" IN (${list}))`,
+    };
   }, ids);
   const single = !isMultiple(field) && hasUniqueIndex(source, field.name);
   for (const item of items) {
@@ -174,19 +178,19 @@ async function expandChildren(db: Executor, collection: Collection, items: Item[
   await expandLevel(db, collection, items, subtree, ctx);
 }
 
-/** Rows of a collection matching `where` and the caller's view rule, serialized for the caller. */
-async function fetchRows(
-  db: Executor, collection: Collection, access: Access, ctx: AccessContext,
-  where: (params: SqlParams, ids: string[]) => string, ids: string[],
-): Promise<Item[]> {
+/** Which rows of a collection a chunk of ids selects: a FROM clause over alias "_m", and a condition if any. */
+type RowSource = (params: SqlParams, ids: string[]) => { from: string; where?: string };
+
+/** Rows of a collection selected by source and passing the caller's view rule, serialized for the caller. */
+async function fetchRows(db: Executor, collection: Collection, access: Access, ctx: AccessContext, source: RowSource, ids: string[]): Promise<Item[]> {
   const out: Item[] = [];
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
     const chunk = ids.slice(i, i + ID_CHUNK);
     if (chunk.length === 0) break;
     const params = new SqlParams(collection.dialect);
-    const condition = where(params, chunk);
-    const rule = accessCondition(collection, access, ctx, params);
-    const sql = `SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)} AS "_m" WHERE ${condition}${rule ? ` AND ${rule}` : ''}`;
+    const { from, where } = source(params, chunk);
+    const conditions = [where, accessCondition(collection, access, ctx, params)].filter(Boolean);
+    const sql = `SELECT ${selectList(collection, '_m')} ${from}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
     for (const row of await db.all(sql, params.values))
       out.push({ row, json: serializeRecord(collection, row, ctx.auth) });
   }
@@ -194,9 +198,20 @@ async function fetchRows(
 }
 
 /**
- * A list of ids as one JSON parameter expanded by the engine: one SQL text (and one
- * prepared statement) whatever the number of ids, and one value to bind.
+ * The records with the given ids: the list is one JSON parameter (one SQL text and one
+ * prepared statement whatever the number of ids) that the engine expands into rows,
+ * joined to the table by id — cheaper than `id IN (subquery)`, which first builds a
+ * temporary index of the list. The ids are distinct, so the join adds no duplicates.
  */
+function byIds(collection: Collection): RowSource {
+  return (params, ids) => {
+    const list = params.add(JSON.stringify(ids), collection.dialect === 'sqlite' ? 'text' : 'json');
+    const expanded = collection.dialect === 'sqlite' ? `json_each(${list}) AS "_ids"` : `jsonb_array_elements_text(${list}) AS "_ids"("value")`;
+    return { from: `FROM ${expanded} JOIN ${quoteIdent(collection.name)} AS "_m" ON "_m"."id" = "_ids"."value"` };
+  };
+}
+
+/** `SELECT "value" …` of a JSON list parameter, for `x IN (…)`. */
 function idList(params: SqlParams, ids: string[], dialect: Collection['dialect']): string {
   const json = params.add(JSON.stringify(ids), dialect === 'sqlite' ? 'text' : 'json');
   return dialect === 'sqlite' ? `SELECT "value" FROM json_each(${json})` : `SELECT jsonb_array_elements_text(${json})`;

@@ -31,14 +31,15 @@ export function columnList(collection: Collection): string {
 }
 
 /**
- * The columns to SELECT. PostgreSQL hands jsonb back already parsed, so a stored JSON
+ * The columns to SELECT (qualified with alias when the query joins another table). PostgreSQL hands jsonb back already parsed, so a stored JSON
  * string such as "123" would be parsed a second time by the json field; read json
  * columns as text there, as SQLite returns them.
  */
-export function selectList(collection: Collection): string {
-  return collection.sql('selectColumns', () => collection.fields.map((f) => {
-    const col = quoteIdent(f.model.name);
-    return collection.dialect === 'postgres' && f.model.type === 'json' ? `${col}::text AS ${col}` : col;
+export function selectList(collection: Collection, alias?: string): string {
+  return collection.sql(`selectColumns:${alias ?? ''}`, () => collection.fields.map((f) => {
+    const name = quoteIdent(f.model.name);
+    const col = alias ? `${quoteIdent(alias)}.${name}` : name;
+    return collection.dialect === 'postgres' && f.model.type === 'json' ? `${col}::text AS ${name}` : alias ? `${col} AS ${name}` : col;
   }).join(', '));
 }
 
