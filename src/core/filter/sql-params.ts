@@ -46,7 +46,9 @@ export class SqlParams {
   get values(): unknown[] {
     if (this.dialect !== 'sqlite') return this.list;
     if (this.list.length === 0) return [];
-    return [Object.fromEntries(this.list.map((v, i) => [`p${this.offset + i + 1}`, v]))];
+    const named: Record<string, unknown> = {};
+    for (let i = 0; i < this.list.length; i++) named[`p${this.offset + i + 1}`] = this.list[i];
+    return [named];
   }
 }
 
