@@ -350,7 +350,7 @@ describe.each(ENGINES)('collections API on %s', (engine) => {
     });
 
     it('refuses reserved field names at data.fields.N.name', async () => {
-      for (const name of ['expand', 'collectionId', 'collectionName', 'null', 'true', 'false', '_rowid_']) {
+      for (const name of ['expand', 'collectionId', 'collectionName', 'null', 'true', 'false', '_rowid_', '__proto__']) {
         const data = await createError({ name: 'reserved', fields: [{ name: 'ok', type: 'text' }, { name, type: 'text' }] });
         expect(data).toEqual({ fields: { 2: { name: { code: 'validation_not_in_invalid', message: expect.any(String) } } } });
       }

@@ -12,7 +12,8 @@ import { stringList } from '../fields/values.js';
 import { validateProviders } from '../auth/oauth2/validate-providers.js';
 
 const NAME = /^\w+$/;
-const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand']);
+// __proto__: records are JavaScript objects keyed by field name, where that key sets the prototype.
+const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand', '__proto__']);
 const AUTH_RESERVED_FIELD_NAMES = new Set(['passwordconfirm', 'oldpassword']);
 /** Tables Galley keeps for itself; a collection may not take their names. */
 export const INTERNAL_TABLES = new Set(['_collections', '_params', '_migrations', '_logs', '_otps', '_otpattempts', '_mfas']);
