@@ -12,6 +12,7 @@ import type { ColumnInfo, Executor, Row, Store } from '../store.js';
 import { UniqueViolation } from '../store.js';
 import { sqliteDialect } from '../dialect.js';
 import { AsyncLock } from './async-lock.js';
+import { rowBuilder, type RowBuilder } from './row-builder.js';
 
 type Statement = Database.Statement<unknown[], Row>;
 
@@ -24,27 +25,63 @@ const PRAGMAS = [
   'journal_size_limit = 200000000',
 ];
 
+/** A prepared statement; one that returns rows reads them raw, built into objects by build. */
+interface Prepared {
+  stmt: Statement;
+  build?: RowBuilder;
+  width: number;
+}
+
 class Connection implements Executor {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, Prepared>();
   constructor(readonly db: Database.Database) {}
 
-  prepare(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql) as Statement;
-      this.statements.set(sql, stmt);
+  prepare(sql: string): Prepared {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      const stmt = this.db.prepare(sql) as Statement;
+      prepared = { stmt, width: 0 };
+      if (stmt.reader) {
+        stmt.raw(true);
+        this.describe(prepared);
+      }
+      this.statements.set(sql, prepared);
     }
-    return stmt;
+    return prepared;
+  }
+
+  /** (Re)compiles the row builder from the statement's current columns. */
+  private describe(prepared: Prepared): RowBuilder {
+    const names = prepared.stmt.columns().map((c) => c.name);
+    prepared.width = names.length;
+    return (prepared.build = rowBuilder(names));
+  }
+
+  private toRow(prepared: Prepared, values: unknown[]): Row {
+    // A statement SQLite re-prepared after a schema change may have other columns (SELECT *).
+    const build = values.length === prepared.width ? prepared.build! : this.describe(prepared);
+    return build(values);
   }
 
   allSync(sql: string, params: readonly unknown[] = []): Row[] {
-    return translateErrors(() => this.prepare(sql).all(...params));
+    return translateErrors(() => {
+      const prepared = this.prepare(sql);
+      const rows = prepared.stmt.all(...params) as unknown as unknown[][];
+      if (!prepared.build) return rows as unknown as Row[];
+      const out = new Array<Row>(rows.length);
+      for (let i = 0; i < rows.length; i++) out[i] = this.toRow(prepared, rows[i]!);
+      return out;
+    });
   }
   getSync(sql: string, params: readonly unknown[] = []): Row | undefined {
-    return translateErrors(() => this.prepare(sql).get(...params));
+    return translateErrors(() => {
+      const prepared = this.prepare(sql);
+      const values = prepared.stmt.get(...params) as unknown as unknown[] | undefined;
+      return values && prepared.build ? this.toRow(prepared, values) : (values as Row | undefined);
+    });
   }
   runSync(sql: string, params: readonly unknown[] = []): number {
-    return translateErrors(() => this.prepare(sql).run(...params).changes);
+    return translateErrors(() => this.prepare(sql).stmt.run(...params).changes);
   }
 
   // Plain promises, not async functions: these sit on every request's hot path.
