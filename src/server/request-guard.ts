@@ -23,6 +23,6 @@ export function createRequestGuard(core: GalleyCore): RequestGuard {
       return superuserIps.check(settings.superuserIPs, clientIp(request, settings.trustedProxy));
     }
     if (!settings.rateLimits.enabled) return undefined;
-    return limiter.check(request, settings.rateLimits, clientIp(request, settings.trustedProxy));
+    return limiter.check(request, settings.rateLimits, () => clientIp(request, settings.trustedProxy));
   };
 }

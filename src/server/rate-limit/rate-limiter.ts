@@ -17,7 +17,14 @@ import { routeTags } from './route-tags.js';
 interface Compiled {
   matcher: RuleMatcher;
   excluded: BlockList | null;
+  /** The route tags the rules name (`authWithPassword` of `*:authWithPassword`). */
+  tags: Set<string>;
+  /** Whether some rule names a path (`/api/`, `POST /api/batch`): then every request is a candidate. */
+  byPath: boolean;
 }
+
+/** `users:create`, `*:create` → `create`; undefined for path labels. */
+const tagOf = (label: string): string | undefined => (label.startsWith('/') || label.includes(' ') ? undefined : label.split(':')[1]);
 
 export class RateLimiter {
   private readonly counter = new FixedWindowCounter();
@@ -26,12 +33,16 @@ export class RateLimiter {
   constructor(private readonly collections: CollectionService) {}
 
   /** A 429 error when `request` exceeds its rule, else undefined. Superusers are not passed here. */
-  check(request: FastifyRequest, settings: RateLimitSettings, ip: string): ApiError | undefined {
+  check(request: FastifyRequest, settings: RateLimitSettings, clientIp: () => string): ApiError | undefined {
     if (!settings.enabled || settings.rules.length === 0) return undefined;
-    const { matcher, excluded } = this.compile(settings);
+    const compiled = this.compile(settings);
+    const tags = routeTags(request.method, request.routeOptions.url);
+    // The default rules name only the auth routes: most requests are ruled out here, cheaply.
+    if (!compiled.byPath && !tags?.some((t) => compiled.tags.has(t))) return undefined;
+    const { matcher, excluded } = compiled;
+    const ip = clientIp();
     if (excluded && ipInRanges(excluded, ip)) return undefined;
 
-    const tags = routeTags(request.method, request.routeOptions.url);
     const c = (request.params as { c?: string } | undefined)?.c;
     const collection = tags && c !== undefined ? (this.collections.find(c)?.name ?? c) : '';
     const path = pathOf(request.url);
@@ -51,7 +62,13 @@ export class RateLimiter {
   private compile(settings: RateLimitSettings): Compiled {
     let compiled = this.compiled.get(settings);
     if (!compiled) {
-      compiled = { matcher: new RuleMatcher(settings.rules), excluded: settings.excludedIPs.length ? ipRanges(settings.excludedIPs) : null };
+      const tags = settings.rules.map((r) => tagOf(r.label));
+      compiled = {
+        matcher: new RuleMatcher(settings.rules),
+        excluded: settings.excludedIPs.length ? ipRanges(settings.excludedIPs) : null,
+        tags: new Set(tags.filter((t) => t !== undefined)),
+        byPath: tags.includes(undefined),
+      };
       this.compiled.set(settings, compiled);
     }
     return compiled;
