@@ -52,7 +52,6 @@ export class GalleyApp {
   private readonly routes = new CustomRoutes();
   private readonly registrations = new Set<{ apply: Registration; undo?: () => void }>();
   private running: { core: GalleyCore; http: FastifyInstance; url: string; hookFiles?: HookFiles; stopMigrations?: () => void } | undefined;
-  private stopping = false;
 
   constructor(private readonly options: GalleyOptions = {}) {
     for (const name of HOOK_NAMES) {
@@ -120,12 +119,6 @@ export class GalleyApp {
       this.running = { core, http: undefined as unknown as FastifyInstance, url: '' };
       await hookFiles?.load();
       http = await buildApp(core, { ...this.options.server, routes: this.routes });
-      // Responses sent while stopping close their connection: a keep-alive client would
-      // otherwise hold the server open until it drops the idle socket itself.
-      http.addHook('onSend', (_request, reply, payload, done) => {
-        if (this.stopping) void reply.header('connection', 'close');
-        done(null, payload);
-      });
       await http.listen({ host: config.host, port: config.port });
     } catch (err) {
       this.running = undefined;
@@ -149,13 +142,20 @@ export class GalleyApp {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
-    this.stopping = true;
     running.hookFiles?.close();
     running.stopMigrations?.();
     await running.core.hooks.onTerminate.trigger({ app: running.core.app() });
-    await running.http.close();
+    // Closing waits for every connection. A keep-alive connection whose last response
+    // ends during the stop is idle from then on and would hold it open until the client
+    // drops it: such connections are closed as they become idle. (Requests that arrive
+    // meanwhile are answered 503 with `Connection: close` by Fastify.)
+    const sweep = setInterval(() => running.http.server.closeIdleConnections(), 50);
+    try {
+      await running.http.close();
+    } finally {
+      clearInterval(sweep);
+    }
     await running.core.close();
-    this.stopping = false;
   }
 
   /** The HTTP server (for an embedding program that adds Fastify plugins or hooks). */
