@@ -152,10 +152,12 @@ async function expandBackRelation(db: Executor, collection: Collection, name: st
   const ids = items.map(idOf);
   const col = `"_m".${quoteIdent(field.name)}`;
   const from = `FROM ${quoteIdent(source.name)} AS "_m"`;
+  const key = `via:${field.name}`;
   const found = await fetchRows(db, source, access, ctx, (params, chunk) => {
     const list = idList(params, chunk, source.dialect);
-    if (!isMultiple(field)) return { from, where: `${col} IN (${list})` };
+    if (!isMultiple(field)) return { key, from, where: `${col} IN (${list})` };
     return {
+      key,
       from,
       where: source.dialect === 'sqlite'
         ? `EXISTS (SELECT 1 FROM json_each(${col}) WHERE json_each.value IN (${list}))`
@@ -178,21 +180,25 @@ async function expandChildren(db: Executor, collection: Collection, items: Item[
   await expandLevel(db, collection, items, subtree, ctx);
 }
 
-/** Which rows of a collection a chunk of ids selects: a FROM clause over alias "_m", and a condition if any. */
-type RowSource = (params: SqlParams, ids: string[]) => { from: string; where?: string };
+/**
+ * Which rows of a collection a chunk of ids selects: a FROM clause over alias "_m" and
+ * a condition if any, under a key naming that shape (the same key, the same SQL text
+ * for the same parameters).
+ */
+type RowSource = (params: SqlParams, ids: string[]) => { key: string; from: string; where?: string };
 
 /** Rows of a collection selected by source and passing the caller's view rule, serialized for the caller. */
 async function fetchRows(db: Executor, collection: Collection, access: Access, ctx: AccessContext, source: RowSource, ids: string[]): Promise<Item[]> {
   const out: Item[] = [];
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const chunk = ids.slice(i, i + ID_CHUNK);
-    if (chunk.length === 0) break;
     const params = new SqlParams(collection.dialect);
-    const { from, where } = source(params, chunk);
-    const conditions = [where, accessCondition(collection, access, ctx, params)].filter(Boolean);
-    const sql = `SELECT ${selectList(collection, '_m')} ${from}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
-    for (const row of await db.all(sql, params.values))
-      out.push({ row, json: serializeRecord(collection, row, ctx.auth) });
+    const { key, from, where } = source(params, ids.length <= ID_CHUNK ? ids : ids.slice(i, i + ID_CHUNK));
+    const rule = accessCondition(collection, access, ctx, params);
+    const select = () => `SELECT ${selectList(collection, '_m')} ${from}${where ? ` WHERE ${where}` : ''}`;
+    // Without a rule the text depends on the source's shape only: built once.
+    const sql = rule === undefined ? collection.sql(`expand:${key}`, select) : `${select()}${where ? ' AND ' : ' WHERE '}${rule}`;
+    const rows = await db.all(sql, params.values);
+    for (const row of rows) out.push({ row, json: serializeRecord(collection, row, ctx.auth) });
   }
   return out;
 }
@@ -207,7 +213,7 @@ function byIds(collection: Collection): RowSource {
   return (params, ids) => {
     const list = params.add(JSON.stringify(ids), collection.dialect === 'sqlite' ? 'text' : 'json');
     const expanded = collection.dialect === 'sqlite' ? `json_each(${list}) AS "_ids"` : `jsonb_array_elements_text(${list}) AS "_ids"("value")`;
-    return { from: `FROM ${expanded} JOIN ${quoteIdent(collection.name)} AS "_m" ON "_m"."id" = "_ids"."value"` };
+    return { key: 'byIds', from: `FROM ${expanded} JOIN ${quoteIdent(collection.name)} AS "_m" ON "_m"."id" = "_ids"."value"` };
   };
 }
 
