@@ -111,7 +111,13 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/invalid|expired/i);
     await page.getByLabel('One-time code').fill(code);
     await page.getByRole('button', { name: 'Verify code' }).click();
-    await page.getByRole('heading', { name: 'Collections' }).waitFor();
+    try {
+      await page.getByRole('heading', { name: 'Collections' }).waitFor();
+    } catch (err) {
+      // Say what the page shows instead (this step has failed once under a full parallel run).
+      const alert = await page.getByRole('alert').textContent({ timeout: 500 }).catch(() => '(no alert)');
+      throw new Error(`no Collections page after the right code; alert: ${alert}; mails: ${smtp.count(SUPERUSER_EMAIL) - sent}; problems: ${problems.join(' | ')}`, { cause: err });
+    }
     expect(await token(page)).toBeTruthy();
     await page.reload();
     await page.getByRole('heading', { name: 'Collections' }).waitFor();

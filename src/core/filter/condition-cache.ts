@@ -24,27 +24,30 @@ interface Entry {
 interface Cache {
   version: number;
   entries: Map<string, Entry>;
+  /** Compilations held, all entries together. */
+  size: number;
 }
 
-// Bounds: client filters and per-user variants are open-ended.
-const MAX_ENTRIES = 1000;
-const MAX_VARIANTS = 500;
+// Client filters and per-user variants are open-ended: at most this many compilations
+// (a few hundred bytes each) are kept; past it the cache starts again empty.
+const MAX_COMPILATIONS = 10_000;
 const MAX_KEY_LENGTH = 1000;
 
 const caches = new WeakMap<CollectionRegistry, Cache>();
 
-function cacheOf(registry: CollectionRegistry): Map<string, Entry> {
+function cacheOf(registry: CollectionRegistry): Cache {
   let cache = caches.get(registry);
-  if (!cache || cache.version !== registry.version) {
-    cache = { version: registry.version, entries: new Map() };
+  if (!cache || cache.version !== registry.version || cache.size >= MAX_COMPILATIONS) {
+    cache = { version: registry.version, entries: new Map(), size: 0 };
     caches.set(registry, cache);
   }
-  return cache.entries;
+  return cache;
 }
 
 /** compileCondition, answered from the cache when a compilation with equal inputs is there. */
 export function compileConditionCached(collection: Collection, parts: ConditionPart[], options: ConditionOptions, alias?: string): string {
-  const entries = cacheOf(options.registry);
+  const cache = cacheOf(options.registry);
+  const entries = cache.entries;
   // Placeholders are numbered from the parameters already added: part of the key.
   let key = `${collection.id}\0${alias ?? ''}\0${options.isSuperuser ? 1 : 0}\0${options.params.size}`;
   for (const part of parts) key += `\0${part.client ? 'c' : 'r'}${part.source}`;
@@ -65,12 +68,12 @@ export function compileConditionCached(collection: Collection, parts: ConditionP
   if (variant.length > MAX_KEY_LENGTH) return sql;
   let target = entry;
   if (!target || target.collection !== collection || !sameInputs(target.inputs, log.inputs)) {
-    if (entries.size >= MAX_ENTRIES) entries.clear();
+    if (target) cache.size -= target.variants.size;
     target = { collection, inputs: log.inputs, variants: new Map() };
     entries.set(key, target);
   }
-  if (target.variants.size >= MAX_VARIANTS) target.variants.clear();
   target.variants.set(variant, { sql, params: options.params.since(start) });
+  cache.size++;
   return sql;
 }
 
