@@ -10,7 +10,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build, type Message, type Plugin } from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
 
 /**
  * `import ... from 'galley'` in an app file means the Galley that is running it, not
@@ -56,6 +56,8 @@ export async function loadModule(path: string): Promise<Record<string, unknown>>
 
 async function compile(file: string): Promise<string> {
   try {
+    // Loaded when a hook or migration file is first compiled (about 16 MiB), not at start.
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [file],
       bundle: true,

@@ -8,7 +8,6 @@ import { Command } from 'commander';
 import { resolveConfig, redactUrl } from '../config.js';
 import type { Store } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { loadDefinitions } from '../core/collections/definitions-table.js';
 import type { CollectionModel } from '../core/collections/model.js';
 import { generateTypes } from '../typegen/generate-types.js';
@@ -17,6 +16,7 @@ import { addDbOptions, type DbFlags } from './db-options.js';
 async function openStore(dir: string, db: string): Promise<Store> {
   if (db) {
     try {
+      const { PostgresStore } = await import('../store/postgres/postgres-store.js');
       return await PostgresStore.connect(db);
     } catch (err) {
       throw new Error(`${(err as Error).message} (${redactUrl(db)})`);

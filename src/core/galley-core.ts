@@ -6,7 +6,6 @@
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import type { Store } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { CollectionService } from './collections/collection-service.js';
 import { SettingsService } from './settings/settings-service.js';
 import { mailerFromSettings, type MailerFactory } from '../mail/mailer-from-settings.js';
@@ -19,7 +18,6 @@ import { AppContext } from '../app/app-context.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { SmtpSettings } from './settings/smtp-settings.js';
 import { SoloPubSub, type PubSub } from '../pubsub/pubsub.js';
-import { PostgresPubSub } from '../pubsub/postgres-pubsub.js';
 import { CronService } from '../cron/cron-service.js';
 import { registerHousekeeping } from '../cron/housekeeping.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
@@ -86,6 +84,8 @@ export class GalleyCore {
     let store: Store;
     if (config.db) {
       try {
+        // pg is loaded only for PostgreSQL (about 15 MiB), as the AWS SDK only for S3.
+        const { PostgresStore } = await import('../store/postgres/postgres-store.js');
         store = await PostgresStore.connect(config.db);
       } catch (err) {
         throw new ConfigError(`${(err as Error).message} (${redactUrl(config.db)})`);
@@ -109,6 +109,7 @@ export class GalleyCore {
     if (config.db) {
       core.stopWatching = core.collections.watch(schemaPollMs);
       try {
+        const { PostgresPubSub } = await import('../pubsub/postgres-pubsub.js');
         core.pubsub = await PostgresPubSub.connect(config.db);
       } catch (err) {
         await core.close();

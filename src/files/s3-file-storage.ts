@@ -6,9 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat as fsStat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { validateKey, type ByteRange, type FileStorage, type StoredFileInfo } from './file-storage.js';
 
 export interface S3StorageConfig {
@@ -20,34 +18,48 @@ export interface S3StorageConfig {
   forcePathStyle: boolean;
 }
 
+type Sdk = typeof import('@aws-sdk/client-s3');
+
+/** The AWS SDK (about 20 MiB once loaded) is loaded on the first use of S3, not at start. */
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = () => (sdk ??= import('@aws-sdk/client-s3'));
+
 export class S3FileStorage implements FileStorage {
-  private readonly client: S3Client;
+  private connection: Promise<{ s3: Sdk; client: S3Client }> | undefined;
   private readonly bucket: string;
 
-  constructor(config: S3StorageConfig) {
+  constructor(private readonly config: S3StorageConfig) {
     this.bucket = config.bucket;
-    this.client = new S3Client({
-      region: config.region || 'us-east-1',
-      endpoint: config.endpoint || undefined,
-      forcePathStyle: config.forcePathStyle,
-      credentials: { accessKeyId: config.accessKey, secretAccessKey: config.secret },
-      // Only checksum when the service asks: several S3-compatible servers reject the newer default.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+  }
+
+  private connect(): Promise<{ s3: Sdk; client: S3Client }> {
+    return (this.connection ??= loadSdk().then((s3) => ({
+      s3,
+      client: new s3.S3Client({
+        region: this.config.region || 'us-east-1',
+        endpoint: this.config.endpoint || undefined,
+        forcePathStyle: this.config.forcePathStyle,
+        credentials: { accessKeyId: this.config.accessKey, secretAccessKey: this.config.secret },
+        // Only checksum when the service asks: several S3-compatible servers reject the newer default.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    })));
   }
 
   async put(key: string, source: Buffer | { path: string }, contentType: string): Promise<void> {
+    const { s3, client } = await this.connect();
     validateKey(key);
     const body = Buffer.isBuffer(source) ? source : createReadStream(source.path);
     const length = Buffer.isBuffer(source) ? source.length : (await fsStat(source.path)).size;
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: length, ContentType: contentType }));
+    await client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: length, ContentType: contentType }));
   }
 
   async stat(key: string): Promise<StoredFileInfo | undefined> {
+    const { s3, client } = await this.connect();
     validateKey(key);
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const head = await client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return {
         size: head.ContentLength ?? 0,
         contentType: head.ContentType || 'application/octet-stream',
@@ -61,9 +73,10 @@ export class S3FileStorage implements FileStorage {
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable | undefined> {
+    const { s3, client } = await this.connect();
     validateKey(key);
     try {
-      const out = await this.client.send(new GetObjectCommand({
+      const out = await client.send(new s3.GetObjectCommand({
         Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined,
       }));
       return out.Body as Readable;
@@ -78,25 +91,28 @@ export class S3FileStorage implements FileStorage {
   }
 
   async delete(key: string): Promise<void> {
+    const { s3, client } = await this.connect();
     validateKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   async deletePrefix(prefix: string): Promise<void> {
+    const { s3, client } = await this.connect();
     // Listed and deleted page by page (at most 1000 keys per DeleteObjects).
     for (;;) {
       const keys = await this.listPage(prefix);
       if (keys.length === 0) return;
-      await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+      await client.send(new s3.DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
     }
   }
 
   async list(prefix: string): Promise<string[]> {
+    const { s3, client } = await this.connect();
     validateKey(prefix, true);
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await client.send(new s3.ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -105,13 +121,14 @@ export class S3FileStorage implements FileStorage {
 
   private async listPage(prefix: string): Promise<string[]> {
     validateKey(prefix, true);
-    const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1000 }));
+    const { s3, client } = await this.connect();
+    const page = await client.send(new s3.ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1000 }));
     return (page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
   }
 
   /** Releases the client's sockets. */
   close(): void {
-    this.client.destroy();
+    void this.connection?.then(({ client }) => client.destroy());
   }
 }
 

@@ -7,7 +7,6 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import sharp from 'sharp';
 import type { FileStorage } from './file-storage.js';
 import { Semaphore } from './semaphore.js';
 
@@ -70,7 +69,11 @@ export class ThumbGenerator {
   }
 }
 
+/** sharp and libvips (about 28 MiB once loaded) are loaded with the first thumbnail, not at start. */
+let sharpModule: Promise<typeof import('sharp')> | undefined;
+
 async function render(input: Buffer, size: ThumbSize, outType: string): Promise<Buffer> {
+  const { default: sharp } = await (sharpModule ??= import('sharp'));
   let img = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, animated: false }).rotate();
   const { width, height, mode } = size;
   if (width === 0 || height === 0) img = img.resize(width || null, height || null);
