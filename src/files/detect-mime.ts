@@ -6,7 +6,6 @@
  * mislabelled non-PNG cannot pass as image/png.
  */
 import { open } from 'node:fs/promises';
-import { fileTypeFromFile, supportedMimeTypes } from 'file-type';
 import mime from 'mime-types';
 import { extractExtension } from './file-names.js';
 
@@ -16,7 +15,11 @@ export interface DetectedType {
   ext: string;
 }
 
+/** file-type (about 9 MiB) is loaded with the first upload, not at start. */
+let fileType: Promise<typeof import('file-type')> | undefined;
+
 export async function detectFileType(path: string, originalName: string, declared: string): Promise<DetectedType> {
+  const { fileTypeFromFile, supportedMimeTypes } = await (fileType ??= import('file-type'));
   const found = await fileTypeFromFile(path).catch(() => undefined);
   if (found) return { mime: found.mime, ext: `.${found.ext}` };
   const fromName = mime.lookup(extractExtension(originalName).split('.').pop() ?? '') || '';

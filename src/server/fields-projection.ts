@@ -3,7 +3,7 @@
  * response (of each item for list envelopes), with dot paths into nested objects,
  * `*` for every key of a level, and `:excerpt(max, withEllipsis?)` on a key.
  */
-import { convert } from 'html-to-text';
+import { createRequire } from 'node:module';
 import { ApiError } from '../core/errors.js';
 
 interface Excerpt { max: number; ellipsis: boolean }
@@ -76,9 +76,14 @@ const EXCERPT_OPTIONS = {
   ],
 };
 
+type HtmlToText = typeof import('html-to-text');
+let htmlToText: HtmlToText | undefined;
+
 function excerptOf(value: unknown, { max, ellipsis }: Excerpt): unknown {
   if (typeof value !== 'string') return value;
-  const text = convert(value, EXCERPT_OPTIONS).replace(/\s+/g, ' ').trim();
+  // Loaded with the first :excerpt (about 9 MiB), synchronously: projection is synchronous.
+  htmlToText ??= createRequire(import.meta.url)('html-to-text') as HtmlToText;
+  const text = htmlToText.convert(value, EXCERPT_OPTIONS).replace(/\s+/g, ' ').trim();
   const chars = [...text];
   if (chars.length <= max) return text;
   return chars.slice(0, max).join('').trimEnd() + (ellipsis ? '...' : '');

@@ -3,11 +3,20 @@
  * 2 iterations, 1 lane). Verification of an unknown identity still does the same
  * work against a dummy hash, so timing does not reveal which identities exist.
  */
-import { hash, verify, Algorithm } from '@node-rs/argon2';
+type Argon2 = typeof import('@node-rs/argon2');
 
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+/** The native argon2 binding (about 8 MiB) is loaded with the first password, not at start. */
+let argon2: Promise<Argon2> | undefined;
+const load = () => (argon2 ??= import('@node-rs/argon2'));
 
-export const hashPassword = (plain: string) => hash(plain, OPTIONS);
+export async function hashPassword(plain: string): Promise<string> {
+  const { hash, Algorithm } = await load();
+  return hash(plain, { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+}
+
+async function verify(hashed: string, plain: string): Promise<boolean> {
+  return (await load()).verify(hashed, plain);
+}
 
 let dummyHash: Promise<string> | undefined;
 
