@@ -122,13 +122,13 @@ export class SqliteStore implements Store {
   run(sql: string, params?: readonly unknown[]): Promise<number> {
     if (this.lock.idle) {
       // Fast path: nothing else holds the writer, and runSync cannot yield.
-      return Promise.resolve(this.writer.runSync(sql, params));
+      return Promise.resolve(this.wrote(this.writer.runSync(sql, params)));
     }
-    return this.lock.with(async () => this.writer.runSync(sql, params));
+    return this.lock.with(async () => this.wrote(this.writer.runSync(sql, params)));
   }
 
   exec(sql: string): Promise<void> {
-    return this.lock.with(() => this.writer.exec(sql));
+    return this.lock.with(async () => this.wrote(await this.writer.exec(sql)));
   }
 
   columns(sql: string): Promise<ColumnInfo[]> {
@@ -153,6 +153,8 @@ export class SqliteStore implements Store {
       } catch (err) {
         if (this.writer.db.inTransaction) this.writer.db.exec('ROLLBACK');
         throw err;
+      } finally {
+        this.version++;
       }
     });
   }
@@ -162,12 +164,34 @@ export class SqliteStore implements Store {
     this.reader.clearCache();
   }
 
-  /** The reader's PRAGMA data_version: it changes with every commit of another connection (the writer, other processes). */
+  /**
+   * Bumped by every write of this process, at once, and when the reader's PRAGMA
+   * data_version changes (it does with every commit of another connection, other
+   * processes included). The pragma is read at most once per turn of the event loop:
+   * a request sent after another process's commit arrives in a later turn.
+   */
   dataVersion(): number {
-    this.versionStmt ??= this.reader.db.prepare('PRAGMA data_version').pluck();
-    return this.versionStmt.get() as number;
+    if (!this.versionChecked) {
+      this.versionChecked = true;
+      setImmediate(() => { this.versionChecked = false; });
+      const external = (this.versionStmt ??= this.reader.db.prepare('PRAGMA data_version').pluck()).get() as number;
+      if (external !== this.externalVersion) {
+        this.externalVersion = external;
+        this.version++;
+      }
+    }
+    return this.version;
   }
+  private version = 0;
+  private externalVersion = -1;
+  private versionChecked = false;
   private versionStmt: Database.Statement | undefined;
+
+  /** After any statement on the writer: rows read before may be stale. */
+  private wrote<T>(result: T): T {
+    this.version++;
+    return result;
+  }
 
   async close(): Promise<void> {
     await this.lock.with(async () => {
