@@ -3,29 +3,15 @@
  * confirmation, then either the success message or the errors — field errors next to
  * their inputs, a bad or expired token as the form's message.
  */
-import { useState, type FormEvent } from 'react';
-import { errorMessage, fieldErrors } from '../../lib/api';
+import { useState } from 'react';
+import { useFormSubmit } from '../../lib/useFormSubmit';
 
 export function useLinkForm(confirm: () => Promise<unknown>, doneMessage: string) {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [outcome, setOutcome] = useState<{ done?: string; error?: string }>({});
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setOutcome({});
-    try {
-      await confirm();
-      setOutcome({ done: doneMessage });
-    } catch (err) {
-      const fields = fieldErrors(err);
-      setErrors(fields);
-      setOutcome({ error: fields.token ? `Invalid or expired link: ${fields.token}` : errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [done, setDone] = useState('');
+  const { submit, errors, error, busy } = useFormSubmit(async () => {
+    await confirm();
+    setDone(doneMessage);
+  });
+  const outcome = { done, error: errors.token ? `Invalid or expired link: ${errors.token}` : error };
   return { submit, errors, outcome, busy };
 }

@@ -3,8 +3,9 @@
  * superuser exists. Creates the first superuser through POST /api/galley/install
  * (refused once one exists or when the link expired), then signs in as it.
  */
-import { useState, type FormEvent } from 'react';
-import { errorMessage, fieldErrors, pb } from '../../lib/api';
+import { useState } from 'react';
+import { pb } from '../../lib/api';
+import { useFormSubmit } from '../../lib/useFormSubmit';
 import { navigate } from '../../lib/router';
 import { AuthCard } from '../auth/AuthCard';
 import { FormField } from '../../components/FormField';
@@ -14,26 +15,11 @@ export function InstallPage({ token }: { token: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [passwordConfirm, setPasswordConfirm] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setError('');
-    try {
-      await pb.send('/api/galley/install', { method: 'POST', body: { token, email, password, passwordConfirm } });
-      await pb.collection('_superusers').authWithPassword(email, password);
-      navigate('/collections');
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, errors, error, busy } = useFormSubmit(async () => {
+    await pb.send('/api/galley/install', { method: 'POST', body: { token, email, password, passwordConfirm } });
+    await pb.collection('_superusers').authWithPassword(email, password);
+    navigate('/collections');
+  });
 
   return (
     <AuthCard title="Create the first superuser">

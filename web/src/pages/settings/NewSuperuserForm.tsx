@@ -1,6 +1,7 @@
 /** Creates a `_superusers` record; validation errors next to their fields. */
-import { useState, type FormEvent } from 'react';
-import { errorMessage, fieldErrors, pb } from '../../lib/api';
+import { useState } from 'react';
+import { pb } from '../../lib/api';
+import { useFormSubmit } from '../../lib/useFormSubmit';
 import { FormField } from '../../components/FormField';
 import { Notice } from '../../components/Notice';
 
@@ -8,28 +9,13 @@ export function NewSuperuserForm({ onCreated }: { onCreated: (email: string) => 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [passwordConfirm, setPasswordConfirm] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setError('');
-    try {
-      await pb.collection('_superusers').create({ email, password, passwordConfirm });
-      onCreated(email);
-      setEmail('');
-      setPassword('');
-      setPasswordConfirm('');
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, errors, error, busy } = useFormSubmit(async () => {
+    await pb.collection('_superusers').create({ email, password, passwordConfirm });
+    onCreated(email);
+    setEmail('');
+    setPassword('');
+    setPasswordConfirm('');
+  });
 
   return (
     <form className="card settings-form" onSubmit={submit} aria-labelledby="new-superuser-title">

@@ -1,6 +1,7 @@
 /** "Send test email": mails one of the `_superusers` templates with the saved SMTP settings. */
-import { useState, type FormEvent } from 'react';
-import { errorMessage, fieldErrors, pb } from '../../lib/api';
+import { useState } from 'react';
+import { pb } from '../../lib/api';
+import { useFormSubmit } from '../../lib/useFormSubmit';
 import { FormField } from '../../components/FormField';
 import { Notice } from '../../components/Notice';
 
@@ -9,25 +10,12 @@ const TEMPLATES = [['verification', 'Verification'], ['password-reset', 'Passwor
 export function TestEmailForm() {
   const [email, setEmail] = useState('');
   const [template, setTemplate] = useState('verification');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [notice, setNotice] = useState<{ success?: string; error?: string }>({});
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setNotice({});
-    try {
-      await pb.settings.testEmail('_superusers', email, template);
-      setNotice({ success: `Test email sent to ${email}.` });
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setNotice({ error: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [sent, setSent] = useState('');
+  const { submit, errors, error, busy } = useFormSubmit(async () => {
+    setSent('');
+    await pb.settings.testEmail('_superusers', email, template);
+    setSent(`Test email sent to ${email}.`);
+  });
 
   return (
     <form className="card settings-form" onSubmit={submit} aria-labelledby="test-email-title">
@@ -41,7 +29,7 @@ export function TestEmailForm() {
           </select>
         </div>
       </div>
-      <Notice {...notice} />
+      <Notice success={sent} error={error} />
       <div className="settings-actions"><button type="submit" className="secondary" disabled={busy}>Send test email</button></div>
     </form>
   );
