@@ -11,6 +11,7 @@ import type { Collection } from '../core/collections/collection.js';
 import { quoteIdent } from '../store/dialect.js';
 import { parseIndex } from '../core/collections/indexes.js';
 import { verifyPassword } from '../core/auth/password.js';
+import { upgradePasswordHash } from '../core/auth/password-upgrade.js';
 import { readClaims } from '../core/auth/tokens.js';
 import { selectList } from '../core/records/record-reader.js';
 import type { Row } from '../store/store.js';
@@ -47,6 +48,8 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
     const row = await findByIdentity(core, collection, identity, identityField ? [identityField] : options.identityFields);
     const ok = await verifyPassword(row?.password as string | undefined, password);
     if (!row || !ok) throw badRequest(FAILED);
+    // A bcrypt hash imported from PocketBase becomes argon2id now that the password is known (tokenKey kept).
+    await upgradePasswordHash(core.store, collection, String(row.id), String(row.password), password).catch(() => false);
     return authResponse(core, collection, row, request, { context: 'password', mfa: { mfaId: mfaIdFrom(request.query, data) } });
   });
 
