@@ -1,7 +1,8 @@
 /**
- * The rate limiter (spec 10.1) with the real default settings: the auth endpoints are
- * protected out of the box; custom rules by path, `*:tag` and `collection:tag`, audience,
- * superusers and excluded IPs exempt, and the client IP from trustedProxy (spec 10.2).
+ * The rate limiter (spec 10.1): PocketBase's default settings (off, its four rules),
+ * custom rules by path, `*:tag` and `collection:tag`, audience, superusers and excluded
+ * IPs exempt, and the client IP from trustedProxy (spec 10.2). Sign-in protection,
+ * which is on by default, is tested in signin-protection.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, SUPERUSER_EMAIL, startGalley, type TestGalley } from './support/galley.js';
@@ -22,38 +23,50 @@ describe.each(ENGINES)('rate limits on %s', (engine) => {
     return out;
   };
   const rules = (...list: { label: string; audience?: string; duration?: number; maxRequests: number }[]) =>
-    g.admin.settings.update({ rateLimits: { rules: list.map((r) => ({ audience: '', duration: 60, ...r })) } });
+    g.admin.settings.update({ rateLimits: { enabled: true, rules: list.map((r) => ({ audience: '', duration: 60, ...r })) } });
   const expectTooMany = async (res: Response) => {
     expect(res.status).toBe(429);
     expect(await res.text()).toBe(TOO_MANY);
   };
 
   beforeAll(async () => {
-    g = await startGalley(engine, { defaultRateLimits: true });
+    g = await startGalley(engine);
     userAuth = await userToken(g, 'limited@example.com', 'user-password-1');
     for (const name of ['posts', 'notes']) await g.admin.collections.create({ name, type: 'base', listRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }] });
   });
   afterAll(() => g.close());
 
-  it('is on by default and protects the auth endpoints: the 11th password attempt within a minute is 429', async () => {
+  it("is off by default with PocketBase's rules; switched on, *:auth limits every auth-with route per collection and IP", async () => {
     const s = await g.admin.settings.getAll();
-    expect(s.rateLimits.enabled).toBe(true);
-    expect(s.rateLimits.rules).toEqual(expect.arrayContaining([
-      { label: '*:authWithPassword', audience: '', duration: 60, maxRequests: 10 },
-      { label: '*:requestPasswordReset', audience: '', duration: 60, maxRequests: 5 },
-    ]));
-    const wrong = () => json('/api/collections/users/auth-with-password', { identity: 'limited@example.com', password: 'wrong-password' });
-    // userToken signed in once already: 9 more attempts are answered, then 429, even with the right password.
-    expect(await statuses(9, wrong)).toEqual(Array(9).fill(400));
-    await expectTooMany(await wrong());
-    await expectTooMany(await json('/api/collections/users/auth-with-password', { identity: 'limited@example.com', password: 'user-password-1' }));
+    expect(s.rateLimits).toEqual({
+      enabled: false,
+      excludedIPs: [],
+      rules: [
+        { label: '*:auth', audience: '', duration: 3, maxRequests: 2 },
+        { label: '*:create', audience: '', duration: 5, maxRequests: 20 },
+        { label: '/api/batch', audience: '', duration: 1, maxRequests: 3 },
+        { label: '/api/', audience: '', duration: 10, maxRequests: 300 },
+      ],
+    });
+    const signIn = (password: string) => () => json('/api/collections/users/auth-with-password', { identity: 'limited@example.com', password });
+    // Off: more sign-ins than any default rule allows all pass.
+    expect(await statuses(5, signIn('user-password-1'))).toEqual(Array(5).fill(200));
+    expect(await statuses(25, () => g.fetch('/api/health'))).toEqual(Array(25).fill(200));
+
+    await rules({ label: '*:auth', maxRequests: 2 });
+    expect(await statuses(2, signIn('wrong-password'))).toEqual([400, 400]);
+    await expectTooMany(await signIn('wrong-password')());
+    await expectTooMany(await signIn('user-password-1')());
+    // The rule counts each route on its own: auth-with-otp (also tagged auth) is still answered (403: OTP is off for users).
+    expect((await json('/api/collections/users/auth-with-otp', { otpId: 'x', password: '12345678' })).status).toBe(403);
     // Counted per collection: the superusers' sign-in is a separate bucket.
     expect((await json('/api/collections/_superusers/auth-with-password', { identity: SUPERUSER_EMAIL, password: 'nope-nope-nope' })).status).toBe(400);
     // Superusers are exempt.
     expect((await json('/api/collections/users/auth-with-password', { identity: 'limited@example.com', password: 'wrong-password' }, { token: su() })).status).toBe(400);
   });
 
-  it('limits the email flows to 5 a minute per collection and IP', async () => {
+  it('limits a mail-sending route by its tag, per collection, route and IP', async () => {
+    await rules({ label: '*:requestPasswordReset', maxRequests: 5 });
     const reset = () => json('/api/collections/users/request-password-reset', { email: 'limited@example.com' });
     expect(await statuses(5, reset)).toEqual(Array(5).fill(204));
     await expectTooMany(await reset());

@@ -17,8 +17,8 @@ describe.each(ENGINES)('security settings sections on %s', (engine) => {
     const s = await g.admin.settings.getAll();
     expect(s.trustedProxy).toEqual({ headers: [], useLeftmostIP: false });
     expect(s.superuserIPs).toEqual([]);
-    expect(s.rateLimits).toMatchObject({ enabled: false, excludedIPs: [] }); // the test harness switched limiting off
-    expect(s.rateLimits.rules).toContainEqual({ label: '*:authWithPassword', audience: '', duration: 60, maxRequests: 10 });
+    expect(s.rateLimits).toMatchObject({ enabled: false, excludedIPs: [] }); // PocketBase's default: off
+    expect(s.rateLimits.rules).toContainEqual({ label: '*:auth', audience: '', duration: 3, maxRequests: 2 });
   });
 
   it('round-trips partial updates through PATCH and GET', async () => {

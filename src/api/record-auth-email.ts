@@ -12,6 +12,7 @@ import { confirmPasswordReset, requestPasswordReset } from '../core/auth/passwor
 import { confirmEmailChange, requestEmailChange } from '../core/auth/email-change-flow.js';
 import { readBody } from '../server/body.js';
 import { authCollectionOf, emailFlowDeps } from './auth-collection.js';
+import { withMailLimit } from './sign-in-guard.js';
 
 type Flow = (deps: EmailFlowDeps, collection: Collection, body: Record<string, unknown>) => Promise<void>;
 
@@ -21,7 +22,7 @@ export function registerRecordAuthEmailRoutes(app: FastifyInstance, core: Galley
   const route = (path: string, flow: Flow) =>
     app.post(`/api/collections/:c/${path}`, async (request, reply: FastifyReply) => {
       const collection = authCollection(request);
-      await flow(deps, collection, (await readBody(request)).data);
+      await flow(withMailLimit(core, request, deps), collection, (await readBody(request)).data);
       return reply.code(204).send();
     });
 
@@ -33,7 +34,7 @@ export function registerRecordAuthEmailRoutes(app: FastifyInstance, core: Galley
   // Needs the caller: an auth record of this very collection.
   app.post('/api/collections/:c/request-email-change', async (request, reply) => {
     const collection = authCollection(request);
-    await requestEmailChange(deps, collection, request.auth, (await readBody(request)).data);
+    await requestEmailChange(withMailLimit(core, request, deps), collection, request.auth, (await readBody(request)).data);
     return reply.code(204).send();
   });
 }

@@ -11,6 +11,7 @@ import { mfaIdFrom } from '../core/auth/mfa-flow.js';
 import { readBody } from '../server/body.js';
 import { authResponse } from './auth-response.js';
 import { authCollectionOf, emailFlowDeps } from './auth-collection.js';
+import { signInAttempt, withMailLimit } from './sign-in-guard.js';
 
 
 export function registerRecordAuthOtpRoutes(app: FastifyInstance, core: GalleyCore, onMailError: EmailFlowDeps['onMailError']): void {
@@ -19,13 +20,14 @@ export function registerRecordAuthOtpRoutes(app: FastifyInstance, core: GalleyCo
 
   app.post('/api/collections/:c/request-otp', async (request) => {
     const collection = authCollection(request);
-    return { otpId: requestOtp(deps, collection, (await readBody(request)).data) };
+    return { otpId: requestOtp(withMailLimit(core, request, deps), collection, (await readBody(request)).data) };
   });
 
   app.post('/api/collections/:c/auth-with-otp', async (request) => {
     const collection = authCollection(request);
     const { data } = await readBody(request);
-    const row = await authWithOtp(deps, collection, data);
-    return authResponse(core, collection, row, request, { context: 'otp', mfa: { mfaId: mfaIdFrom(request.query, data) } });
+    const attempt = signInAttempt(core, request, collection);
+    const row = await authWithOtp(deps, collection, data, attempt);
+    return attempt.settle(authResponse(core, collection, row, request, { context: 'otp', mfa: { mfaId: mfaIdFrom(request.query, data) } }));
   });
 }

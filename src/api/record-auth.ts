@@ -19,6 +19,8 @@ import { readBody } from '../server/body.js';
 import { mfaIdFrom } from '../core/auth/mfa-flow.js';
 import { authResponse } from './auth-response.js';
 import { authCollectionOf } from './auth-collection.js';
+import { signInAttempt } from './sign-in-guard.js';
+import { unknownIdentity } from '../core/auth/protection/sign-in-protection.js';
 
 const FAILED = 'Failed to authenticate.';
 
@@ -46,11 +48,14 @@ export function registerRecordAuthRoutes(app: FastifyInstance, core: GalleyCore)
     if (Object.keys(errors).length) throw badRequest('An error occurred while validating the submitted data.', errors);
 
     const row = await findByIdentity(core, collection, identity, identityField ? [identityField] : options.identityFields);
+    // Counted before the hash is checked: a locked identity or IP costs no hashing (429).
+    const attempt = signInAttempt(core, request, collection);
+    await attempt.begin(row ? String(row.id) : unknownIdentity(identity));
     const ok = await verifyPassword(row?.password as string | undefined, password);
     if (!row || !ok) throw badRequest(FAILED);
     // A bcrypt hash imported from PocketBase becomes argon2id now that the password is known (tokenKey kept).
     await upgradePasswordHash(core.store, collection, String(row.id), String(row.password), password).catch(() => false);
-    return authResponse(core, collection, row, request, { context: 'password', mfa: { mfaId: mfaIdFrom(request.query, data) } });
+    return attempt.settle(authResponse(core, collection, row, request, { context: 'password', mfa: { mfaId: mfaIdFrom(request.query, data) } }));
   });
 
   app.post('/api/collections/:c/auth-refresh', async (request) => {

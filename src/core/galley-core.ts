@@ -21,6 +21,8 @@ import { SoloPubSub, type PubSub } from '../pubsub/pubsub.js';
 import { CronService } from '../cron/cron-service.js';
 import { registerHousekeeping } from '../cron/housekeeping.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
+import { SignInProtection } from './auth/protection/sign-in-protection.js';
+import { counterStoreFor } from './auth/protection/counter-store.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -43,9 +45,13 @@ export class GalleyCore {
   /** Webhooks (docs/webhooks.md): declarations, the outbox in record writes, the delivery worker (started by the HTTP app). */
   readonly webhooks: WebhookService;
 
+  /** Failed sign-in and mail limits (docs/authentication.md), counted in memory or, on PostgreSQL, in the database. */
+  readonly signInProtection: SignInProtection;
+
   private constructor(readonly store: Store, dataDir: string) {
     this.collections = new CollectionService(store);
     this.settings = new SettingsService(store);
+    this.signInProtection = new SignInProtection(counterStoreFor(store), () => this.settings.current().authProtection);
     this.files = new FileService(this.settings, dataDir);
     this.hooks = new Hooks((deps) => new AppContext(this, deps ?? this.recordDeps));
     this.crons = new CronService(store);

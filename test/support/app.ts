@@ -25,7 +25,6 @@ export async function startApp(
   const app = createApp({ ...options, dir, ...(db ? { db } : {}), http: '127.0.0.1:0', server: { logError: (err) => console.error('unexpected 500 in test server:', err) } });
   register(app);
   const { url } = await app.start();
-  await app.core.settings.update({ rateLimits: { enabled: false } });
   await app.app.records.create('_superusers', { email: SUPERUSER_EMAIL, password: SUPERUSER_PASSWORD, passwordConfirm: SUPERUSER_PASSWORD });
   const client = () => {
     const pb = new PocketBase(url);

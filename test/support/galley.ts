@@ -1,8 +1,8 @@
 /**
  * Starts a real Galley (core + HTTP server on 127.0.0.1, random port) on a fresh
  * SQLite directory or a fresh PostgreSQL database, with a signed-in superuser.
- * Rate limiting is switched off (the rateLimits setting) unless `defaultRateLimits`
- * is set: the suites sign in far more often from 127.0.0.1 than the defaults allow.
+ * Settings are the defaults: the general rate limiter is off (as in PocketBase) and
+ * sign-in protection counts only failures, so the suites' many sign-ins pass.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,19 +52,16 @@ export async function createPgDatabase(): Promise<string> {
 }
 
 export interface StartOptions extends AppOptions {
-  /** Keep the default rateLimits settings (limiting on) rather than switching limiting off. */
-  defaultRateLimits?: boolean;
   /** Schedule cron jobs (as `galley serve` does); off by default so suites stay quiet. */
   crons?: boolean;
   /** Create the superuser (default); false starts a first-run server with none (`admin` is then signed out). */
   superuser?: boolean;
 }
 
-export async function startGalley(engine: Engine, { defaultRateLimits = false, crons = false, superuser = true, ...options }: StartOptions = {}): Promise<TestGalley> {
+export async function startGalley(engine: Engine, { crons = false, superuser = true, ...options }: StartOptions = {}): Promise<TestGalley> {
   const dir = mkdtempSync(join(tmpdir(), 'galley-test-'));
   const dbUrl = engine === 'postgres' ? await createPgDatabase() : '';
   const core = await GalleyCore.open({ dir, db: dbUrl });
-  if (!defaultRateLimits) await core.settings.update({ rateLimits: { enabled: false } });
   const app = await buildApp(core, { logError: (err) => console.error('unexpected 500 in test server:', err), ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   if (crons) await core.crons.start();

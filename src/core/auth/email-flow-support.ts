@@ -26,7 +26,12 @@ export interface EmailFlowDeps extends RecordDeps {
   onMailError(what: string, err: unknown): void;
   /** Runs a record write with received files (file storage); without it files are dropped. */
   withUploads?(collection: Collection, body: Record<string, unknown>, files: IncomingFile[], write: (body: Record<string, unknown>, files?: RecordFileHooks) => Promise<Row>): Promise<Row>;
+  /** The mail limit of the client's request (sign-in protection); without it every mail goes out (test mails, server-side code). */
+  allowMail?(to: string): Promise<boolean>;
 }
+
+/** Why a request-* mail was dropped (logged through onMailError; the client's answer does not change). */
+export const MAIL_LIMITED = 'the mail limit for this address or client IP was reached (authProtection settings)';
 
 export const FORM_ERROR = 'An error occurred while validating the submitted data.';
 
@@ -58,6 +63,7 @@ export function inBackground(deps: EmailFlowDeps, what: string, task: () => Prom
 export async function sendRecordEmail(
   deps: EmailFlowDeps, collection: Collection, row: Row, template: EmailTemplate, token: string, to: string, extra: Record<string, string> = {},
 ): Promise<void> {
+  if (deps.allowMail && !(await deps.allowMail(to))) throw new Error(MAIL_LIMITED);
   const settings = await deps.settings.get();
   const { subject, html } = renderEmailTemplate(template, settings.meta, collection, row, token, extra);
   await deps.mailerFor(settings.smtp).send({

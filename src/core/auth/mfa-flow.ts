@@ -15,6 +15,11 @@ export const MFA_EXPIRED = 'Invalid or expired MFA session.';
 export const MFA_OTHER_RECORD = 'Invalid MFA session.';
 export const MFA_SAME_METHOD = 'A different authentication method is required.';
 
+/** Whether an error is a refused second MFA step (counted as a failed sign-in attempt by protection/). */
+export function isMfaFailure(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 400 && (err.message === MFA_EXPIRED || err.message === MFA_OTHER_RECORD || err.message === MFA_SAME_METHOD);
+}
+
 /** The 401 of a first MFA step; its body is `{"mfaId"}` instead of the standard error shape. */
 export class MfaRequiredError extends ApiError {
   constructor(readonly mfaId: string) {

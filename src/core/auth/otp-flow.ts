@@ -16,6 +16,7 @@ import { findRecordById } from '../records/record-reader.js';
 import { randomSecret } from '../collections/ids.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { emailFromBody, findByEmail, inBackground, sendRecordEmail, throwIfErrors, updateAsSystem, type EmailFlowDeps } from './email-flow-support.js';
+import { unknownIdentity, type SignInAttempt } from './protection/sign-in-protection.js';
 import { clearAttempts, countAttempt, deleteOtp, findOtp, insertOtp, purgeExpiredOtps } from './otp-store.js';
 
 export const INVALID_OTP = 'Invalid or expired OTP';
@@ -55,7 +56,7 @@ export function requestOtp(deps: EmailFlowDeps, collection: Collection, body: Re
 }
 
 /** Checks an OTP; returns the record row to sign in (verified when the code went to its email). */
-export async function authWithOtp(deps: EmailFlowDeps, collection: Collection, body: Record<string, unknown>): Promise<Row> {
+export async function authWithOtp(deps: EmailFlowDeps, collection: Collection, body: Record<string, unknown>, attempt?: SignInAttempt): Promise<Row> {
   const otpOpts = otpOptions(collection);
   const errors: ErrorData = {};
   const otpId = stringField(body.otpId, 255, errors, 'otpId');
@@ -64,7 +65,10 @@ export async function authWithOtp(deps: EmailFlowDeps, collection: Collection, b
 
   const invalid = () => badRequest(INVALID_OTP);
   const otp = await findOtp(deps.store, otpId);
-  if (!otp || otp.collectionId !== collection.id) {
+  const known = otp !== undefined && otp.collectionId === collection.id;
+  // Counted as a sign-in attempt of the record (protection/) before the code is checked.
+  await attempt?.begin(known ? otp.recordId : unknownIdentity(`otp:${otpId}`));
+  if (!otp || !known) {
     await verifyPassword(undefined, password); // the same hashing work as a wrong code
     throw invalid();
   }

@@ -12,6 +12,8 @@ import type { CollectionModel } from './model.js';
  * and the one-time passwords of OTP sign-in (`_otps`, hashed codes; `_otpAttempts`,
  * one row per sign-in attempt, so the attempt cap holds across instances), and the
  * pending MFA sessions (`_mfas`: which first auth method a record passed, and when),
+ * and on PostgreSQL the sign-in protection counters every instance shares
+ * (`_authCounters`, core/auth/protection/; SQLite counts in memory).
  * Timestamps there are Unix milliseconds.
  */
 export async function ensureInternalTables(store: Store): Promise<void> {
@@ -29,7 +31,11 @@ export async function ensureInternalTables(store: Store): Promise<void> {
       `CREATE INDEX IF NOT EXISTS "_otpAttempts_record" ON "_otpAttempts" ("collectionId", "recordId", "created");` +
       `CREATE TABLE IF NOT EXISTS "_mfas" ("id" ${json} PRIMARY KEY NOT NULL, "collectionId" ${json} NOT NULL, "recordId" ${json} NOT NULL, ` +
       `"method" ${json} NOT NULL, "created" ${ms} NOT NULL);` +
-      `CREATE INDEX IF NOT EXISTS "_mfas_created" ON "_mfas" ("created");`,
+      `CREATE INDEX IF NOT EXISTS "_mfas_created" ON "_mfas" ("created");` +
+      (store.dialect.name === 'postgres'
+        ? `CREATE TABLE IF NOT EXISTS "_authCounters" ("key" text PRIMARY KEY NOT NULL, "count" integer NOT NULL, "resetAt" bigint NOT NULL);` +
+          `CREATE INDEX IF NOT EXISTS "_authCounters_resetAt" ON "_authCounters" ("resetAt");`
+        : ''),
   );
 }
 

@@ -1,8 +1,8 @@
 /**
- * The `rateLimits` settings section (API spec 8.3, 10.1). Unlike PocketBase, limiting is
- * on by default with rules that only protect the record auth endpoints (password and
- * OTP sign-in, the email flows); counters are per collection, route and client IP.
- * The numbers are documented in docs/configuration.md.
+ * The `rateLimits` settings section (API spec 8.3, 10.1): PocketBase's general rate
+ * limiter, with PocketBase's defaults (off, and its four rules ready to switch on).
+ * Sign-in and the mail-sending requests are protected without it, by the
+ * `authProtection` section (core/auth/protection/, docs/authentication.md).
  */
 import { fieldError, required, type ErrorData } from '../errors.js';
 import { isIpOrCidr } from '../net/ip-ranges.js';
@@ -28,19 +28,14 @@ export interface RateLimitSettings {
 
 const rule = (label: string, maxRequests: number, duration = 60): RateLimitRule => ({ label, audience: '', duration, maxRequests });
 
+// PocketBase's defaults (core/settings_model.go).
 const defaults = (): RateLimitSettings => ({
-  enabled: true,
+  enabled: false,
   rules: [
-    rule('*:authWithPassword', 10),
-    rule('*:authWithOTP', 10),
-    rule('*:authWithOAuth2', 10),
-    rule('*:requestOTP', 5),
-    rule('*:requestPasswordReset', 5),
-    rule('*:requestVerification', 5),
-    rule('*:requestEmailChange', 5),
-    rule('*:confirmPasswordReset', 10),
-    rule('*:confirmVerification', 10),
-    rule('*:confirmEmailChange', 10),
+    rule('*:auth', 2, 3),
+    rule('*:create', 20, 5),
+    rule('/api/batch', 3, 1),
+    rule('/api/', 300, 10),
   ],
   excludedIPs: [],
 });

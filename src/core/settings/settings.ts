@@ -13,6 +13,7 @@ import { s3Section, type S3Settings } from './s3-settings.js';
 import { batchSection, type BatchSettings } from './batch-settings.js';
 import { logsSection, type LogsSettings } from './logs-settings.js';
 import { webhooksSection, type WebhooksSettings } from './webhooks-settings.js';
+import { authProtectionSection, type AuthProtectionSettings } from './auth-protection-settings.js';
 import { isPlainObject, type SettingsSection } from './settings-section.js';
 
 export interface Settings {
@@ -25,11 +26,12 @@ export interface Settings {
   batch: BatchSettings;
   logs: LogsSettings;
   webhooks: WebhooksSettings;
+  authProtection: AuthProtectionSettings;
   [section: string]: unknown;
 }
 
 const SECTIONS: SettingsSection<object>[] = [
-  metaSection, smtpSection, s3Section, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection, webhooksSection,
+  metaSection, smtpSection, s3Section, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection, webhooksSection, authProtectionSection,
 ] as unknown as SettingsSection<object>[];
 
 /** Settings from their stored JSON (or defaults), every known section complete. */
