@@ -56,7 +56,7 @@ describe.each(ENGINES)('HTTP conventions on %s', (engine) => {
   it('answers a badly encoded path with a 400 error body', async () => {
     for (const path of ['/api/collections/notes/records/%zz', '/api/%E0%A4%A']) {
       const res = await g.fetch(path);
-      expect(await expectErrorBody(res, 400)).toEqual({ status: 400, message: 'Something went wrong while processing your request.', data: {} });
+      expect(await expectErrorBody(res, 400)).toEqual({ status: 400, message: 'The request URL is malformed (invalid %-encoding or characters).', data: {} });
       expectSecurityHeaders(res, path);
     }
   });

@@ -18,6 +18,7 @@ import type { RecordFileHooks } from '../core/records/file-hooks.js';
 import { DEFAULT_BATCH_BODY_SIZE, type BatchSettings } from '../core/settings/batch-settings.js';
 import type { Row } from '../store/store.js';
 import { readBody } from '../server/body.js';
+import { decodePathSegment, parseRequestUrl } from '../server/url-input.js';
 import { applyFields } from '../server/fields-projection.js';
 import { RecordFileWrite } from '../files/record-file-write.js';
 import { readBatchInput, type BatchItem } from './batch-input.js';
@@ -88,12 +89,12 @@ function failedAt(index: number, err: ApiError): ApiError {
 }
 
 async function runItem(core: GalleyCore, deps: RecordDeps, request: FastifyRequest, item: BatchItem, fileWrites: RecordFileWrite[]): Promise<BatchResult> {
-  const url = new URL(item.url, 'http://batch.invalid');
+  const url = parseRequestUrl(item.url, 'http://batch.invalid');
   const match = RECORDS_PATH.exec(url.pathname);
   if (!match) throw notFound();
-  const collection = core.collections.find(decodeURIComponent(match[1]!));
+  const collection = core.collections.find(decodePathSegment(match[1]!));
   if (!collection) throw new ApiError(404, 'Missing collection context.');
-  const id = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+  const id = match[2] === undefined ? undefined : decodePathSegment(match[2]);
   const query = Object.fromEntries(url.searchParams);
   const ctx = batchContext(core, request, item, query);
 

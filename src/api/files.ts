@@ -129,8 +129,10 @@ async function serve(request: FastifyRequest, reply: FastifyReply, storage: File
   if (notModified(request.headers, info)) return reply.code(304).send();
   const range = requestedRange(request.headers, info);
   if (range === 'unsatisfiable') {
-    reply.removeHeader('content-type');
-    return reply.code(416).header('content-range', `bytes */${info.size}`).send();
+    for (const name of ['content-disposition', 'cache-control', 'etag', 'last-modified']) reply.removeHeader(name);
+    const error = new ApiError(416, 'The requested range is not satisfiable.');
+    reply.code(416).header('content-range', `bytes */${info.size}`).type('application/json');
+    return request.method === 'HEAD' ? reply.send() : reply.send(error.toJSON());
   }
   const body = await storage.read(key, range);
   if (!body) throw notFound();

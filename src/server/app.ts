@@ -13,6 +13,7 @@ import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
 import { resolveAuth, tokenFromHeader } from '../core/auth/resolve-auth.js';
 import { registerBodyParsers, BODY_LIMIT } from './body.js';
 import { registerErrorHandling, toApiError } from './error-handler.js';
+import { clientErrorHandler, handleExpect } from './protocol-errors.js';
 import { applyFields } from './fields-projection.js';
 import { registerHealthRoutes } from '../api/health.js';
 import { registerCollectionRoutes } from '../api/collections.js';
@@ -64,6 +65,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     logger: false,
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(STATIC_HEADERS),
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: false },
     // Errors raised before routing (e.g. a badly %-encoded path) skip the hooks: same body and headers as any error.
@@ -77,6 +79,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   const logError = options.logError ?? ((err) => console.error('[galley] unexpected error:', err instanceof Error ? err.stack : err));
   const logWarning = options.logWarning ?? ((message) => console.warn(`[galley] ${message}`));
 
+  handleExpect(app.server, STATIC_HEADERS);
   app.decorateRequest('auth', null as unknown as RequestAuth);
   const routes = options.routes;
   registerErrorHandling(app, logError, routes && ((request, reply) => routes.handle(core, request, reply)));

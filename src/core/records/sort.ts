@@ -44,12 +44,18 @@ export function orderBySql(collection: Collection, sort: string, ctx: AccessCont
     const secret = collection.isAuth && (name === 'password' || name === 'tokenKey');
     if (!field || field.model.type === 'password' || ((field.model.hidden || secret) && !ctx.auth.isSuperuser))
       throw badRequest(`Invalid sort field "${printable(name)}".`);
-    parts.push(`${quoteIdent(name)} ${dir}`);
+    // An auth email orders only the rows whose email the caller may see (3.8); the rest
+    // sort as empty, so comparisons with a known email cannot reveal a hidden one.
+    const visibleOnly = collection.isAuth && name === 'email' && !ctx.auth.isSuperuser;
+    parts.push(visibleOnly ? `${guarded(`"emailVisibility" = TRUE`, quoteIdent(name))} ${dir}` : `${quoteIdent(name)} ${dir}`);
   }
   // Ties (and no sort at all) fall back to insertion order, so paging is stable.
   if (!hasRowid) parts.push(`${rowid} ASC`);
   return parts.join(', ');
 }
+
+/** The value where `condition` holds, else the empty string (not NULL: both engines order it alike). */
+const guarded = (condition: string, value: string) => `(CASE WHEN ${condition} THEN ${value} ELSE '' END)`;
 
 function pathSort(collection: Collection, name: string, ctx: AccessContext, params = new SqlParams(collection.dialect)): string {
   const scope = new JoinScope(new AliasCounter());
@@ -57,7 +63,8 @@ function pathSort(collection: Collection, name: string, ctx: AccessContext, para
     const operand = resolveFieldPath(name, 0, { collection, alias: MAIN_ALIAS }, scope, {
       registry: ctx.registry, dialect: collection.dialect, params, request: ctx.request, isSuperuser: ctx.auth.isSuperuser, client: true,
     });
-    return `(SELECT ${operand.sql} FROM (SELECT 1) AS "_base" ${scope.joins.join(' ')} LIMIT 1)`;
+    const value = operand.guard ? guarded(operand.guard, operand.sql) : operand.sql;
+    return `(SELECT ${value} FROM (SELECT 1) AS "_base" ${scope.joins.join(' ')} LIMIT 1)`;
   } catch (err) {
     if (err instanceof FilterError) throw badRequest(`Invalid sort field "${printable(name)}": ${printable(err.message)}.`);
     throw err;
