@@ -8,6 +8,7 @@ import { serveCommand } from './serve.js';
 import { superuserCommand } from './superuser.js';
 import { migrateCommand } from './migrate.js';
 import { typegenCommand } from './typegen.js';
+import { importCommand } from './import.js';
 
 const program = new Command('galley')
   .description('Galley: the backend of an app as one program (PocketBase-compatible API, SQLite or PostgreSQL).')
@@ -17,6 +18,7 @@ program.addCommand(serveCommand());
 program.addCommand(superuserCommand());
 program.addCommand(migrateCommand());
 program.addCommand(typegenCommand());
+program.addCommand(importCommand());
 configureErrors(program);
 
 /**

@@ -1,0 +1,36 @@
+/**
+ * `galley import pocketbase PATH`: a PocketBase 0.23+ pb_data folder into this Galley
+ * (docs/import.md). Progress goes to stderr, the report to stdout; a failure is one
+ * line and leaves the target as it was.
+ */
+import { Command } from 'commander';
+import { resolveConfig } from '../config.js';
+import { importPocketBase } from '../import/pocketbase/import-pocketbase.js';
+import { formatReport } from '../import/pocketbase/report.js';
+import { addDbOptions, type DbFlags } from './db-options.js';
+
+interface ImportFlags extends DbFlags {
+  encryptionKey?: string;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+export function importCommand(): Command {
+  const cmd = new Command('import').description('Import data from another backend');
+  cmd.addCommand(addDbOptions(new Command('pocketbase')
+    .argument('<path>', 'the pb_data folder of PocketBase 0.23 or newer (stop PocketBase first)')
+    .description('Import a PocketBase pb_data folder: collections, records, settings, files and applied migrations')
+    .option('--encryption-key <key>', 'the 32-character key PocketBase ran with (--encryptionEnv), to decrypt its settings')
+    .option('--dry-run', 'do everything, verify, print the report, then roll back (no files are copied)')
+    .option('--force', 'import into a target that already has collections or records (collections the import brings are replaced)'))
+    .action(async (path: string, flags: ImportFlags) => {
+      const config = resolveConfig({ dir: flags.dir, db: flags.db });
+      const report = await importPocketBase({
+        source: path, dir: config.dir, db: config.db,
+        encryptionKey: flags.encryptionKey, dryRun: flags.dryRun, force: flags.force,
+        progress: (message) => process.stderr.write(`${message}\n`),
+      });
+      process.stdout.write(formatReport(report));
+    }));
+  return cmd;
+}
