@@ -409,14 +409,11 @@ describe.each(ENGINES)('collections API on %s', (engine) => {
       expect(c.indexes).toEqual(['CREATE INDEX `idx_table_a` ON `idx_table` (`a`)']);
     });
 
-    it('requires the unique tokenKey and email indexes of an auth collection', async () => {
+    it('keeps the unique tokenKey and email indexes of an auth collection (added back as PocketBase does)', async () => {
       const c = await g.admin.collections.create({ name: 'auth_idx', type: 'auth' });
-      for (const keep of [c.indexes[1], c.indexes[0]]) {
-        const err = await failure(g.admin.collections.update('auth_idx', { indexes: [keep] }));
-        expect(err.status).toBe(400);
-        expect(err.response.data.indexes.code).toBe('validation_missing_required_unique_index');
-      }
-      expect((await g.admin.collections.getOne('auth_idx')).indexes).toEqual(c.indexes);
+      // more in pocketbase-compat.test.ts
+      expect((await g.admin.collections.update('auth_idx', { indexes: [c.indexes[1]] })).indexes).toEqual([c.indexes[1], c.indexes[0]]);
+      expect((await g.admin.collections.update('auth_idx', { indexes: [c.indexes[0]] })).indexes).toEqual(c.indexes);
       // a NOCASE variant of the email index is fine
       const nocase = c.indexes[1]!.replace('(`email`)', '(`email` COLLATE NOCASE)');
       expect((await g.admin.collections.update('auth_idx', { indexes: [c.indexes[0], nocase] })).indexes).toEqual([c.indexes[0], nocase]);

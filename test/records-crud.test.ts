@@ -114,9 +114,9 @@ describe.each(ENGINES)('records CRUD on %s', (engine) => {
     const rec = await g.client().collection('posts').create({ id: 'abcdefghij12345', title: 'Mine' });
     expect(rec.id).toBe('abcdefghij12345');
     const dup = await failure(g.client().collection('posts').create({ id: 'abcdefghij12345', title: 'Again' }));
-    expect(dup.response.data.id.code).toBe('validation_invalid_or_existing_id');
+    expect(dup.response.data.id.code).toBe('validation_not_unique');
     const bad = await failure(g.client().collection('posts').create({ id: 'BAD/ID', title: 'Bad' }));
-    expect(bad.response.data.id.code).toBe('validation_invalid_or_existing_id');
+    expect(bad.response.data.id.code).toBe('validation_min_text_constraint');
     const change = await failure(g.client().collection('posts').update(rec.id, { id: 'zzzzzzzzzzzzzzz' }));
     expect(change.response.data.id.code).toBe('validation_pk_change');
   });

@@ -264,7 +264,7 @@ describe.each(ENGINES)('superuser auth on %s', (engine) => {
       const me = g.admin.authStore.record!;
       const err = await failure(g.admin.collection('users').create({ id: me.id, email: 'clash@example.com', password: 'clash-password', passwordConfirm: 'clash-password' }));
       expect(err.status).toBe(400);
-      expect(err.response.data.id.code).toBe('validation_invalid_or_existing_id');
+      expect(err.response.data.id.code).toBe('validation_invalid_auth_id');
     });
 
     it('turns the token of a deleted user into a guest token', async () => {

@@ -8,6 +8,7 @@ import { fieldType } from '../fields/registry.js';
 import type { AuthOptions, CollectionModel, CollectionType } from './model.js';
 import { fieldIdFor, randomSecret } from './ids.js';
 import { nowDateTime } from '../fields/datetime.js';
+import { parseIndex } from './indexes.js';
 
 export const SUPERUSERS_ID = 'pbc_3142635823';
 export const SUPERUSERS = '_superusers';
@@ -60,13 +61,44 @@ export function authSystemFields(): FieldModel[] {
   ];
 }
 
-/** The unique indexes every auth collection needs on tokenKey and email. */
+/** The unique indexes every auth collection needs on tokenKey and email (PocketBase's definitions). */
 export function authIndexes(collectionId: string, name: string): string[] {
-  const suffix = collectionId.replace(/\W/g, '');
   return [
-    `CREATE UNIQUE INDEX \`idx_tokenKey_${suffix}\` ON \`${name}\` (\`tokenKey\`)`,
-    `CREATE UNIQUE INDEX \`idx_email_${suffix}\` ON \`${name}\` (\`email\`) WHERE \`email\` != ''`,
+    `CREATE UNIQUE INDEX \`${systemIndexName('tokenKey', collectionId)}\` ON \`${name}\` (\`tokenKey\`)`,
+    `CREATE UNIQUE INDEX \`${systemIndexName('email', collectionId)}\` ON \`${name}\` (\`email\`) WHERE \`email\` != ''`,
   ];
+}
+
+/**
+ * PocketBase's name for a system field's index, `idx_<field>_<collection id>`. It cuts
+ * the name at 64 characters; 63 here, PostgreSQL's identifier limit, so that a long
+ * collection id still gives a name both engines accept.
+ */
+function systemIndexName(field: string, collectionId: string): string {
+  return `idx_${field}_${collectionId.replace(/\W/g, '')}`.slice(0, 63);
+}
+
+/**
+ * Adds the tokenKey and email unique indexes an auth definition lacks, as PocketBase
+ * does when it initialises the system fields on save: a create, update or import that
+ * leaves them out (e.g. lists only a unique `username` index) still gets them. A
+ * single-column unique index on the field, whatever its name or WHERE clause, counts.
+ */
+export function ensureAuthIndexes(model: CollectionModel): void {
+  if (model.type !== 'auth' || !Array.isArray(model.indexes) || typeof model.name !== 'string') return; // validation reports it
+  const uniqueColumns = new Set<string>();
+  for (const sql of model.indexes) {
+    if (typeof sql !== 'string') continue;
+    try {
+      const idx = parseIndex(sql);
+      if (idx.unique && idx.columns.length === 1) uniqueColumns.add(idx.columns[0]!.name.toLowerCase());
+    } catch {
+      // validation reports it
+    }
+  }
+  const [tokenKey, email] = authIndexes(String(model.id), model.name);
+  if (!uniqueColumns.has('tokenkey')) model.indexes = [...model.indexes, tokenKey!];
+  if (!uniqueColumns.has('email')) model.indexes = [...model.indexes, email!];
 }
 
 const link = (path: string) => `{APP_URL}/_/#/auth/${path}/{TOKEN}`;

@@ -4,7 +4,7 @@
  * the (partial) input merged in. Validation comes after, in validate.ts.
  */
 import type { FieldModel } from '../fields/field.js';
-import { completeField, authIndexes, newCollection } from './defaults.js';
+import { completeField, ensureAuthIndexes, newCollection } from './defaults.js';
 import { AUTH_RULE_KEYS, RULE_KEYS, TOKEN_KEYS, type CollectionModel, type CollectionType } from './model.js';
 import { collectionIdFor, randomSecret } from './ids.js';
 import { indexString, parseIndex } from './indexes.js';
@@ -40,7 +40,7 @@ export function modelForCreate(input: Input, existingIds: (id: string) => boolea
     const missing = defaults.filter((f) => f.system && !names.has(f.name));
     model.fields = [...missing, ...model.fields];
   }
-  if (input.indexes === undefined && type === 'auth') model.indexes = authIndexes(id, name);
+  ensureAuthIndexes(model);
   model.indexes = normaliseIndexTables(model);
   return model;
 }
@@ -49,6 +49,7 @@ export function modelForUpdate(old: CollectionModel, input: Input): CollectionMo
   const model = structuredClone(old);
   applyInput(model, input, old);
   if (model.name !== old.name || model.fields !== old.fields) model.indexes = followRenames(model, old);
+  ensureAuthIndexes(model);
   model.indexes = normaliseIndexTables(model);
   if (model.type === 'auth' && model.authRule !== old.authRule && model.authToken) model.authToken.secret = randomSecret();
   model.updated = nowDateTime();

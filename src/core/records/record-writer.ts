@@ -12,12 +12,13 @@ import { ruleAccess, type Access, type AccessContext } from '../rules/rule-acces
 import { withRequest } from '../filter/request-data.js';
 import { hasManageRule, managesRecord } from '../rules/manage-rule.js';
 import { rowSatisfies } from '../rules/row-access.js';
-import { textField, generateFromPattern } from '../fields/text.js';
+import { generateFromPattern } from '../fields/text.js';
 import { asList } from '../fields/multi-value.js';
 import { nowDateTime } from '../fields/datetime.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { newRecordId } from '../collections/ids.js';
 import { resolveBody } from './modifiers.js';
+import { existingIdError, recordIdError } from './record-id.js';
 import { checkRelationIds } from './relations.js';
 import { executeWrite, inTransaction, throwIfErrors } from './write-transaction.js';
 import { rowToValues } from './serialize.js';
@@ -57,9 +58,10 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
     if (f.model.type === 'text' && values[name] === '' && f.model.autogeneratePattern)
       values[name] = name === 'id' ? newRecordId() : generateFromPattern(f.model.autogeneratePattern as string);
   }
-  if ('id' in submitted && values.id !== '' && typeof values.id === 'string') {
-    const idError = textField.validate(values.id, collection.field('id')!.model);
-    if (idError) errors.id = fieldError('validation_invalid_or_existing_id', 'The record id is invalid or already exists.');
+  const chosenId = 'id' in submitted && values.id !== '' && typeof values.id === 'string';
+  if (chosenId) {
+    const idError = recordIdError(values.id as string, collection.field('id')!.model);
+    if (idError) errors.id = idError;
   }
 
   if (collection.isAuth) {
@@ -89,6 +91,10 @@ export async function createRecord(deps: RecordDeps, collection: Collection, bod
       && !(hasManageRule(collection) && await candidateSatisfies(tx, collection, values, { kind: 'rule', rule: collection.model.manageRule! }, withBody(ctx, submitted))))
       errors.verified = fieldError('validation_not_allowed', 'Only superusers and managers can set the verified state.');
     await checkRelationIds(tx, deps.collections.registry, collection, values, () => true, errors);
+    if (chosenId && !errors.id) {
+      const existing = await existingIdError(tx, collection, values.id as string);
+      if (existing) errors.id = existing;
+    }
     if (collection.isAuth && 'id' in submitted) await checkAuthIdUnique(deps, tx, collection, values.id as string, errors);
     throwIfErrors(errors, 'Failed to create record.');
     await hashSubmittedPasswords(collection, values);
@@ -264,7 +270,7 @@ async function checkAuthIdUnique(deps: RecordDeps, tx: Executor, collection: Col
   for (const other of deps.collections.registry.all()) {
     if (!other.isAuth || other.id === collection.id) continue;
     if (await findRecordById(tx, other, id)) {
-      errors.id = fieldError('validation_invalid_or_existing_id', 'The record id is invalid or already exists.');
+      errors.id = fieldError('validation_invalid_auth_id', 'Invalid or duplicated auth record id.');
       return;
     }
   }

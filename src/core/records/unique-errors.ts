@@ -13,9 +13,7 @@ export function uniqueViolationErrors(collection: Collection, err: UniqueViolati
   }
   if (columns.length === 0) columns = ['id'];
   const errors: ErrorData = {};
-  for (const c of columns)
-    errors[c] = c === 'id'
-      ? fieldError('validation_invalid_or_existing_id', 'The record id is invalid or already exists.')
-      : fieldError('validation_not_unique', 'Value must be unique.');
+  // The id too, as PocketBase reports a primary key violation (core/validators/db.go).
+  for (const c of columns) errors[c] = fieldError('validation_not_unique', 'Value must be unique.');
   return errors;
 }
