@@ -11,6 +11,7 @@ import type PocketBase from 'pocketbase';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
 import { expectErrorBody } from './support/errors.js';
 import { openSse } from './support/realtime.js';
+import { startApp } from './support/app.js';
 import { parse, rawRequest, type RawResponse } from './support/raw-http.js';
 
 const run = promisify(execFile);
@@ -98,6 +99,20 @@ describe.each(ENGINES)('hostile input on %s', (engine) => {
         const res = await g.fetch(path);
         expect([path, res.status < 500]).toEqual([path, true]);
         if (res.status >= 400) await expectErrorBody(res, res.status);
+      }
+    });
+
+    it('answers a malformed path parameter of a custom route with a 4xx, and serves a good one', async () => {
+      const t = await startApp(engine, (app) => app.route('GET', '/api/hello/:name', (e) => ({ hello: e.request.params.name })));
+      try {
+        for (const path of ['/api/hello/%zz', '/api/hello/abc%', '/api/hello/%E0%A4%A']) {
+          const res = await fetch(t.url + path);
+          await expectErrorBody(res, res.status);
+          expect([path, res.status < 500]).toEqual([path, true]);
+        }
+        expect(await (await fetch(`${t.url}/api/hello/caf%C3%A9`)).json()).toEqual({ hello: 'café' });
+      } finally {
+        await t.close();
       }
     });
 
