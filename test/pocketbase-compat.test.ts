@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
-import { failure } from './support/sdk.js';
+import { failure, userToken } from './support/sdk.js';
 
 /** PocketBase's definitions of the two indexes it adds to an auth collection. */
 const systemIndexes = (id: string, name: string) => [
@@ -125,6 +125,38 @@ describe.each(ENGINES)('PocketBase compatibility on %s', (engine) => {
       const err = await failure(g.admin.collection('staff').create({ id: user.id, email: 'u2@example.com', password: 'user-password', passwordConfirm: 'user-password' }));
       expect(err.status).toBe(400);
       expect(err.response.data.id).toEqual({ code: 'validation_invalid_auth_id', message: 'Invalid or duplicated auth record id.' });
+    });
+  });
+
+  describe('health check', () => {
+    const health = async (token?: string, headers: Record<string, string> = {}) => {
+      const res = await g.fetch('/api/health', { token, headers });
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+
+    it('gives superusers canBackup, realIP and possibleProxyHeader', async () => {
+      expect(await g.admin.health.check()).toEqual({
+        message: 'API is healthy.', code: 200, data: { canBackup: true, realIP: '127.0.0.1', possibleProxyHeader: '' },
+      });
+      const token = g.admin.authStore.token;
+      // Common proxy headers are reported without being trusted: the real IP stays the peer's.
+      expect((await health(token, { 'X-Forwarded-For': '203.0.113.7' })).data).toEqual({ canBackup: true, realIP: '127.0.0.1', possibleProxyHeader: 'X-Forwarded-For' });
+      expect((await health(token, { 'cf-connecting-ip': '203.0.113.8', 'X-Forwarded-For': '203.0.113.7' })).data.possibleProxyHeader).toBe('CF-Connecting-IP');
+      expect((await health(token, { 'fly-client-ip': '203.0.113.9' })).data.possibleProxyHeader).toBe('Fly-Client-IP');
+      // A trusted header comes first and gives the real IP.
+      await g.admin.settings.update({ trustedProxy: { headers: ['X-Real-IP'], useLeftmostIP: false } });
+      try {
+        expect((await health(token, { 'x-real-ip': '198.51.100.4', 'X-Forwarded-For': '203.0.113.7' })).data).toEqual({ canBackup: true, realIP: '198.51.100.4', possibleProxyHeader: 'X-Real-IP' });
+        expect((await health(token, { 'X-Forwarded-For': '203.0.113.7' })).data).toEqual({ canBackup: true, realIP: '127.0.0.1', possibleProxyHeader: 'X-Forwarded-For' });
+      } finally {
+        await g.admin.settings.update({ trustedProxy: { headers: [], useLeftmostIP: false } });
+      }
+    });
+
+    it('gives guests and other auth records an empty data object', async () => {
+      expect(await health(undefined, { 'X-Forwarded-For': '203.0.113.7' })).toEqual({ message: 'API is healthy.', code: 200, data: {} });
+      expect(await health(await userToken(g, 'health@example.com'))).toEqual({ message: 'API is healthy.', code: 200, data: {} });
     });
   });
 });

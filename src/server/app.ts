@@ -121,7 +121,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     }
   });
 
-  registerHealthRoutes(app);
+  registerHealthRoutes(app, core);
   registerCollectionRoutes(app, core);
   registerRecordRoutes(app, core);
   registerRecordAuthRoutes(app, core);
