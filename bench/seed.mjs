@@ -17,9 +17,10 @@
 // them), as in an app where each user sees their own records, with a random author.
 //
 // --login=N (with --email/--password, for the galley-login-* targets) seeds the
-// login scenarios instead of posts: rate limiting switched off through
-// `PATCH /api/settings` (it is on by default for the auth endpoints and would
-// answer most of the benchmark's sign-ins with 429), then N `users` records
+// login scenarios instead of posts: rate limiting and sign-in protection switched
+// off through `PATCH /api/settings` (protection is on by default and would answer
+// most of the wrong-password and unknown-identity sign-ins, all from one IP, with
+// 429; right passwords it never counts), then N `users` records
 // (login0@example.com ... with the password LOGIN_PASSWORD), their emails
 // written to --ids for wrk/login*.lua.
 //
@@ -183,7 +184,7 @@ async function setUpRules() {
   if (posts.status !== 200) fail('create posts collection', posts);
 }
 
-// The login targets: rate limiting off, N users, their emails to --ids.
+// The login targets: rate limiting and sign-in protection off, N users, their emails to --ids.
 const LOGIN_PASSWORD = 'loginpassword123'; // wrk/login.lua and floor/common.mjs
 async function seedLogin(n) {
   const auth = await call('POST', '/api/collections/_superusers/auth-with-password', {
@@ -192,8 +193,9 @@ async function seedLogin(n) {
   });
   if (auth.status !== 200 || !auth.json?.token) fail('superuser auth', auth);
   const headers = { Authorization: auth.json.token };
-  const settings = await call('PATCH', '/api/settings', { rateLimits: { enabled: false } }, headers);
-  if (settings.status !== 200 || settings.json?.rateLimits?.enabled !== false) fail('switch rate limiting off', settings);
+  const settings = await call('PATCH', '/api/settings', { rateLimits: { enabled: false }, authProtection: { enabled: false } }, headers);
+  if (settings.status !== 200 || settings.json?.rateLimits?.enabled !== false || settings.json?.authProtection?.enabled !== false)
+    fail('switch rate limiting and sign-in protection off', settings);
 
   const started = Date.now();
   const emails = Array.from({ length: n }, (_, i) => `login${i}@example.com`);
@@ -210,7 +212,7 @@ async function seedLogin(n) {
   const check = await call('POST', '/api/collections/users/auth-with-password', { identity: emails[0], password: LOGIN_PASSWORD });
   if (check.status !== 200 || !check.json?.token) fail('user sign-in', check);
   writeFileSync(opt.ids, emails.join('\n') + '\n');
-  console.error(`seeded ${n} users in ${((Date.now() - started) / 1000).toFixed(1)}s, rate limiting off`);
+  console.error(`seeded ${n} users in ${((Date.now() - started) / 1000).toFixed(1)}s, rate limiting and sign-in protection off`);
 }
 
 async function seed() {
