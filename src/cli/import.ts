@@ -1,7 +1,7 @@
 /**
  * `galley import pocketbase PATH`: a PocketBase 0.23+ pb_data folder into this Galley
- * (docs/import.md). Progress goes to stderr, the report to stdout; a failure is one
- * line and leaves the target as it was.
+ * (docs/import.md). Progress goes to stderr (on a terminal), the report to stdout; a
+ * failure is one line and leaves the target as it was.
  */
 import { Command } from 'commander';
 import { resolveConfig } from '../config.js';
@@ -25,12 +25,22 @@ export function importCommand(): Command {
     .option('--force', 'import into a target that already has collections or records (collections the import brings are replaced)'))
     .action(async (path: string, flags: ImportFlags) => {
       const config = resolveConfig({ dir: flags.dir, db: flags.db });
-      const report = await importPocketBase({
-        source: path, dir: config.dir, db: config.db,
-        encryptionKey: flags.encryptionKey, dryRun: flags.dryRun, force: flags.force,
-        progress: (message) => process.stderr.write(`${message}\n`),
-      });
-      process.stdout.write(formatReport(report));
+      // Progress is one line rewritten in place, on a terminal only, so a failure is still the one line on stderr.
+      const tty = process.stderr.isTTY;
+      const clear = () => { if (tty) process.stderr.write('\r\x1b[K'); };
+      try {
+        const report = await importPocketBase({
+          source: path, dir: config.dir, db: config.db,
+          encryptionKey: flags.encryptionKey, dryRun: flags.dryRun, force: flags.force,
+          progress: (message) => { if (tty) process.stderr.write(`\r\x1b[K${message.trim()}`); },
+        });
+        clear();
+        process.stdout.write(formatReport(report));
+      } catch (err) {
+        clear();
+        // One line, whatever the engine's message looked like.
+        throw new Error(String((err as Error).message ?? err).replace(/\s*\n\s*/g, ' '));
+      }
     }));
   return cmd;
 }

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Store } from '../../store/store.js';
+import { UniqueViolation, type Store } from '../../store/store.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { redactUrl } from '../../config.js';
 import { storageFromSettings } from '../../files/file-service.js';
@@ -67,21 +67,31 @@ export async function importPocketBase(opts: ImportOptions): Promise<ImportRepor
         progress('Creating collections');
         const result = await importCollections(txStore, rows.filter((r) => !(r.name in SKIPPED_COLLECTIONS)), opts.force ?? false);
         skipped.push(...result.skipped);
-        const records = new Map<string, number>();
-        for (const c of result.imported.filter((c) => !c.isView)) {
-          progress(`Copying records of ${c.name}`);
-          records.set(c.id, await copyRecords(txStore, txStore.dialect, source, c, progress));
-        }
         const settings = await importSettings(txStore, pbSettings);
         skipped.push(...settings.skipped);
         await importMigrations(txStore, migrations);
 
-        const plan = listStorage(source.dir, new Set(result.imported.filter((c) => !c.isView).map((c) => c.id)));
+        const tables = result.imported.filter((c) => !c.isView);
+        const plan = listStorage(source.dir, new Set(tables.map((c) => c.id)));
         skipped.push(...plan.skipped);
         if (!opts.dryRun && plan.files.length) {
           progress(`Copying ${plan.files.length} files`);
           storage = storageFromSettings(settings.settings.s3, target.dir);
-          await copyFiles(storage, plan.files, written, progress);
+          try {
+            await copyFiles(storage, plan.files, written, progress);
+          } catch (err) {
+            throw new ImportError(`cannot copy the files into Galley's storage: ${(err as Error).message}; nothing was imported`);
+          }
+        }
+        const records = new Map<string, number>();
+        for (const c of tables) {
+          progress(`Copying records of ${c.name}`);
+          try {
+            records.set(c.id, await copyRecords(txStore, txStore.dialect, source, c, progress));
+          } catch (err) {
+            const why = err instanceof UniqueViolation ? `a unique index of the collection is violated (${err.columns.join(', ') || err.indexName})` : (err as Error).message;
+            throw new ImportError(`cannot copy the records of ${c.name}: ${why}; nothing was imported`);
+          }
         }
         progress('Verifying');
         const checks = [];
