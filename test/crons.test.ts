@@ -17,6 +17,7 @@ const BUILT_INS = [
   { id: '__pbOTPCleanup__', expression: '0 * * * *' },
   { id: '__galleyCronRunsCleanup__', expression: '*/10 * * * *' },
   { id: '__galleyWebhookDeliveriesCleanup__', expression: '15 * * * *' },
+  { id: '__pbLogsCleanup__', expression: '0 */6 * * *' },
 ];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOUR = 3600_000;

@@ -34,13 +34,13 @@ describe.each(ENGINES)('settings API on %s', (engine) => {
     expect(s.smtp).toMatchObject({ enabled: false, port: 587, username: '', authMethod: '', tls: false });
     expect(s.smtp).not.toHaveProperty('password');
     expect(s.batch).toEqual({ enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 });
-    expect(s.logs).toEqual({ maxDays: 5, minLevel: 0, logIP: true, logAuthId: false });
+    expect(s.logs).toEqual({ maxDays: 5, minLevel: 0, logIP: true, logAuthId: false, maxDataSize: 0 });
   });
 
   it('round-trips the batch and logs sections and validates them', async () => {
     const updated = await g.admin.settings.update({ batch: { enabled: true, maxRequests: 10 }, logs: { maxDays: 7, logAuthId: true } });
     expect(updated.batch).toEqual({ enabled: true, maxRequests: 10, timeout: 3, maxBodySize: 0 });
-    expect(updated.logs).toEqual({ maxDays: 7, minLevel: 0, logIP: true, logAuthId: true });
+    expect(updated.logs).toEqual({ maxDays: 7, minLevel: 0, logIP: true, logAuthId: true, maxDataSize: 0 });
     const body = await expectErrorBody(await patch({ batch: { maxRequests: 0, timeout: 1.5, maxBodySize: -1 }, logs: { maxDays: -1, logIP: 'yes' } }), 400);
     expect(Object.keys(body.data.batch).sort()).toEqual(['maxBodySize', 'maxRequests', 'timeout']);
     expect(Object.keys(body.data.logs).sort()).toEqual(['logIP', 'maxDays']);

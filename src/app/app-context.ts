@@ -10,6 +10,7 @@ import type { Settings } from '../core/settings/settings.js';
 import type { Row } from '../store/store.js';
 import { closeScope, openScope, type WriteScope } from '../core/records/write-scope.js';
 import { RecordsApi } from './records-api.js';
+import type { Logger } from '../logs/logger.js';
 
 export interface OutgoingMail {
   to: string | string[];
@@ -25,6 +26,11 @@ export class AppContext {
 
   constructor(private readonly core: GalleyCore, private readonly deps: RecordDeps) {
     this.records = new RecordsApi(deps);
+  }
+
+  /** Lines to stdout and, by the `logs` settings, to the logs store (`/api/logs`): `app.logger.info('message', { key: value })`. */
+  get logger(): Logger {
+    return this.core.logger;
   }
 
   get dialect(): 'sqlite' | 'postgres' {

@@ -9,21 +9,25 @@ import { createApp } from '../app/galley-app.js';
 import { addDbOptions, type DbFlags } from './db-options.js';
 import { installLink } from '../core/install/install-token.js';
 import { addMigrationsOption, migrationsDir, type MigrationsFlags } from './migrations-option.js';
+import { configureLogger, parseLogLevel, type LogLevelName } from '../logs/logger.js';
 
 /** How long in-flight requests get to finish after a stop signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
 const DEFAULT_HOOKS_DIR = './galley_hooks';
 
-type ServeFlags = DbFlags & MigrationsFlags & { http?: string; dev?: boolean; hooksDir?: string };
+type ServeFlags = DbFlags & MigrationsFlags & { http?: string; dev?: boolean; hooksDir?: string; logLevel?: LogLevelName };
 
 export function serveCommand(): Command {
   const cmd = new Command('serve')
     .description('Start the web server (API at /api/, dashboard at /_/)')
     .addOption(new Option('--http <host:port>', 'the address to listen on (env GALLEY_HTTP)').default(undefined, '127.0.0.1:8090'))
     .addOption(new Option('--hooksDir <dir>', 'the hook files (env GALLEY_HOOKS_DIR)').default(undefined, DEFAULT_HOOKS_DIR))
+    .addOption(new Option('--logLevel <level>', 'application log level on stdout: debug (also one line per request), info, warn, error, silent (env GALLEY_LOG_LEVEL)').argParser(parseLogLevel).default(undefined, 'info'))
     .option('--dev', 'development mode: hook files reload on change; collection changes made through the API are written as migration files');
   return addMigrationsOption(addDbOptions(cmd)).action(async (flags: ServeFlags) => {
     const config = resolveConfig(flags);
+    // JSON lines for log collectors; readable lines for a person (--dev, or a terminal).
+    await configureLogger({ ...(flags.logLevel ? { level: flags.logLevel } : {}), pretty: flags.dev === true || process.stdout.isTTY === true });
     const app = createApp({
       dir: config.dir, ...(config.db ? { db: config.db } : {}), http: `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
       hooksDir: resolve(flags.hooksDir ?? process.env.GALLEY_HOOKS_DIR ?? DEFAULT_HOOKS_DIR),

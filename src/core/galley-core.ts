@@ -23,6 +23,11 @@ import { registerHousekeeping } from '../cron/housekeeping.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { SignInProtection } from './auth/protection/sign-in-protection.js';
 import { counterStoreFor } from './auth/protection/counter-store.js';
+import { LogService } from '../logs/log-service.js';
+import type { LogStore } from '../logs/log-store.js';
+import { SqliteLogStore } from '../logs/sqlite-log-store.js';
+import { PostgresLogStore } from '../logs/postgres-log-store.js';
+import { errorText, type Logger } from '../logs/logger.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -30,7 +35,7 @@ export class GalleyCore {
   /** The Mailer for the current SMTP settings (an embedding program may swap it). */
   mailerFor: MailerFactory = mailerFromSettings;
   /** Every committed record change of this instance (realtime listens here). */
-  readonly changes = new RecordChanges();
+  readonly changes = new RecordChanges((err) => this.logger.error(`record change listener failed: ${errorText(err)}`));
   /** What record reads and writes need: store, collections, the change feed, files and hooks. */
   readonly recordDeps: RecordDeps;
   /** Every hookable event (record lifecycle, requests, mail, realtime, serve). */
@@ -48,7 +53,13 @@ export class GalleyCore {
   /** Failed sign-in and mail limits (docs/authentication.md), counted in memory or, on PostgreSQL, in the database. */
   readonly signInProtection: SignInProtection;
 
-  private constructor(readonly store: Store, dataDir: string) {
+  /** Request and application logs (docs/observability.md): the store apart from the app's data, the settings gate, the cleanup job. */
+  readonly logs: LogService;
+
+  /** stdout and this instance's log store (hooks get it as `app.logger`). */
+  readonly logger: Logger;
+
+  private constructor(readonly store: Store, dataDir: string, logStore: LogStore) {
     this.collections = new CollectionService(store);
     this.settings = new SettingsService(store);
     this.signInProtection = new SignInProtection(counterStoreFor(store), () => this.settings.current().authProtection);
@@ -57,6 +68,11 @@ export class GalleyCore {
     this.crons = new CronService(store);
     registerHousekeeping(this.crons, store, this.collections);
     this.webhooks = new WebhookService(store, this.collections, this.settings, this.changes, this.crons);
+    this.logs = new LogService(logStore, this.settings, this.crons);
+    this.logger = this.logs.logger;
+    this.crons.log = (message) => this.logger.error(message);
+    this.webhooks.log = (message) => this.logger.error(message);
+    this.files.logWarning = (message) => this.logger.warn(message);
     this.recordDeps = {
       store, collections: this.collections, files: this.files, lifecycle: this.webhooks.lifecycle(this.hooks),
       // Committed changes: to realtime (and other listeners), then the after-success hooks.
@@ -103,12 +119,21 @@ export class GalleyCore {
         throw new ConfigError(`cannot open the SQLite database in ${config.dir}: ${(err as Error).message}`);
       }
     }
-    const core = new GalleyCore(store, config.dir);
+    let core: GalleyCore;
     try {
+      // Logs live apart from the app's data: a file of their own on SQLite, a table every instance writes to on PostgreSQL.
+      core = new GalleyCore(store, config.dir, config.db ? new PostgresLogStore(store) : new SqliteLogStore(config.dir));
+    } catch (err) {
+      await store.close().catch(() => {});
+      throw new ConfigError(`cannot open the log database in ${config.dir}: ${(err as Error).message}`);
+    }
+    try {
+      await core.logs.init();
       await core.collections.load();
       await core.settings.refresh();
       await core.webhooks.init();
     } catch (err) {
+      await core.logs.close().catch(() => {});
       await store.close().catch(() => {});
       throw err;
     }
@@ -131,6 +156,7 @@ export class GalleyCore {
     this.stopWatching?.();
     await this.pubsub.close();
     this.files.close();
+    await this.logs.close().catch((err: unknown) => this.logger.warn(`closing the log store: ${errorText(err)}`));
     await this.store.close();
   }
 }

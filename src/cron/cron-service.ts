@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { redactUrl } from '../config.js';
 import { CronLease } from './cron-lease.js';
 import { CRON_TIMEZONE, checkJobId, isInternalJob, parseExpression, type CronFn, type CronJob } from './cron-job.js';
+import { log } from '../logs/logger.js';
 
 /** How long stop() waits for running jobs before giving up on them. */
 const STOP_WAIT_MS = 5_000;
@@ -27,7 +28,7 @@ export class CronService {
   private readonly running = new Map<string, Promise<void>>();
   private started = false;
   /** Where failures go (an embedding program or a test may replace it). */
-  log: (message: string) => void = (message) => console.error(`[galley] ${message}`);
+  log: (message: string) => void = (message) => log.error(message);
   readonly instanceId = randomBytes(6).toString('hex');
   private readonly lease: CronLease;
 

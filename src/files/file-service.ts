@@ -11,6 +11,7 @@ import type { FileStorage } from './file-storage.js';
 import { LocalFileStorage } from './local-file-storage.js';
 import { S3FileStorage } from './s3-file-storage.js';
 import { ThumbGenerator } from './thumbs.js';
+import { log } from '../logs/logger.js';
 
 export type FileStorageFactory = (s3: S3Settings, dataDir: string) => FileStorage;
 
@@ -21,7 +22,7 @@ export class FileService {
   /** How a storage is made from the settings (an embedding program may swap it). */
   storageFor: FileStorageFactory = storageFromSettings;
   /** Where cleanup failures are reported (buildApp points it at AppOptions.logWarning). */
-  logWarning: (message: string) => void = (m) => console.warn(`[galley] ${m}`);
+  logWarning: (message: string) => void = (m) => log.warn(m);
   readonly thumbs = new ThumbGenerator();
 
   private cached: { signature: string; storage: FileStorage } | undefined;

@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { MessageHandler, PubSub } from './pubsub.js';
+import { log } from '../logs/logger.js';
 
 const CHANNEL = 'galley_events';
 /** Bytes of message text per NOTIFY, leaving room for the chunk header under 8000. */
@@ -32,7 +33,7 @@ export class PostgresPubSub implements PubSub {
 
   private constructor(private readonly url: string, private readonly onError: (message: string) => void) {}
 
-  static async connect(url: string, onError: (message: string) => void = (m) => console.warn(`[galley] ${m}`)): Promise<PostgresPubSub> {
+  static async connect(url: string, onError: (message: string) => void = (m) => log.warn(m)): Promise<PostgresPubSub> {
     const pubsub = new PostgresPubSub(url, onError);
     await pubsub.open();
     return pubsub;

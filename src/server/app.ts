@@ -6,7 +6,7 @@
  * request.auth, then the superuser IP allow-list and rate limits of request-guard.ts) → body parser → route handler → preSerialization (`fields`) →
  * response; CORS preflights are an OPTIONS route of their own (cors.ts). Errors at any step go through error-handler.ts.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { CORS_HEADERS, registerPreflight } from './cors.js';
 import type { GalleyCore } from '../core/galley-core.js';
 import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
@@ -34,6 +34,9 @@ import { registerBatchRoutes } from '../api/batch.js';
 import { registerCronRoutes } from '../api/crons.js';
 import { registerWebhookRoutes } from '../api/webhooks.js';
 import { RealtimeBroker, type RealtimeOptions } from '../realtime/realtime-broker.js';
+import { registerLogRoutes } from '../api/logs.js';
+import { REQUEST_ID_HEADER, registerRequestLog, requestId } from '../logs/request-log.js';
+import { errorText } from '../logs/logger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -51,7 +54,8 @@ const SECURITY_HEADERS = {
 const STATIC_HEADERS = { ...SECURITY_HEADERS, ...CORS_HEADERS };
 
 export interface AppOptions {
-  logError?: (err: unknown) => void;
+  /** Unexpected errors (500s); the request is given when there is one. */
+  logError?: (err: unknown, request?: FastifyRequest) => void;
   /** Operational warnings, such as a mail that could not be sent. */
   logWarning?: (message: string) => void;
   /** Routes added by server-side code, served when no built-in route matches. */
@@ -67,6 +71,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     return503OnClosing: true,
     clientErrorHandler: clientErrorHandler(STATIC_HEADERS),
     forceCloseConnections: 'idle',
+    genReqId: requestId,
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: false },
     // Errors raised before routing (e.g. a badly %-encoded path) skip the hooks: same body and headers as any error.
     frameworkErrors: (err, request, frameworkReply) => {
@@ -76,8 +81,8 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
       return request.method === 'HEAD' ? reply.send() : reply.send(apiError.toJSON());
     },
   });
-  const logError = options.logError ?? ((err) => console.error('[galley] unexpected error:', err instanceof Error ? err.stack : err));
-  const logWarning = options.logWarning ?? ((message) => console.warn(`[galley] ${message}`));
+  const logError = options.logError ?? ((err, request) => core.logger.error(`unexpected error: ${errorText(err)}`, request ? { reqId: request.id } : undefined));
+  const logWarning = options.logWarning ?? ((message) => core.logger.warn(message));
 
   handleExpect(app.server, STATIC_HEADERS);
   app.decorateRequest('auth', null as unknown as RequestAuth);
@@ -91,6 +96,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   // hop shows up in throughput.
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(STATIC_HEADERS);
+    reply.header(REQUEST_ID_HEADER, request.id);
     const header = request.headers.authorization;
     const proceed = (auth: RequestAuth) => {
       request.auth = auth;
@@ -121,6 +127,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     }
   });
 
+  registerRequestLog(app, core);
   registerHealthRoutes(app, core);
   registerCollectionRoutes(app, core);
   registerRecordRoutes(app, core);
@@ -136,6 +143,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerAuthMethodRoutes(app, core);
   registerBatchRoutes(app, core);
   registerCronRoutes(app, core);
+  registerLogRoutes(app, core);
   registerWebhookRoutes(app, core);
   // A serving instance sends webhook deliveries (a CLI command opening the core does not).
   core.webhooks.start();

@@ -11,10 +11,10 @@ import { MALFORMED_URL } from './url-input.js';
 /** Serves a request no built-in route matched, if it can (custom routes); false for a 404. */
 export type Fallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
 
-export function registerErrorHandling(app: FastifyInstance, logError: (err: unknown) => void, fallback?: Fallback): void {
+export function registerErrorHandling(app: FastifyInstance, logError: (err: unknown, request?: FastifyRequest) => void, fallback?: Fallback): void {
   app.setErrorHandler(async (err: FastifyError | ApiError, request, reply) => {
     const apiError = toApiError(err);
-    if (apiError.status >= 500) logError(err);
+    if (apiError.status >= 500) logError(err, request);
     // The client may still be sending: it must be able to read this answer.
     await discardUnreadBody(request.raw, reply);
     void reply.code(apiError.status).type('application/json');

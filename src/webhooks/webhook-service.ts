@@ -17,6 +17,7 @@ import { WebhookOutbox } from './webhook-outbox.js';
 import { DEFAULT_DELIVERY_OPTIONS, DeliveryWorker, type DeliveryOptions } from './delivery-worker.js';
 import { readWebhookInput } from './webhook-input.js';
 import type { Webhook } from './webhook-model.js';
+import { log } from '../logs/logger.js';
 
 export const WEBHOOK_CLEANUP_JOB = { id: '__galleyWebhookDeliveriesCleanup__', expression: '15 * * * *' } as const;
 const DAY_MS = 86_400_000;
@@ -36,7 +37,7 @@ export class WebhookService {
   private reloadTimer: NodeJS.Timeout | undefined;
   private stopListening: (() => void) | undefined;
   options: WebhookOptions = { ...DEFAULT_DELIVERY_OPTIONS, reloadMs: 2000, keepSucceededDays: 7, keepFailedDays: 30 };
-  log: (message: string) => void = (message) => console.error(`[galley] ${message}`);
+  log: (message: string) => void = (message) => log.error(message);
 
   constructor(
     private readonly store: Store, private readonly collections: CollectionService, private readonly settings: SettingsService,

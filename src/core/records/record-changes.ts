@@ -5,6 +5,7 @@
  */
 import type { Row } from '../../store/store.js';
 import type { Collection } from '../collections/collection.js';
+import { errorText, log } from '../../logs/logger.js';
 
 export type RecordAction = 'create' | 'update' | 'delete';
 
@@ -20,7 +21,7 @@ export type RecordChangeListener = (changes: RecordChange[]) => void;
 export class RecordChanges {
   private readonly listeners = new Set<RecordChangeListener>();
 
-  constructor(private readonly onListenerError: (err: unknown) => void = (err) => console.error('[galley] record change listener failed:', err)) {}
+  constructor(private readonly onListenerError: (err: unknown) => void = (err) => log.error(`record change listener failed: ${errorText(err)}`)) {}
 
   listen(listener: RecordChangeListener): () => void {
     this.listeners.add(listener);

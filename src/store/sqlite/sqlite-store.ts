@@ -116,6 +116,11 @@ export class SqliteStore implements Store {
     return new SqliteStore(join(dir, 'data.db'));
   }
 
+  /** Opens (creating when missing) another database file: the log store's auxiliary.db. */
+  static openFile(file: string): SqliteStore {
+    return new SqliteStore(file);
+  }
+
   all(sql: string, params?: readonly unknown[]) { return this.reader.all(sql, params); }
   get(sql: string, params?: readonly unknown[]) { return this.reader.get(sql, params); }
 

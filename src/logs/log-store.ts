@@ -1,0 +1,33 @@
+/**
+ * Where request and application logs are kept, apart from the app's data so they never
+ * slow or bloat it: a separate SQLite file (`auxiliary.db`, as PocketBase's) or a
+ * `_logs` table every PostgreSQL instance writes to. Both keep PocketBase's table
+ * shape, so the queries (log-queries.ts) are the same on both: `created` as
+ * `YYYY-MM-DD HH:MM:SS.sssZ` text, `data` as JSON, insertion order as the rowid.
+ */
+import type { Executor } from '../store/store.js';
+import type { DialectName } from '../store/dialect.js';
+
+/** One row as written: `data` is already JSON text (serialised off the request path). */
+export interface LogRow {
+  id: string;
+  created: string;
+  level: number;
+  message: string;
+  data: string;
+}
+
+export interface LogStore {
+  readonly dialect: DialectName;
+  /** Reads (the logs API) go through this. */
+  readonly db: Executor;
+  /** Creates the table and indexes when missing. */
+  init(): Promise<void>;
+  /** Inserts a batch in one statement. */
+  insert(rows: LogRow[]): Promise<void>;
+  /** Deletes rows created before `created` (PocketBase's text form); returns how many. */
+  deleteBefore(created: string): Promise<number>;
+  /** Deletes every row (and gives the space back where the engine can). */
+  truncate(): Promise<void>;
+  close(): Promise<void>;
+}

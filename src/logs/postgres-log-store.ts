@@ -1,0 +1,65 @@
+/**
+ * The log store on PostgreSQL: a `_logs` table beside the app's tables (the name is
+ * reserved for it), written by every instance, so `/api/logs` on any instance shows
+ * the whole cluster. It has no foreign keys or triggers and is only ever written in
+ * batches, so it does not slow the app's own tables.
+ */
+import type { Store } from '../store/store.js';
+import type { LogRow, LogStore } from './log-store.js';
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS "_logs" (
+    "_rowid_" bigint GENERATED ALWAYS AS IDENTITY,
+    "id" text PRIMARY KEY NOT NULL,
+    "level" integer NOT NULL DEFAULT 0,
+    "message" text NOT NULL DEFAULT '',
+    "data" jsonb NOT NULL DEFAULT '{}',
+    "created" text NOT NULL DEFAULT ''
+  )`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS "_logs_rowid_idx" ON "_logs" ("_rowid_")`,
+  `CREATE INDEX IF NOT EXISTS "_logs_level_idx" ON "_logs" ("level")`,
+  `CREATE INDEX IF NOT EXISTS "_logs_created_idx" ON "_logs" ("created")`,
+];
+
+/** One statement per batch: the rows travel as one JSON array of arrays. */
+const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created")
+  SELECT e ->> 0, (e ->> 1)::integer, e ->> 2, (e ->> 3)::jsonb, e ->> 4 FROM jsonb_array_elements($1::jsonb) AS e`;
+
+export class PostgresLogStore implements LogStore {
+  readonly dialect = 'postgres' as const;
+
+  constructor(readonly db: Store) {}
+
+  async init(): Promise<void> {
+    for (const ddl of SCHEMA) {
+      try {
+        await this.db.exec(ddl);
+      } catch (err) {
+        // IF NOT EXISTS is not atomic: another instance creating the table at the same moment makes it fail once.
+        await this.db.exec(ddl).catch(() => { throw err; });
+      }
+    }
+  }
+
+  async insert(rows: LogRow[]): Promise<void> {
+    const json = JSON.stringify(rows.map((r) => [r.id, r.level, withoutNul(r.message), withoutJsonNul(r.data), r.created]));
+    await this.db.run(INSERT, [json]);
+  }
+
+  deleteBefore(created: string): Promise<number> {
+    return this.db.run(`DELETE FROM "_logs" WHERE "created" < $1`, [created]);
+  }
+
+  async truncate(): Promise<void> {
+    await this.db.run(`DELETE FROM "_logs"`);
+  }
+
+  async close(): Promise<void> {
+    // The table lives in the app's database: the app's store is closed by its owner.
+  }
+}
+
+// PostgreSQL refuses NUL characters in text and jsonb: they are the only thing dropped.
+const withoutNul = (text: string) => (text.includes('\0') ? text.replace(/\0/g, '') : text);
+/** `\u0000` escapes in JSON text, not those preceded by an escaped backslash (`\\u0000` is text). */
+const withoutJsonNul = (json: string) => (json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json);

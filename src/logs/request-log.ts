@@ -1,0 +1,121 @@
+/**
+ * The request side of logging: a request id per request (an incoming `x-request-id`
+ * kept when short and safe, echoed in the response), and PocketBase's request log
+ * entry for every finished request, handed to the batching writer (src/logs/log-service.ts)
+ * after the response is sent. With `--logLevel debug` each request is also a line on
+ * stdout. Secrets in the URL (file tokens, OAuth2 codes) are redacted before either.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import { ApiError } from '../core/errors.js';
+import { clientIp } from '../server/client-ip.js';
+import { toApiError } from '../server/error-handler.js';
+import { log, stdoutEnabled } from './logger.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The error the handler failed with, for the request log. */
+    logError: unknown;
+  }
+}
+
+// Per process: a random prefix and a counter (cheaper than random bytes per request, unique across instances).
+const ID_PREFIX = randomBytes(6).toString('base64url');
+let counter = 0;
+
+/** Fastify's genReqId: the client's id when safe, else a new one. */
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  if (typeof given === 'string' && SAFE_REQUEST_ID.test(given)) return given;
+  return `${ID_PREFIX}-${(++counter).toString(36)}`;
+}
+
+/** Query parameters whose values are credentials: file and backup tokens, OAuth2 codes and states. */
+const SECRET_QUERY = /([?&](?:token|access_token|code|state)=)[^&#]*/gi;
+
+/** The URL as logged: secret query values replaced. */
+export function redactUrl(url: string): string {
+  return url.includes('?') ? url.replace(SECRET_QUERY, '$1[redacted]') : url;
+}
+
+/** Successful requests to these are not logged (PocketBase's SkipSuccessActivityLog): the logs API, the SSE connect, the OAuth2 redirect. */
+function skippedOnSuccess(method: string, url: string): boolean {
+  return url.startsWith('/api/logs') || (method === 'GET' && (url === '/api/realtime' || url.startsWith('/api/realtime?'))) || url.startsWith('/api/oauth2-redirect');
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+export function registerRequestLog(app: FastifyInstance, core: GalleyCore): void {
+  app.decorateRequest('logError', undefined);
+
+  app.addHook('onError', (request, _reply, error, done) => {
+    request.logError = error;
+    done();
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const settings = core.logs.active();
+    const debug = stdoutEnabled('debug');
+    if (!settings && !debug) return done();
+    const err = request.logError;
+    const status = reply.statusCode;
+    const failed = err !== undefined || status >= 400;
+    const url = redactUrl(request.url);
+    if (!failed && skippedOnSuccess(request.method, url)) return done();
+
+    const level = failed ? 8 : 0;
+    const data: Record<string, unknown> = {
+      type: 'request',
+      execTime: reply.elapsedTime,
+      url: cut(url, 3000),
+      method: cut(request.method, 50),
+      status,
+      referer: cut(header(request, 'referer'), 2000),
+      userAgent: cut(header(request, 'user-agent'), 2000),
+      auth: request.auth?.collection?.name ?? '',
+    };
+    if (err !== undefined) describeError(err, data);
+    if (settings?.logAuthId && request.auth?.record) data.authId = String(request.auth.record.id);
+    if (settings?.logIP) {
+      data.userIP = clientIp(request, core.settings.current().trustedProxy);
+      data.remoteIP = request.socket.remoteAddress ?? '';
+    }
+    const message = `${data.method as string} ${unescape(data.url as string)}`;
+    if (settings && level >= settings.minLevel) core.logs.add(level, message, data);
+    if (debug) log.debug(message, { reqId: request.id, ...data });
+    done();
+  });
+}
+
+function header(request: FastifyRequest, name: string): string {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : '';
+}
+
+/** PocketBase: an ApiError gives its message and data (the validation map); anything else its text. */
+function describeError(err: unknown, data: Record<string, unknown>): void {
+  const api = toApiError(err);
+  if (err instanceof ApiError || api.status < 500) {
+    data.error = api.message;
+    data.details = api.data;
+  } else {
+    data.error = err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** PocketBase's url.PathUnescape: %XX decoded, the raw text when it is malformed. */
+function unescape(url: string): string {
+  if (!url.includes('%')) return url;
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+}

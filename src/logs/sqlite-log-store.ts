@@ -1,0 +1,55 @@
+/**
+ * The log store on SQLite: `auxiliary.db` in the data directory (PocketBase's name),
+ * a database file of its own, so log writes never take data.db's write lock and logs
+ * never grow data.db or its backups.
+ */
+import { join } from 'node:path';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { LogRow, LogStore } from './log-store.js';
+
+export const AUX_DB_FILE = 'auxiliary.db';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS "_logs" (
+  "id" TEXT PRIMARY KEY NOT NULL,
+  "level" INTEGER NOT NULL DEFAULT 0,
+  "message" TEXT NOT NULL DEFAULT '',
+  "data" JSON NOT NULL DEFAULT '{}',
+  "created" TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS "idx_logs_level" ON "_logs" ("level");
+CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");`;
+
+/** One statement per batch, whatever its size: the rows travel as one JSON array of arrays. */
+const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created")
+  SELECT "value" ->> 0, "value" ->> 1, "value" ->> 2, "value" ->> 3, "value" ->> 4 FROM json_each(?)`;
+
+export class SqliteLogStore implements LogStore {
+  readonly dialect = 'sqlite' as const;
+  readonly db: SqliteStore;
+
+  constructor(dir: string) {
+    this.db = SqliteStore.openFile(join(dir, AUX_DB_FILE));
+  }
+
+  init(): Promise<void> {
+    return this.db.exec(SCHEMA);
+  }
+
+  async insert(rows: LogRow[]): Promise<void> {
+    await this.db.run(INSERT, [JSON.stringify(rows.map((r) => [r.id, r.level, r.message, r.data, r.created]))]);
+  }
+
+  deleteBefore(created: string): Promise<number> {
+    return this.db.run(`DELETE FROM "_logs" WHERE "created" < ?`, [created]);
+  }
+
+  async truncate(): Promise<void> {
+    await this.db.run(`DELETE FROM "_logs"`);
+    await this.db.exec('VACUUM');
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
