@@ -49,8 +49,14 @@ export class RealtimeBroker {
   private readonly idleTimeoutMs: number;
   private readonly maxLifetimeMs: number;
   private readonly forwardTimeoutMs: number;
+  /** Realtime events in the metrics. */
+  private readonly counted: { sent(): void; dropped(): void };
 
   constructor(private readonly core: GalleyCore, options: RealtimeOptions = {}, private readonly log: (message: string) => void = () => {}) {
+    const sent = core.metrics.realtimeEvents.labels('sent');
+    const dropped = core.metrics.realtimeEvents.labels('dropped');
+    this.counted = { sent: () => sent.inc(), dropped: () => dropped.inc() };
+    core.metrics.gauge('galley_realtime_clients', 'Realtime (SSE) clients connected to this instance.', () => this.clients.size);
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
     this.maxLifetimeMs = options.maxLifetimeMs ?? 30 * 60_000;
     this.forwardTimeoutMs = options.forwardTimeoutMs ?? 1000;
@@ -73,7 +79,7 @@ export class RealtimeBroker {
 
   /** Registers a new SSE connection and sends its PB_CONNECT event. */
   connect(ip: string, res: ServerResponse): RealtimeClient {
-    const client = new RealtimeClient(ip, res, (c) => this.clients.delete(c.id));
+    const client = new RealtimeClient(ip, res, (c) => this.clients.delete(c.id), this.counted);
     this.clients.set(client.id, client);
     client.send('PB_CONNECT', JSON.stringify({ clientId: client.id }));
     return client;

@@ -33,7 +33,13 @@ export class RealtimeClient {
   subscriptions: Subscription[] = [];
   private closed = false;
 
-  constructor(readonly ip: string, private readonly res: ServerResponse, private readonly onClose: (client: RealtimeClient) => void) {
+  constructor(
+    readonly ip: string,
+    private readonly res: ServerResponse,
+    private readonly onClose: (client: RealtimeClient) => void,
+    /** Told of each event written, and of each event dropped with a client too slow to read (metrics). */
+    private readonly counted: { sent(): void; dropped(): void } = { sent() {}, dropped() {} },
+  ) {
     res.on('close', () => this.close());
   }
 
@@ -51,11 +57,13 @@ export class RealtimeClient {
   send(event: string, data: string): void {
     if (this.closed) return;
     if (this.res.writableLength > MAX_BUFFERED_BYTES) {
+      this.counted.dropped();
       this.close();
       return;
     }
     this.lastMessageAt = Date.now();
     this.res.write(`id:${this.id}\nevent:${event}\ndata:${data}\n\n`);
+    this.counted.sent();
   }
 
   get isClosed(): boolean {

@@ -6,6 +6,7 @@
  * per SQL text. Nothing above this layer knows which driver is underneath.
  */
 import type { SqlDialect } from './dialect.js';
+import type { StoreObserver } from './store-observer.js';
 
 export type Row = Record<string, unknown>;
 
@@ -46,6 +47,10 @@ export interface Store extends Executor {
    * Undefined when the engine has no cheap way to tell (PostgreSQL): read again.
    */
   dataVersion(): number | undefined;
+  /** Reports statements, transactions and waits to `observer` from now on (undefined: to nobody). */
+  observe(observer: StoreObserver | undefined): void;
+  /** PostgreSQL: the connection pool's state (metrics); undefined on SQLite. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 

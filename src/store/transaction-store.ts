@@ -34,6 +34,8 @@ export class TransactionStore implements Store {
   }
 
   schemaChanged(): void {}
+  /** Its statements run on the owner's transaction, which reports them. */
+  observe(): void {}
   /** Inside a transaction, uncommitted writes are visible: nothing read here is reused. */
   dataVersion(): undefined {
     return undefined;

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import type { ColumnInfo, Executor, Row, Store } from '../store.js';
+import { observeAsync, type StoreObserver } from '../store-observer.js';
 import { UniqueViolation } from '../store.js';
 import { postgresDialect } from '../dialect.js';
 
@@ -41,26 +42,31 @@ class PgExecutor implements Executor {
   constructor(
     private readonly target: Queryable,
     private readonly statements: StatementNames,
+    protected observer: StoreObserver | undefined,
   ) {}
 
-  private async query(sql: string, params: readonly unknown[] = []) {
-    try {
-      const name = this.statements.name(sql);
-      return await this.target.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
-    } catch (err) {
-      throw translateError(err);
-    }
+  private query(sql: string, params: readonly unknown[] = [], kind: 'read' | 'write' = 'read') {
+    return observeAsync(this.observer, kind, sql, async () => {
+      try {
+        const name = this.statements.name(sql);
+        return await this.target.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
+      } catch (err) {
+        throw translateError(err);
+      }
+    });
   }
 
   async all(sql: string, params?: readonly unknown[]) { return (await this.query(sql, params)).rows as Row[]; }
   async get(sql: string, params?: readonly unknown[]) { return (await this.query(sql, params)).rows[0] as Row | undefined; }
-  async run(sql: string, params?: readonly unknown[]) { return (await this.query(sql, params)).rowCount ?? 0; }
-  async exec(sql: string) {
-    try {
-      await this.target.query(sql);
-    } catch (err) {
-      throw translateError(err);
-    }
+  async run(sql: string, params?: readonly unknown[]) { return (await this.query(sql, params, 'write')).rowCount ?? 0; }
+  exec(sql: string) {
+    return observeAsync(this.observer, 'ddl', sql, async () => {
+      try {
+        await this.target.query(sql);
+      } catch (err) {
+        throw translateError(err);
+      }
+    });
   }
 
   async columns(sql: string): Promise<ColumnInfo[]> {
@@ -100,7 +106,7 @@ export class PostgresStore extends PgExecutor implements Store {
     private readonly pool: pg.Pool,
     private readonly names: StatementNames,
   ) {
-    super(pool, names);
+    super(pool, names, undefined);
   }
 
   /** Connects and checks the connection works; throws a readable Error otherwise. */
@@ -116,11 +122,18 @@ export class PostgresStore extends PgExecutor implements Store {
     return new PostgresStore(pool, new StatementNames());
   }
 
-  async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    const observer = this.observer;
+    return observer ? observer.transaction(() => this.transact(fn, observer)) : this.transact(fn, undefined);
+  }
+
+  private async transact<T>(fn: (tx: Executor) => Promise<T>, observer: StoreObserver | undefined): Promise<T> {
+    const queued = performance.now();
     const client = await this.pool.connect();
+    observer?.waited('pool_connection', (performance.now() - queued) / 1000);
     try {
       await client.query('BEGIN');
-      const result = await fn(new PgExecutor(client, this.names));
+      const result = await fn(new PgExecutor(client, this.names, observer));
       await client.query('COMMIT');
       return result;
     } catch (err) {
@@ -133,6 +146,14 @@ export class PostgresStore extends PgExecutor implements Store {
 
   schemaChanged(): void {
     this.names.reset();
+  }
+
+  observe(observer: StoreObserver | undefined): void {
+    this.observer = observer;
+  }
+
+  poolStats() {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   /** Other instances write too, and asking would cost a round trip: rows are read again. */

@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { ColumnInfo, Executor, Row, Store } from '../store.js';
+import type { StatementKind, StoreObserver } from '../store-observer.js';
 import { UniqueViolation } from '../store.js';
 import { sqliteDialect } from '../dialect.js';
 import { AsyncLock } from './async-lock.js';
@@ -34,7 +35,21 @@ interface Prepared {
 
 class Connection implements Executor {
   private readonly statements = new Map<string, Prepared>();
+  observer: StoreObserver | undefined;
   constructor(readonly db: Database.Database) {}
+
+  /** Runs one statement: reported to the observer, engine errors translated. */
+  private execute<T>(kind: StatementKind, sql: string, fn: () => T): T {
+    const end = this.observer?.statement(kind, sql);
+    try {
+      const result = fn();
+      end?.();
+      return result;
+    } catch (err) {
+      end?.(err);
+      throw translateError(err);
+    }
+  }
 
   prepare(sql: string): Prepared {
     let prepared = this.statements.get(sql);
@@ -64,7 +79,7 @@ class Connection implements Executor {
   }
 
   allSync(sql: string, params: readonly unknown[] = []): Row[] {
-    return translateErrors(() => {
+    return this.execute('read', sql, () => {
       const prepared = this.prepare(sql);
       const rows = prepared.stmt.all(...params) as unknown as unknown[][];
       if (!prepared.build) return rows as unknown as Row[];
@@ -74,23 +89,23 @@ class Connection implements Executor {
     });
   }
   getSync(sql: string, params: readonly unknown[] = []): Row | undefined {
-    return translateErrors(() => {
+    return this.execute('read', sql, () => {
       const prepared = this.prepare(sql);
       const values = prepared.stmt.get(...params) as unknown as unknown[] | undefined;
       return values && prepared.build ? this.toRow(prepared, values) : (values as Row | undefined);
     });
   }
   runSync(sql: string, params: readonly unknown[] = []): number {
-    return translateErrors(() => this.prepare(sql).stmt.run(...params).changes);
+    return this.execute('write', sql, () => this.prepare(sql).stmt.run(...params).changes);
   }
 
   // Plain promises, not async functions: these sit on every request's hot path.
   all(sql: string, params?: readonly unknown[]) { return settle(() => this.allSync(sql, params)); }
   get(sql: string, params?: readonly unknown[]) { return settle(() => this.getSync(sql, params)); }
   run(sql: string, params?: readonly unknown[]) { return settle(() => this.runSync(sql, params)); }
-  async exec(sql: string) { translateErrors(() => this.db.exec(sql)); }
+  async exec(sql: string) { this.execute('ddl', sql, () => this.db.exec(sql)); }
   async columns(sql: string): Promise<ColumnInfo[]> {
-    return translateErrors(() => this.db.prepare(`SELECT * FROM (${sql}) AS "_described"`).columns()).map((c) => ({
+    return this.execute('read', sql, () => this.db.prepare(`SELECT * FROM (${sql}) AS "_described"`).columns()).map((c) => ({
       name: c.name,
       ...(c.table && c.column ? { table: c.table, column: c.column } : {}),
       type: sqliteType(c.type),
@@ -129,7 +144,11 @@ export class SqliteStore implements Store {
       // Fast path: nothing else holds the writer, and runSync cannot yield.
       return Promise.resolve(this.wrote(this.writer.runSync(sql, params)));
     }
-    return this.lock.with(async () => this.wrote(this.writer.runSync(sql, params)));
+    const queued = this.observer ? performance.now() : 0;
+    return this.lock.with(async () => {
+      this.observer?.waited('writer_lock', (performance.now() - queued) / 1000);
+      return this.wrote(this.writer.runSync(sql, params));
+    });
   }
 
   exec(sql: string): Promise<void> {
@@ -149,7 +168,15 @@ export class SqliteStore implements Store {
   private commitStmt: Database.Statement | undefined;
 
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    const observer = this.observer;
+    if (!observer) return this.transact(fn);
+    const queued = performance.now();
+    return observer.transaction(() => this.transact(fn, () => observer.waited('writer_lock', (performance.now() - queued) / 1000)));
+  }
+
+  private transact<T>(fn: (tx: Executor) => Promise<T>, started?: () => void): Promise<T> {
     return this.lock.with(async () => {
+      started?.();
       this.control.begin();
       try {
         const result = await fn(this.writer);
@@ -162,6 +189,12 @@ export class SqliteStore implements Store {
         this.version++;
       }
     });
+  }
+
+  private observer: StoreObserver | undefined;
+
+  observe(observer: StoreObserver | undefined): void {
+    this.observer = this.writer.observer = this.reader.observer = observer;
   }
 
   schemaChanged(): void {
@@ -231,20 +264,15 @@ function settle<T>(fn: () => T): Promise<T> {
   }
 }
 
-function translateErrors<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      // "UNIQUE constraint failed: posts.slug, posts.other" or "... index 'idx_name'"
-      const msg = e.message ?? '';
-      const index = /index '([^']+)'/.exec(msg)?.[1];
-      const columns = index
-        ? []
-        : (msg.split(':')[1] ?? '').split(',').map((c) => c.trim().split('.').pop() ?? '').filter(Boolean);
-      throw new UniqueViolation(index, columns);
-    }
-    throw err;
-  }
+/** A unique violation as UniqueViolation; any other error as it is. */
+function translateError(err: unknown): unknown {
+  const e = err as { code?: string; message?: string };
+  if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return err;
+  // "UNIQUE constraint failed: posts.slug, posts.other" or "... index 'idx_name'"
+  const msg = e.message ?? '';
+  const index = /index '([^']+)'/.exec(msg)?.[1];
+  const columns = index
+    ? []
+    : (msg.split(':')[1] ?? '').split(',').map((c) => c.trim().split('.').pop() ?? '').filter(Boolean);
+  return new UniqueViolation(index, columns);
 }

@@ -1,0 +1,17 @@
+/** A Mailer that counts what it sends and what fails into the metrics. */
+import type { Mailer } from '../mail/mailer.js';
+import type { GalleyMetrics } from './galley-metrics.js';
+
+export function countedMailer(inner: Mailer, metrics: GalleyMetrics): Mailer {
+  return {
+    async send(message) {
+      try {
+        await inner.send(message);
+        metrics.mails.inc({ result: 'sent' });
+      } catch (err) {
+        metrics.mails.inc({ result: 'failed' });
+        throw err;
+      }
+    },
+  };
+}
