@@ -197,9 +197,14 @@ describe.each(ENGINES)('sign-in protection on %s', (engine) => {
   });
 
   it('can be switched off, and validates its settings', async () => {
-    const err = await failure(protection({ failureWindow: 0, maxFailuresPerIP: 'x', maxMailsPerAddress: 1.5 }));
+    const err = await failure(protection({ failureWindow: 0, maxFailuresPerIP: 'x', maxMailsPerAddress: 1.5, mailWindow: 30 * 86400 }));
     expect(err.status).toBe(400);
-    expect(Object.keys(err.response.data.authProtection).sort()).toEqual(['failureWindow', 'maxFailuresPerIP', 'maxMailsPerAddress']);
+    const codes = Object.fromEntries(Object.entries(err.response.data.authProtection as Record<string, { code: string }>).map(([k, e]) => [k, e.code]));
+    expect(codes).toEqual({
+      failureWindow: 'validation_min_greater_equal_than_required', maxFailuresPerIP: 'validation_invalid_value',
+      maxMailsPerAddress: 'validation_min_greater_equal_than_required', mailWindow: 'validation_max_less_equal_than_required',
+    });
+    expect((await g.admin.settings.getAll()).authProtection.failureWindow).toBe(900); // nothing was saved
     await protection({ enabled: false });
     try {
       const email = await newUser();

@@ -48,13 +48,11 @@ export const authProtectionSection: SettingsSection<AuthProtectionSettings> = {
   merge: (current, input, errors) => mergeFlat(defaults(), current, input, errors),
   validate(v) {
     const errors: ErrorData = {};
-    for (const key of WINDOWS) {
-      if (!Number.isInteger(v[key]) || v[key] < 1 || v[key] > MAX_WINDOW)
-        errors[key] = fieldError('validation_out_of_range', `Must be an integer between 1 and ${MAX_WINDOW} (seconds).`);
-    }
-    for (const key of LIMITS) {
-      if (!Number.isInteger(v[key]) || v[key] < 1 || v[key] > MAX_LIMIT)
-        errors[key] = fieldError('validation_out_of_range', `Must be an integer between 1 and ${MAX_LIMIT}.`);
+    for (const key of [...WINDOWS, ...LIMITS]) {
+      const max = (WINDOWS as readonly string[]).includes(key) ? MAX_WINDOW : MAX_LIMIT;
+      const value = v[key];
+      if (!Number.isInteger(value) || value < 1) errors[key] = fieldError('validation_min_greater_equal_than_required', 'Must be an integer no less than 1.');
+      else if (value > max) errors[key] = fieldError('validation_max_less_equal_than_required', `Must be no greater than ${max}.`);
     }
     return errors;
   },
