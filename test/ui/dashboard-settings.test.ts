@@ -82,7 +82,7 @@ describe.each(ENGINES)('settings screens on %s', (engine) => {
     await page.getByRole('button', { name: 'Remove rule 1', exact: true }).waitFor();
     const before = await rows.count();
     await page.getByRole('button', { name: 'Add rule' }).click();
-    await page.getByLabel(`Rule ${before + 1} label`, { exact: true }).fill('*:authWithPassword'); // a default rule has this label
+    await page.getByLabel(`Rule ${before + 1} label`, { exact: true }).fill('*:auth'); // a default rule has this label
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('error');
     await expect(rows.nth(before).locator('.field-error').textContent()).resolves.toContain('must be unique');
