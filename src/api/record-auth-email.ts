@@ -1,7 +1,8 @@
 /**
  * The email flows of auth collections (API spec 5.8, 5.9): request/confirm
  * verification, password reset and email change. Every request-* answers 204 once
- * its input is valid; whether a mail went out (and whether it could) is not told.
+ * its input is valid; whether a mail went out (and whether it could, or the mail
+ * limits of sign-in protection held it back) is not told.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
