@@ -52,6 +52,17 @@ describe('help', () => {
     for (const m of mentions) expect(r.stdout).toContain(m);
   });
 
+  // PocketBase's global --dir (and Galley's --db) on every command that has a data directory.
+  it.each([
+    'serve', 'migrate up', 'migrate down', 'migrate status', 'migrate create', 'migrate collections',
+    'typegen', 'superuser create', 'superuser upsert', 'superuser delete', 'superuser ips',
+  ])('galley %s takes --dir and --db', async (command) => {
+    const r = await runCli([...command.split(' '), '--help']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('--dir <dir>');
+    expect(r.stdout).toContain('--db <url>');
+  });
+
   it('--version prints the version', async () => {
     const r = await runCli(['--version']);
     expect(r.code).toBe(0);

@@ -4,13 +4,14 @@
  * the collections snapshot, migrations at start and `serve --dev`. Needs `npm run build`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import PocketBase from 'pocketbase';
 import { createPgDatabase, ENGINES, type Engine } from './support/galley.js';
 import { killStarted, lines, runCli, startServe, type CliResult } from './support/cli.js';
-import { copyExamples, filesIn, migrationDir, readIn, removeMigrationDirs, writeMigration } from './support/migrations.js';
+import { copyExamples, createCollection, filesIn, migrationDir, readIn, removeMigrationDirs, writeMigration } from './support/migrations.js';
 
 const EMAIL = 'admin@example.com';
 const PASSWORD = 'correct-horse-battery';
@@ -201,5 +202,42 @@ describe.each(ENGINES)('galley serve and migrations (%s)', (engine) => {
     expect(lines((await runCli(['migrate', 'up', ...fresh, '--migrationsDir', dir])).stdout)).toHaveLength(3);
     expectOk(await runCli(['migrate', 'down', '2', ...fresh, '--migrationsDir', dir]));
     expect(lines((await runCli(['migrate', 'status', ...fresh, '--migrationsDir', dir])).stdout).at(-1)).toBe('1 applied, 2 pending');
+  });
+});
+
+describe.each(ENGINES)('--dir on every command, migrations and hooks beside it (%s)', (engine) => {
+  it('migrate create --dir=DIR writes to galley_migrations beside DIR, where migrate, serve and its hooks look too', async () => {
+    // PocketBase's layout: pb_data, pb_migrations and pb_hooks side by side, wherever --dir puts pb_data.
+    const app = join(tmp, `app-${engine}`);
+    const data = join(app, 'galley_data');
+    const db = engine === 'postgres' ? [`--dir=${data}`, '--db', await createPgDatabase()] : [`--dir=${data}`];
+    const migrations = join(app, 'galley_migrations');
+
+    const created = await runCli(['migrate', 'create', 'add_notes', `--dir=${data}`]);
+    expectOk(created);
+    const [notes] = filesIn(migrations);
+    expect(notes).toMatch(/^\d{10}_add_notes\.ts$/);
+    expect(created.stdout).toContain(join(migrations, notes!));
+    writeMigration(migrations, notes!, createCollection('notes'));
+    expect(lines((await runCli(['migrate', 'status', ...db])).stdout)).toEqual([`pending  ${notes}`, '0 applied, 1 pending']);
+    expect(lines((await runCli(['migrate', 'up', ...db])).stdout)).toEqual([`Applied ${notes}`]);
+
+    const types = await runCli(['typegen', ...db, '--out', '-']);
+    expectOk(types);
+    expect(types.stdout).toContain('notes');
+    expectOk(await runCli(['superuser', 'upsert', EMAIL, PASSWORD, ...db]));
+
+    // serve applies what is pending there and loads the hooks beside the data directory.
+    expectOk(await runCli(['migrate', 'create', 'add_tags', ...db]));
+    const tags = filesIn(migrations).find((f) => f.endsWith('_add_tags.ts'))!;
+    writeMigration(migrations, tags, createCollection('tags'));
+    mkdirSync(join(app, 'galley_hooks'));
+    cpSync(fileURLToPath(new URL('../docs/examples/galley_hooks/hello-route.ts', import.meta.url)), join(app, 'galley_hooks', 'hello-route.ts'));
+    const serve = await startServe(['--http', '127.0.0.1:0', ...db]);
+    expect(serve.stdout()).toContain(tags);
+    expect(await (await fetch(`${serve.url}/api/hello/beside`)).json()).toEqual({ message: 'Hello beside!' });
+    const pb = new PocketBase(serve.url);
+    await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    expect((await pb.collections.getOne('tags')).name).toBe('tags');
   });
 });

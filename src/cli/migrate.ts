@@ -53,8 +53,9 @@ export function migrateCommand(): Command {
     say(`${applied.length} applied, ${pending.length} pending`);
   }));
 
-  cmd.addCommand(addMigrationsOption(new Command('create').argument('<name>').description('Write a new migration file with empty up/down'))
-    .action((name: string, flags: MigrationsFlags) => {
+  // No database is opened: --dir only places the default migrations directory (--db is accepted like on every command).
+  cmd.addCommand(command('create', 'Write a new migration file with empty up/down').argument('<name>')
+    .action((name: string, flags: Flags) => {
       const dir = migrationsDir(flags);
       say(`Created ${join(dir, writeMigrationFile(dir, name, emptyTemplate()))}`);
     }));

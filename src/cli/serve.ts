@@ -6,14 +6,13 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { resolveConfig } from '../config.js';
 import { createApp } from '../app/galley-app.js';
-import { addDbOptions, type DbFlags } from './db-options.js';
+import { addDbOptions, besideDataDir, type DbFlags } from './db-options.js';
 import { installLink } from '../core/install/install-token.js';
 import { addMigrationsOption, migrationsDir, type MigrationsFlags } from './migrations-option.js';
 import { configureLogger, parseLogLevel, type LogLevelName } from '../logs/logger.js';
 
 /** How long in-flight requests get to finish after a stop signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
-const DEFAULT_HOOKS_DIR = './galley_hooks';
 
 type ServeFlags = DbFlags & MigrationsFlags & { http?: string; dev?: boolean; hooksDir?: string; logLevel?: LogLevelName };
 
@@ -21,7 +20,7 @@ export function serveCommand(): Command {
   const cmd = new Command('serve')
     .description('Start the web server (API at /api/, dashboard at /_/)')
     .addOption(new Option('--http <host:port>', 'the address to listen on (env GALLEY_HTTP)').default(undefined, '127.0.0.1:8090'))
-    .addOption(new Option('--hooksDir <dir>', 'the hook files (env GALLEY_HOOKS_DIR)').default(undefined, DEFAULT_HOOKS_DIR))
+    .addOption(new Option('--hooksDir <dir>', 'the hook files (env GALLEY_HOOKS_DIR)').default(undefined, 'galley_hooks beside --dir'))
     .addOption(new Option('--logLevel <level>', 'application log level on stdout: debug (also one line per request), info, warn, error, silent (env GALLEY_LOG_LEVEL)').argParser(parseLogLevel).default(undefined, 'info'))
     .option('--dev', 'development mode: hook files reload on change; collection changes made through the API are written as migration files');
   return addMigrationsOption(addDbOptions(cmd)).action(async (flags: ServeFlags) => {
@@ -30,7 +29,7 @@ export function serveCommand(): Command {
     await configureLogger({ ...(flags.logLevel ? { level: flags.logLevel } : {}), pretty: flags.dev === true || process.stdout.isTTY === true });
     const app = createApp({
       dir: config.dir, ...(config.db ? { db: config.db } : {}), http: `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
-      hooksDir: resolve(flags.hooksDir ?? process.env.GALLEY_HOOKS_DIR ?? DEFAULT_HOOKS_DIR),
+      hooksDir: hooksDir(flags),
       migrationsDir: migrationsDir(flags),
       dev: flags.dev ?? false,
     });
@@ -61,4 +60,10 @@ export function serveCommand(): Command {
     const setup = await installLink(app.core.store, url).catch(() => undefined);
     if (setup && !stopping) process.stdout.write(`\nNo superuser yet. Create the first one (link valid 30 minutes):\n  ${setup}\n`);
   });
+}
+
+/** The flag, else GALLEY_HOOKS_DIR, else `galley_hooks` beside the data directory (as PocketBase's pb_hooks). */
+function hooksDir(flags: ServeFlags): string {
+  const given = flags.hooksDir ?? process.env.GALLEY_HOOKS_DIR;
+  return given !== undefined ? resolve(given) : besideDataDir(flags, 'galley_hooks');
 }
