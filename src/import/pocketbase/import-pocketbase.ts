@@ -142,6 +142,13 @@ interface Target {
 
 async function openTarget(opts: ImportOptions): Promise<Target> {
   const dir = resolve(opts.dir);
+  const hadDir = existsSync(dir);
+  const hadStorage = existsSync(join(dir, 'storage'));
+  /** Local files: the storage folder (or the whole directory) goes again when the import created it. */
+  const removeCreatedFolders = () => {
+    if (!hadDir) rmSync(dir, { recursive: true, force: true });
+    else if (!hadStorage) rmSync(join(dir, 'storage'), { recursive: true, force: true });
+  };
   if (opts.db) {
     let store: Store;
     try {
@@ -150,10 +157,15 @@ async function openTarget(opts: ImportOptions): Promise<Target> {
     } catch (err) {
       throw new ImportError(`cannot connect to the target database: ${(err as Error).message} (${redactUrl(opts.db)})`);
     }
-    return { store, dir, describe: redactUrl(opts.db), close: () => store.close() };
+    return {
+      store, dir, describe: redactUrl(opts.db),
+      async close(failed) {
+        await store.close();
+        if (failed) removeCreatedFolders();
+      },
+    };
   }
   const dbFile = join(dir, 'data.db');
-  const hadDir = existsSync(dir);
   const hadDb = existsSync(dbFile);
   // A dry run into a new SQLite target builds it in a temporary folder: nothing is written at the target.
   const scratch = opts.dryRun && !hadDb ? mkdtempSync(join(tmpdir(), 'galley-import-')) : undefined;
@@ -176,8 +188,9 @@ async function openTarget(opts: ImportOptions): Promise<Target> {
     async close(failed) {
       await store.close();
       if (scratch) rmSync(scratch, { recursive: true, force: true });
-      else if (failed && !hadDir) rmSync(dir, { recursive: true, force: true });
-      else if (failed && !hadDb) for (const f of ['data.db', 'data.db-wal', 'data.db-shm']) rmSync(join(dir, f), { force: true });
+      if (!failed || scratch) return;
+      removeCreatedFolders();
+      if (!hadDb) for (const f of ['data.db', 'data.db-wal', 'data.db-shm']) rmSync(join(dir, f), { force: true });
     },
   };
 }
