@@ -195,4 +195,24 @@ describe('galley import pocketbase', () => {
     expect((await c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).rows[0].n).toBe(0);
     await c.end();
   });
+
+  it('a view PostgreSQL cannot run is reported by name with the reason, and the rest is imported', async () => {
+    const pbData = source();
+    // A view written for SQLite (strftime), as PocketBase would have stored it.
+    withPbDb(pbData, (db) => {
+      const query = `SELECT id, strftime('%Y', created) AS year FROM demo2`;
+      db.exec(`CREATE VIEW yearly AS ${query}`);
+      db.prepare(`INSERT INTO _collections (id, system, type, name, fields, indexes, listRule, viewRule, createRule, updateRule, deleteRule, options, created, updated)
+        VALUES ('yearlyview00001', 0, 'view', 'yearly', '[]', '[]', '', '', NULL, NULL, NULL, ?, '2024-01-01 00:00:00.000Z', '2024-01-01 00:00:00.000Z')`).run(JSON.stringify({ viewQuery: query }));
+    });
+    const onPg = await importCli(pbData, '--db', await createPgDatabase(), '--dir', newDir());
+    expect(onPg.code, onPg.stderr).toBe(0);
+    expect(onPg.stdout).toMatch(/yearly: view query not accepted by PostgreSQL: .*strftime/);
+    expect(onPg.stdout).toContain('all tables match');
+    expect(onPg.stdout).toMatch(/view2\s+view/);
+    const onSqlite = await importCli(pbData, '--dir', newDir());
+    expect(onSqlite.code, onSqlite.stderr).toBe(0);
+    expect(onSqlite.stdout).toMatch(/yearly\s+view/);
+    expect(onSqlite.stdout).toMatch(/ok\s+yearly\s+3 = 3/);
+  });
 });
