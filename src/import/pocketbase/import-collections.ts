@@ -9,7 +9,7 @@ import type { Executor, Store } from '../../store/store.js';
 import { quoteIdent } from '../../store/dialect.js';
 import { TransactionStore } from '../../store/transaction-store.js';
 import { CollectionService } from '../../core/collections/collection-service.js';
-import { deleteDefinition } from '../../core/collections/definitions-table.js';
+import { deleteDefinition, updateDefinition } from '../../core/collections/definitions-table.js';
 import { EXTERNAL_AUTHS_ID, SUPERUSERS_ID, USERS_ID } from '../../core/collections/defaults.js';
 import { ApiError, isFieldError, type ErrorData } from '../../core/errors.js';
 import type { Collection } from '../../core/collections/collection.js';
@@ -59,6 +59,7 @@ export async function importCollections(txStore: TransactionStore, rows: PbColle
     for (const view of pending) {
       try {
         await txStore.transaction(() => service.import([collectionInput(view)], false));
+        await keepViewFieldIds(txStore, service, view);
         progress = true;
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
@@ -68,9 +69,21 @@ export async function importCollections(txStore: TransactionStore, rows: PbColle
     }
     pending = left;
   }
+  await service.reload();
   for (const view of pending) skipped.push({ name: view.name, reason: `view query not accepted by ${txStore.dialect.name === 'postgres' ? 'PostgreSQL' : 'SQLite'}: ${reasons.get(view.name)}` });
   const imported = rows.map((r) => service.find(r.id)).filter((c): c is Collection => c !== undefined);
   return { service, imported, skipped };
+}
+
+/**
+ * View fields are derived again from the query (Galley's own ids); the ones PocketBase
+ * derived under the same names get their PocketBase ids back, as every other field has.
+ */
+async function keepViewFieldIds(txStore: TransactionStore, service: CollectionService, view: PbCollectionRow): Promise<void> {
+  const ids = new Map(view.fields.map((f) => [String(f.name), String(f.id)]));
+  const model = structuredClone(service.get(view.id).model);
+  model.fields = model.fields.map((f) => (ids.has(f.name) ? { ...f, id: ids.get(f.name)! } : f));
+  await updateDefinition(txStore, txStore, model);
 }
 
 /** A target holding anything but the untouched default collections is refused unless forced. */
