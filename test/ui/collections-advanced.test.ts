@@ -81,7 +81,7 @@ describe.each(ENGINES)('collection editor extras on %s', (engine) => {
   it('creates a view collection from a query', async () => {
     await page.goto(`${g.url}/_/#/new-collection/view`);
     await page.getByLabel('Collection name').fill('product_labels');
-    await page.getByLabel('View query').fill('SELECT id, label FROM products');
+    await page.getByRole('textbox', { name: 'View query' }).fill('SELECT id, label FROM products');
     await save(page, 'product_labels');
     const c = await g.admin.collections.getOne('product_labels');
     expect(c.type).toBe('view');

@@ -91,7 +91,6 @@ describe.each(ENGINES)('settings screens on %s', (engine) => {
 
   it('creates and deletes a superuser', async () => {
     const { page, problems } = await open('superusers');
-    page.on('dialog', (d) => void d.accept());
     await page.getByText(SUPERUSER_EMAIL).waitFor();
     const form = page.getByRole('form', { name: 'New superuser' });
     await form.getByLabel('Email').fill('second@example.com');
@@ -106,6 +105,7 @@ describe.each(ENGINES)('settings screens on %s', (engine) => {
     expect(await emails()).toEqual([SUPERUSER_EMAIL, 'second@example.com']);
 
     await page.getByRole('button', { name: 'Delete second@example.com' }).click();
+    await page.getByRole('dialog', { name: 'Delete superuser?' }).getByRole('button', { name: 'Delete superuser' }).click();
     await page.getByRole('status').filter({ hasText: 'Deleted second@example.com.' }).waitFor();
     expect(await emails()).toEqual([SUPERUSER_EMAIL]);
     expect(problems.filter((p) => !p.includes('400'))).toEqual([]);

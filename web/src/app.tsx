@@ -1,24 +1,29 @@
 /**
  * The dashboard's screens by hash path. Screens live in pages/, one per concept;
- * layout pieces in components/. Signed-out visitors only reach the sign-in, install
- * and email-link pages.
+ * layout pieces in components/, the design system (tokens, shared components) in ui/.
+ * Signed-out visitors only reach the sign-in, install and email-link pages.
+ *
+ * The signed-in screens are loaded on first use (each its own chunk), so the initial
+ * JavaScript is the shell, the sign-in page and the SDK (docs/dashboard.md has the size).
  */
-import { useEffect, useState, type ReactElement } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactElement } from 'react';
 import { pb } from './lib/api';
 import { match, Redirect, useHashPath } from './lib/router';
 import { Shell } from './components/Shell';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { CollectionsPage } from './pages/CollectionsPage';
 import { useSessionRefresh } from './lib/session';
 import { InstallPage } from './pages/install/InstallPage';
-import { SettingsPage } from './pages/settings/SettingsPage';
 import { ConfirmVerificationPage } from './pages/auth/ConfirmVerificationPage';
 import { ConfirmPasswordResetPage } from './pages/auth/ConfirmPasswordResetPage';
 import { ConfirmEmailChangePage } from './pages/auth/ConfirmEmailChangePage';
 import { OAuth2RedirectPage } from './pages/auth/OAuth2RedirectPage';
-import { RecordsPage } from './pages/records/RecordsPage';
-import { RecordPage } from './pages/records/RecordPage';
+import { ToastProvider } from './ui/toast';
+
+const CollectionsPage = lazy(() => import('./pages/CollectionsPage').then((m) => ({ default: m.CollectionsPage })));
+const SettingsPage = lazy(() => import('./pages/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const RecordsPage = lazy(() => import('./pages/records/RecordsPage').then((m) => ({ default: m.RecordsPage })));
+const RecordPage = lazy(() => import('./pages/records/RecordPage').then((m) => ({ default: m.RecordPage })));
 
 type Route = { pattern: string; render: (params: Record<string, string>) => ReactElement; public?: boolean };
 
@@ -42,6 +47,10 @@ const ROUTES: Route[] = [
 ];
 
 export function App() {
+  return <ToastProvider><Screens /></ToastProvider>;
+}
+
+function Screens() {
   const path = useHashPath();
   useSessionRefresh();
   const [signedIn, setSignedIn] = useState(pb.authStore.isValid && pb.authStore.isSuperuser);
@@ -52,7 +61,7 @@ export function App() {
     if (!params) continue;
     if (route.public) return route.render(params);
     if (!signedIn) return <Redirect to="/login" />;
-    return <Shell>{route.render(params)}</Shell>;
+    return <Shell path={path}><Suspense fallback={<p className="muted">Loading…</p>}>{route.render(params)}</Suspense></Shell>;
   }
-  return signedIn ? <Shell><NotFoundPage /></Shell> : <NotFoundPage />;
+  return signedIn ? <Shell path={path}><NotFoundPage /></Shell> : <NotFoundPage />;
 }

@@ -1,7 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { applyTheme, storedTheme } from './ui/theme';
+import './ui/tokens.css';
 import './styles.css';
+import './ui/components.css';
+
+applyTheme(storedTheme()); // before the first render: a pinned theme never flashes the OS one
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -5,7 +5,13 @@
  */
 import { useMemo, useState } from 'react';
 import type { CollectionModel } from 'pocketbase';
+import { Check, Rows3, Trash2 } from 'lucide-react';
 import { errorMessage, fieldErrors, pb } from '../lib/api';
+import { Badge } from '../ui/Badge';
+import { Button, ButtonLink } from '../ui/Button';
+import { TabPanel } from '../ui/Tabs';
+import { useToast } from '../ui/toast';
+import { COLLECTION_TYPES } from './collection-types';
 import { AuthOptions } from './AuthOptions';
 import { ConfirmLossDialog } from './ConfirmLossDialog';
 import { dataLoss, type Loss } from './data-loss';
@@ -28,7 +34,7 @@ interface Props {
 export function CollectionEditor({ original, initial, collections, onSaved, onDelete }: Props) {
   const [draft, setDraft] = useState<Draft>(initial);
   const [errors, setErrors] = useState<Errors>({});
-  const [message, setMessage] = useState('');
+  const toast = useToast();
   const [tab, setTab] = useState<Tab>(initial.type === 'view' ? 'query' : 'fields');
   const [losses, setLosses] = useState<Loss[] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -47,7 +53,7 @@ export function CollectionEditor({ original, initial, collections, onSaved, onDe
 
   const save = async () => {
     setBusy(true);
-    setMessage('');
+    toast.clear();
     try {
       const body = saveBody(draft);
       const saved = original?.id ? await pb.collections.update(original.id, body) : await pb.collections.create(body);
@@ -57,7 +63,7 @@ export function CollectionEditor({ original, initial, collections, onSaved, onDe
     } catch (err) {
       const fe = fieldErrors(err);
       setErrors(fe);
-      setMessage(errorMessage(err));
+      toast.error(errorMessage(err));
       setLosses(null);
       const first = Object.keys(fe)[0];
       if (first && first !== 'name') setTab(tabOf(first));
@@ -76,19 +82,21 @@ export function CollectionEditor({ original, initial, collections, onSaved, onDe
     <form className="col-editor" onSubmit={(e) => { e.preventDefault(); onSubmit(); }} noValidate>
       <div className="col-editor-head">
         <h2>{original ? `Edit ${original.name}` : `New ${draft.type} collection`}</h2>
+        <Badge tone={COLLECTION_TYPES[draft.type]?.tone}>{COLLECTION_TYPES[draft.type]?.label ?? draft.type}</Badge>
+        {original?.system && <Badge>System</Badge>}
         <div className="col-editor-actions">
-          {original && !original.system && <button type="button" className="danger" onClick={onDelete}>Delete</button>}
-          <button type="submit" disabled={busy}>{busy ? 'Saving…' : original ? 'Save changes' : 'Create'}</button>
+          {original && <ButtonLink variant="secondary" icon={Rows3} href={`#/collections/${encodeURIComponent(original.name)}/records`}>Browse records</ButtonLink>}
+          {original && !original.system && <Button variant="danger-ghost" icon={Trash2} onClick={onDelete}>Delete</Button>}
+          <Button type="submit" icon={Check} disabled={busy}>{busy ? 'Saving…' : original ? 'Save changes' : 'Create'}</Button>
         </div>
       </div>
       <TextInput label="Collection name" value={draft.name} onChange={(v) => patch({ name: v }, ['name'])} error={errors.name} placeholder="posts" />
-      {message && <p className="error" role="alert">{message}</p>}
       <Tabs type={draft.type} current={tab} errors={errors} onSelect={setTab} />
-      <div role="tabpanel" aria-label={tab} className="col-panel">
+      <TabPanel idPrefix="col" current={tab} className="col-panel">
         {tab === 'query' && (
           <label>
             View query
-            <textarea rows={6} value={draft.viewQuery ?? ''} onChange={(e) => patch({ viewQuery: e.target.value }, ['viewQuery'])}
+            <textarea rows={6} className="mono" value={draft.viewQuery ?? ''} onChange={(e) => patch({ viewQuery: e.target.value }, ['viewQuery'])}
               placeholder="SELECT id, title FROM posts" aria-invalid={!!errors.viewQuery} />
             <FieldError message={errors.viewQuery} />
           </label>
@@ -105,7 +113,7 @@ export function CollectionEditor({ original, initial, collections, onSaved, onDe
             onChange={(indexes) => patch({ indexes }, ['indexes'])} />
         )}
         {tab === 'options' && <AuthOptions draft={draft} errors={errors} fieldNames={fieldNames} onChange={(p) => patch(p, Object.keys(p))} />}
-      </div>
+      </TabPanel>
       {losses && <ConfirmLossDialog losses={losses} busy={busy} onConfirm={() => void save()} onCancel={() => setLosses(null)} />}
     </form>
   );

@@ -1,7 +1,7 @@
 /** Deleting a collection: the user types its name to confirm (records and files go with it). */
 import { useState, type FormEvent } from 'react';
 import { errorMessage, pb } from '../lib/api';
-import { Dialog } from './Dialog';
+import { Dialog, DialogActions } from '../ui/Dialog';
 
 export function DeleteCollectionDialog({ name, onDeleted, onCancel }: { name: string; onDeleted: () => void; onCancel: () => void }) {
   const [typed, setTyped] = useState('');
@@ -19,7 +19,7 @@ export function DeleteCollectionDialog({ name, onDeleted, onCancel }: { name: st
     }
   };
   return (
-    <Dialog title={`Delete collection ${name}`} onClose={onCancel}>
+    <Dialog title={`Delete collection ${name}`} onClose={onCancel} tone="danger">
       <form onSubmit={submit}>
         <p>All records and files of <strong>{name}</strong> will be deleted. This cannot be undone.</p>
         <label>
@@ -27,10 +27,10 @@ export function DeleteCollectionDialog({ name, onDeleted, onCancel }: { name: st
           <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
         </label>
         {error && <p className="error" role="alert">{error}</p>}
-        <div className="col-dialog-actions">
+        <DialogActions>
           <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
           <button type="submit" className="danger" disabled={busy || typed !== name}>Delete collection</button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );

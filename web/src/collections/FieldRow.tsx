@@ -1,10 +1,27 @@
-/** One field of the schema: name, type, common flags, and its type's options. */
-import { useState } from 'react';
+/**
+ * One field of the schema as a compact row: drag handle, type icon, name, flags, and
+ * the row actions (move up/down — the keyboard way to reorder —, options, remove);
+ * the common flags and the type's own options open in a panel under the row.
+ */
+import { useState, type DragEvent } from 'react';
 import type { CollectionModel } from 'pocketbase';
-import { FIELD_TYPES } from './field-types';
+import { ArrowDown, ArrowUp, GripVertical, Settings2, X } from 'lucide-react';
+import { Badge } from '../ui/Badge';
+import { Button } from '../ui/Button';
+import { FIELD_TYPES, fieldIcon } from './field-types';
 import { Checkbox, FieldError } from './inputs';
 import type { Errors, Field } from './model';
 import { OPTION_EDITORS } from './options';
+
+/** Drag-and-drop hooks from the list; absent when the list cannot be reordered. */
+export interface DragProps {
+  onDragStart: (e: DragEvent) => void;
+  onDragOver: (e: DragEvent) => void;
+  onDrop: (e: DragEvent) => void;
+  onDragEnd: () => void;
+  dropBefore: boolean;
+  dropAfter: boolean;
+}
 
 interface Props {
   field: Field;
@@ -16,34 +33,56 @@ interface Props {
   onChange: (f: Field) => void;
   onMove: (delta: number) => void;
   onRemove: () => void;
+  drag?: DragProps;
 }
 
-export function FieldRow({ field, index, count, errors, collections, readOnly, onChange, onMove, onRemove }: Props) {
+export function FieldRow({ field, index, count, errors, collections, readOnly, onChange, onMove, onRemove, drag }: Props) {
   const [open, setOpen] = useState(!field.id);
+  // The row is draggable only while the handle is held, so text in its inputs stays selectable.
+  const [grabbed, setGrabbed] = useState(false);
   const set = (patch: Partial<Field>) => onChange({ ...field, ...patch });
   const Options = OPTION_EDITORS[field.type];
+  const Icon = fieldIcon(field.type);
   const label = field.name || `new ${field.type} field`;
   const hasErrors = Object.keys(errors).length > 0;
+  const expanded = (open || hasErrors) && !readOnly;
+  const cls = ['col-field', expanded ? 'open' : '', hasErrors ? 'invalid' : '', drag?.dropBefore ? 'drop-before' : '', drag?.dropAfter ? 'drop-after' : ''].filter(Boolean).join(' ');
   return (
-    <fieldset className="col-field" aria-label={`Field ${label}`}>
+    <fieldset className={cls} aria-label={`Field ${label}`} draggable={grabbed && !!drag}
+      onDragStart={drag?.onDragStart} onDragOver={drag?.onDragOver} onDrop={drag?.onDrop}
+      onDragEnd={() => { setGrabbed(false); drag?.onDragEnd(); }}>
       <div className="col-field-head">
-        <span className="col-type" title={FIELD_TYPES[field.type]?.label}>{field.type}</span>
+        {drag && !readOnly && (
+          <span className="col-grip" aria-hidden="true" title="Drag to reorder" onPointerDown={() => setGrabbed(true)} onPointerUp={() => setGrabbed(false)}>
+            <GripVertical className="icon" />
+          </span>
+        )}
+        <span className="col-type" title={FIELD_TYPES[field.type]?.label ?? field.type}>
+          <Icon className="icon" aria-hidden="true" />
+          <span className="sr-only">{FIELD_TYPES[field.type]?.label ?? field.type}</span>
+        </span>
         <label className="col-field-name">
           <span className="sr-only">Name of field {index + 1}</span>
           <input value={field.name} disabled={readOnly || field.system} autoFocus={!field.id && field.name === ''}
-            onChange={(e) => set({ name: e.target.value })} aria-invalid={!!errors.name} />
+            onChange={(e) => set({ name: e.target.value })} aria-invalid={!!errors.name} placeholder="Field name" />
         </label>
+        <span className="col-field-flags">
+          {field.system && <Badge>system</Badge>}
+          {field.required && <Badge tone="accent">required</Badge>}
+          {field.hidden && <Badge tone="warning">hidden</Badge>}
+          {field.presentable && <Badge tone="success">presentable</Badge>}
+        </span>
         <div className="col-field-actions">
           {!readOnly && <>
-            <button type="button" className="secondary small" onClick={() => onMove(-1)} disabled={index === 0} aria-label={`Move ${label} up`}>↑</button>
-            <button type="button" className="secondary small" onClick={() => onMove(1)} disabled={index === count - 1} aria-label={`Move ${label} down`}>↓</button>
+            <Button variant="ghost" small icon={ArrowUp} onClick={() => onMove(-1)} disabled={index === 0} label={`Move ${label} up`} />
+            <Button variant="ghost" small icon={ArrowDown} onClick={() => onMove(1)} disabled={index === count - 1} label={`Move ${label} down`} />
+            <Button variant="ghost" small icon={Settings2} aria-expanded={open || hasErrors} onClick={() => setOpen(!open)} label={`Options of ${label}`} />
           </>}
-          <button type="button" className="secondary small" aria-expanded={open || hasErrors} onClick={() => setOpen(!open)} aria-label={`Options of ${label}`}>⚙</button>
-          {!readOnly && !field.system && <button type="button" className="danger small" onClick={onRemove} aria-label={`Remove ${label}`}>✕</button>}
+          {!readOnly && !field.system && <Button variant="danger-ghost" small icon={X} onClick={onRemove} label={`Remove ${label}`} />}
         </div>
       </div>
       <FieldError message={errors.name ?? errors.type ?? errors.id} />
-      {(open || hasErrors) && !readOnly && (
+      {expanded && (
         <div className="col-field-body">
           <div className="col-flags">
             {field.type !== 'autodate' && <Checkbox label="Required" checked={field.required === true} onChange={(v) => set({ required: v })} error={errors.required} />}

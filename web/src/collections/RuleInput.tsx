@@ -4,6 +4,9 @@
  * debounced syntax check shown next to it (the API's save error wins when present).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Lock, LockOpen } from 'lucide-react';
+import { Button } from '../ui/Button';
+import { highlightRule } from './rule-highlight';
 import { checkRule } from './rule-syntax';
 import { suggestions, wordAt, type Context } from './rule-suggestions';
 import { FieldError } from './inputs';
@@ -59,16 +62,21 @@ export function RuleInput({ id, label, value, onChange, ctx, apiError, hint, dis
     <div className="col-rule">
       <div className="col-rule-head">
         <label htmlFor={id}>{label}</label>
-        <button type="button" className="secondary small" disabled={disabled} aria-pressed={locked}
+        <Button variant={locked ? 'secondary' : 'ghost'} small icon={locked ? LockOpen : Lock} disabled={disabled} aria-pressed={locked}
           onClick={() => onChange(locked ? '' : null)}>
           {locked ? `Unlock ${label.toLowerCase()}` : `Lock ${label.toLowerCase()}`}
-        </button>
+        </Button>
       </div>
       {locked ? (
-        <p id={id} className="col-locked muted">Superusers only.</p>
+        <p id={id} className="col-locked muted"><Lock className="icon" aria-hidden="true" /> Superusers only.</p>
       ) : (
         <div className="col-rule-box">
+          {/* The coloured copy of the text, under the transparent textarea (same font and box). */}
+          <pre className="col-rule-layer" aria-hidden="true">
+            {highlightRule(value).map((p, i) => <span key={i} className={`hl-${p.kind}`}>{p.text}</span>)}{'\n'}
+          </pre>
           <textarea
+            className="col-rule-text"
             id={id}
             ref={ref}
             rows={2}

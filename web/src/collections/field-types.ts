@@ -2,7 +2,19 @@
  * Field types and their option defaults, as the server defines them
  * (src/core/fields/*.ts): a new field starts with every option filled in.
  */
+import {
+  Braces, Calendar, CalendarClock, FileText, Hash, KeyRound, Link, List, Mail, MapPin, Paperclip, Share2, ToggleLeft, Type,
+  type LucideIcon,
+} from 'lucide-react';
 import type { Field } from './model';
+
+/** The icon of each field type (editor rows, records form and table headers). */
+export const FIELD_ICONS: Record<string, LucideIcon> = {
+  text: Type, editor: FileText, number: Hash, bool: ToggleLeft, email: Mail, url: Link, date: Calendar,
+  autodate: CalendarClock, select: List, file: Paperclip, relation: Share2, json: Braces, geoPoint: MapPin, password: KeyRound,
+};
+
+export const fieldIcon = (type: string): LucideIcon => FIELD_ICONS[type] ?? Type;
 
 export const FIELD_TYPES: Record<string, { label: string; defaults: Record<string, unknown> }> = {
   text: { label: 'Plain text', defaults: { min: 0, max: 0, pattern: '', autogeneratePattern: '', primaryKey: false, required: false } },

@@ -1,28 +1,29 @@
 /**
  * The collections screen: the list on the side, and the editor of the selected
  * collection (`#/collections/:name/schema`) or of a new one (`#/new-collection/:type`).
+ * Saves and deletes are reported as toasts.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CollectionModel } from 'pocketbase';
+import { Database } from 'lucide-react';
 import { errorMessage, pb } from '../lib/api';
 import { navigate } from '../lib/router';
 import { CollectionEditor } from '../collections/CollectionEditor';
-import { CollectionList } from '../collections/CollectionList';
+import { CollectionsFrame } from '../collections/CollectionsFrame';
 import { DeleteCollectionDialog } from '../collections/DeleteCollectionDialog';
 import { draftFrom, newDraft } from '../collections/draft';
 import type { CollectionType, Draft } from '../collections/model';
-import '../collections/collections.css';
+import { useCollections } from '../collections/useCollections';
+import { EmptyState } from '../ui/EmptyState';
+import { ButtonLink } from '../ui/Button';
+import { useToast } from '../ui/toast';
 
 export function CollectionsPage({ name, newType }: { name?: string; newType?: string }) {
-  const [items, setItems] = useState<CollectionModel[]>([]);
-  const [listError, setListError] = useState('');
+  const { items, error: listError, reload } = useCollections();
   const [draft, setDraft] = useState<{ original: Draft | null; initial: Draft } | null>(null);
   const [loadError, setLoadError] = useState('');
   const [deleting, setDeleting] = useState(false);
-  const [notice, setNotice] = useState('');
-
-  const reload = useCallback(() => pb.collections.getFullList({ sort: 'name' }).then(setItems, (err) => setListError(errorMessage(err))), []);
-  useEffect(() => { void reload(); }, [reload]);
+  const toast = useToast();
 
   useEffect(() => {
     setDraft(null);
@@ -40,37 +41,39 @@ export function CollectionsPage({ name, newType }: { name?: string; newType?: st
 
   const onSaved = (saved: CollectionModel) => {
     void reload();
-    setNotice(`Saved ${saved.name}.`);
+    toast.success(`Saved ${saved.name}.`);
     if (saved.name !== name) navigate(`/collections/${encodeURIComponent(saved.name)}/schema`);
     else setDraft({ original: draftFrom(saved), initial: draftFrom(saved) });
   };
 
   return (
-    <div className="col-page">
-      <CollectionList items={items} current={name} error={listError} />
-      <div className="col-main">
-        {notice && <p className="col-notice" role="status">{notice}</p>}
-        {loadError && <p className="error" role="alert">{loadError}</p>}
-        {!name && !newType && <p className="muted">Choose a collection to edit its schema and rules, or create a new one.</p>}
-        {name && draft?.original && <p><a href={`#/collections/${encodeURIComponent(name)}/records`}>Browse records of {name}</a></p>}
-        {draft && (
-          <CollectionEditor
-            key={`${name ?? newType}:${String(draft.initial.updated ?? '')}`}
-            original={draft.original}
-            initial={draft.initial}
-            collections={items}
-            onSaved={onSaved}
-            onDelete={() => setDeleting(true)}
-          />
-        )}
-      </div>
+    <CollectionsFrame items={items} error={listError} current={name}>
+      {loadError && <p className="error" role="alert">{loadError}</p>}
+      {!name && !newType && (
+        <div className="card">
+          <EmptyState icon={Database} title="No collection selected">
+            <p>Choose a collection to browse its records or edit its schema and rules, or create a new one.</p>
+            <ButtonLink variant="secondary" href="#/new-collection/base">Create a collection</ButtonLink>
+          </EmptyState>
+        </div>
+      )}
+      {draft && (
+        <CollectionEditor
+          key={`${name ?? newType}:${String(draft.initial.updated ?? '')}`}
+          original={draft.original}
+          initial={draft.initial}
+          collections={items}
+          onSaved={onSaved}
+          onDelete={() => setDeleting(true)}
+        />
+      )}
       {deleting && name && (
         <DeleteCollectionDialog
           name={name}
           onCancel={() => setDeleting(false)}
-          onDeleted={() => { setDeleting(false); setNotice(`Deleted ${name}.`); void reload(); navigate('/collections'); }}
+          onDeleted={() => { setDeleting(false); toast.success(`Deleted ${name}.`); void reload(); navigate('/collections'); }}
         />
       )}
-    </div>
+    </CollectionsFrame>
   );
 }

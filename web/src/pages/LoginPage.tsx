@@ -8,6 +8,7 @@ import { errorMessage, pb } from '../lib/api';
 import { mfaIdOf } from '../lib/mfa';
 import { navigate } from '../lib/router';
 import { OtpCodeForm } from './auth/OtpCodeForm';
+import './auth/auth-pages.css';
 
 const superusers = () => pb.collection('_superusers');
 
@@ -86,8 +87,10 @@ export function LoginPage() {
 
   return (
     <div className="center-page">
-      <div className="card narrow">
+      <div className="card narrow auth-card">
+        <img src="/_/favicon.svg" alt="" className="auth-logo" />
         <h1 id="login-title">Sign in</h1>
+        <p className="muted auth-sub">Galley dashboard: superusers only.</p>
         {otpId ? (
           <OtpCodeForm email={email} error={error} busy={busy} onSubmit={signInWithCode} onCancel={startOver} />
         ) : (

@@ -1,23 +1,40 @@
-/** Deletes one record after a confirmation step. */
+/** Deletes one record after confirming in a dialog; the outcome is a toast. */
 import { useState } from 'react';
+import { Trash2 } from 'lucide-react';
 import { errorMessage, pb } from '../lib/api';
+import { Button } from '../ui/Button';
+import { Dialog, DialogActions } from '../ui/Dialog';
+import { useToast } from '../ui/toast';
 
 export function DeleteRecordButton({ collection, id, onDeleted }: { collection: string; id: string; onDeleted: () => void }) {
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const toast = useToast();
   const run = async () => {
-    try { await pb.collection(collection).delete(id); onDeleted(); } catch (err) { setError(errorMessage(err)); }
+    setBusy(true);
+    toast.clear();
+    try {
+      await pb.collection(collection).delete(id);
+      toast.success(`Deleted record ${id}.`);
+      onDeleted();
+    } catch (err) {
+      toast.error(errorMessage(err));
+      setBusy(false);
+      setConfirming(false);
+    }
   };
   return (
-    <div className="rec-inline-row">
-      {!confirming
-        ? <button type="button" className="danger" onClick={() => setConfirming(true)}>Delete record</button>
-        : <>
-            <span className="error">Delete this record?</span>
-            <button type="button" className="danger" onClick={() => void run()}>Confirm delete</button>
-            <button type="button" className="secondary" onClick={() => setConfirming(false)}>Cancel</button>
-          </>}
-      {error && <p role="alert" className="error">{error}</p>}
-    </div>
+    <>
+      <Button variant="danger-ghost" icon={Trash2} onClick={() => setConfirming(true)}>Delete record</Button>
+      {confirming && (
+        <Dialog title="Delete this record?" tone="danger" onClose={() => setConfirming(false)}>
+          <p>The record <code>{id}</code> and its files will be deleted. This cannot be undone.</p>
+          <DialogActions>
+            <Button variant="secondary" onClick={() => setConfirming(false)}>Cancel</Button>
+            <Button variant="danger" disabled={busy} onClick={() => void run()}>Confirm delete</Button>
+          </DialogActions>
+        </Dialog>
+      )}
+    </>
   );
 }

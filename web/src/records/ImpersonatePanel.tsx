@@ -3,7 +3,9 @@
  * record, shown with a copy button, as PocketBase's dashboard does.
  */
 import { useState } from 'react';
+import { Copy, KeyRound } from 'lucide-react';
 import { errorMessage, pb } from '../lib/api';
+import { Button } from '../ui/Button';
 
 export function ImpersonatePanel({ collection, id }: { collection: string; id: string }) {
   const [duration, setDuration] = useState('0');
@@ -33,7 +35,7 @@ export function ImpersonatePanel({ collection, id }: { collection: string; id: s
         <label className="rec-inline">Duration (seconds)
           <input type="number" min={0} value={duration} onChange={(e) => setDuration(e.target.value)} />
         </label>
-        <button type="button" onClick={() => void run()}>Generate token</button>
+        <Button variant="secondary" icon={KeyRound} onClick={() => void run()}>Generate token</Button>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       {token && (
@@ -41,7 +43,7 @@ export function ImpersonatePanel({ collection, id }: { collection: string; id: s
           <label>Token
             <textarea readOnly rows={3} value={token} className="rec-mono" onFocus={(e) => e.target.select()} />
           </label>
-          <button type="button" className="secondary" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy token'}</button>
+          <Button variant="secondary" small icon={Copy} onClick={() => void copy()}>{copied ? 'Copied' : 'Copy token'}</Button>
         </div>
       )}
     </section>

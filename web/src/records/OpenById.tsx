@@ -1,6 +1,8 @@
 /** Jump straight to a record by its id. */
 import { useState } from 'react';
+import { ArrowRight } from 'lucide-react';
 import { navigate } from '../lib/router';
+import { Button } from '../ui/Button';
 import { recordPath } from './model';
 
 export function OpenById({ collection }: { collection: string }) {
@@ -8,10 +10,10 @@ export function OpenById({ collection }: { collection: string }) {
   return (
     <form className="rec-open" onSubmit={(e) => { e.preventDefault(); if (id.trim()) navigate(recordPath(collection, id.trim())); }}>
       <label className="rec-inline">
-        Record id
-        <input value={id} onChange={(e) => setId(e.target.value)} spellCheck={false} />
+        <span className="sr-only">Record id</span>
+        <input value={id} onChange={(e) => setId(e.target.value)} spellCheck={false} placeholder="Record id" className="mono" />
       </label>
-      <button type="submit" className="secondary">Open</button>
+      <Button type="submit" variant="secondary" icon={ArrowRight}>Open</Button>
     </form>
   );
 }

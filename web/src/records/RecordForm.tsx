@@ -4,7 +4,10 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { CollectionModel, RecordModel } from 'pocketbase';
+import { Check } from 'lucide-react';
 import { errorMessage, fieldErrors, pb } from '../lib/api';
+import { Button, ButtonLink } from '../ui/Button';
+import { useToast } from '../ui/toast';
 import { FieldInput } from './fields/FieldInput';
 import { formFields, toDraft, toPayload, type Draft } from './draft';
 
@@ -18,7 +21,7 @@ interface Props {
 export function RecordForm({ collection, record, fileToken, onSaved }: Props) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(collection, record));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState('');
+  const toast = useToast();
   const [busy, setBusy] = useState(false);
   const isNew = !record;
 
@@ -26,15 +29,17 @@ export function RecordForm({ collection, record, fileToken, onSaved }: Props) {
     e.preventDefault();
     const { body, errors: local } = toPayload(collection, draft, isNew);
     setErrors(local);
-    setMessage(Object.keys(local).length ? 'Fix the marked fields.' : '');
-    if (Object.keys(local).length) return;
+    toast.clear();
+    if (Object.keys(local).length) { toast.error('Fix the marked fields.'); return; }
     setBusy(true);
     try {
       const svc = pb.collection(collection.id);
-      onSaved(isNew ? await svc.create(body) : await svc.update(record.id, body));
+      const saved = isNew ? await svc.create(body) : await svc.update(record.id, body);
+      toast.success(isNew ? `Created record ${saved.id}.` : `Saved record ${saved.id}.`);
+      onSaved(saved);
     } catch (err) {
       setErrors(fieldErrors(err));
-      setMessage(errorMessage(err));
+      toast.error(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -46,10 +51,9 @@ export function RecordForm({ collection, record, fileToken, onSaved }: Props) {
         <FieldInput key={f.name} field={f} value={draft[f.name]} errors={errors} record={record} fileToken={fileToken}
           onChange={(v) => setDraft((d) => ({ ...d, [f.name]: v }))} />
       ))}
-      {message && <p role="alert" className="error">{message}</p>}
       <div className="rec-actions">
-        <button type="submit" disabled={busy}>{isNew ? 'Create' : 'Save changes'}</button>
-        <a className="rec-button secondary" href={`#/collections/${encodeURIComponent(collection.name)}/records`}>Cancel</a>
+        <ButtonLink variant="secondary" href={`#/collections/${encodeURIComponent(collection.name)}/records`}>Cancel</ButtonLink>
+        <Button type="submit" icon={Check} disabled={busy}>{isNew ? 'Create' : 'Save changes'}</Button>
       </div>
     </form>
   );

@@ -23,3 +23,30 @@ export function useHiddenColumns(collection: string) {
   }, [collection, hidden]);
   return { hidden, toggle };
 }
+
+const widthKey = (collection: string) => `galley.records.columnWidths.${collection}`;
+
+function readWidths(collection: string): Record<string, number> {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(widthKey(collection)) || '{}');
+    if (!v || typeof v !== 'object') return {};
+    return Object.fromEntries(Object.entries(v).filter(([, w]) => typeof w === 'number' && w > 0)) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+export const MIN_WIDTH = 60;
+export const MAX_WIDTH = 800;
+
+/** Column widths set by resizing, per collection, remembered in localStorage. */
+export function useColumnWidths(collection: string) {
+  const [state, setState] = useState(() => ({ collection, widths: readWidths(collection) }));
+  const widths = state.collection === collection ? state.widths : readWidths(collection);
+  const setWidth = useCallback((name: string, width: number) => {
+    const next = { ...widths, [name]: Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width))) };
+    localStorage.setItem(widthKey(collection), JSON.stringify(next));
+    setState({ collection, widths: next });
+  }, [collection, widths]);
+  return { widths, setWidth };
+}

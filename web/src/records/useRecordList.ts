@@ -9,9 +9,10 @@ import { errorMessage, pb } from '../lib/api';
 
 export const PER_PAGE = 30;
 
-export interface ListQuery { page: number; sort: string; filter: string }
+export interface ListQuery { page: number; sort: string; filter: string; expand?: string }
 
-export function useRecordList(collection: string, query: ListQuery) {
+/** `ready` false holds the request back (until the schema, which names the relations to expand, is known). */
+export function useRecordList(collection: string, query: ListQuery, ready = true) {
   const [result, setResult] = useState<ListResult<RecordModel> | null>(null);
   const [filterError, setFilterError] = useState('');
   const [error, setError] = useState('');
@@ -19,12 +20,14 @@ export function useRecordList(collection: string, query: ListQuery) {
   const seq = useRef(0); // only the newest request may update the screen
 
   const load = useCallback(async () => {
+    if (!ready) return;
     const mine = ++seq.current;
     setLoading(true);
     try {
       const res = await pb.collection(collection).getList(query.page, PER_PAGE, {
         sort: query.sort || undefined,
         filter: query.filter.trim() || undefined,
+        expand: query.expand || undefined,
       });
       if (mine !== seq.current) return;
       setResult(res);
@@ -39,7 +42,7 @@ export function useRecordList(collection: string, query: ListQuery) {
     } finally {
       if (mine === seq.current) setLoading(false);
     }
-  }, [collection, query.page, query.sort, query.filter]);
+  }, [collection, query.page, query.sort, query.filter, query.expand, ready]);
 
   useEffect(() => { void load(); }, [load]);
 

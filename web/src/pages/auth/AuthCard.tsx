@@ -6,6 +6,7 @@ export function AuthCard({ title, children }: { title: string; children: ReactNo
   return (
     <main className="center-page">
       <section className="card narrow auth-card" aria-labelledby="auth-card-title">
+        <img src="/_/favicon.svg" alt="" className="auth-logo" />
         <h1 id="auth-card-title">{title}</h1>
         {children}
       </section>

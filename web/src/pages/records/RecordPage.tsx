@@ -1,6 +1,6 @@
 /**
- * One record (#/collections/<name>/records/<id>, or `new`): the form, delete, and
- * impersonation for auth records.
+ * One record (#/collections/<name>/records/<id>, or `new`) beside the collections
+ * panel: the form, delete (in the header), and impersonation for auth records.
  */
 import { useEffect, useState } from 'react';
 import type { RecordModel } from 'pocketbase';
@@ -11,10 +11,13 @@ import { DeleteRecordButton } from '../../records/DeleteRecordButton';
 import { ImpersonatePanel } from '../../records/ImpersonatePanel';
 import { RecordForm } from '../../records/RecordForm';
 import { recordsPath } from '../../records/model';
+import { CollectionsFrame } from '../../collections/CollectionsFrame';
+import { useCollections } from '../../collections/useCollections';
 import { useCollection } from '../../records/useCollection';
 import { useFileToken } from '../../records/useFileToken';
 
 export function RecordPage({ name, id }: { name: string; id: string }) {
+  const all = useCollections();
   const isNew = id === 'new';
   const { collection, error: loadError } = useCollection(name);
   const fileToken = useFileToken(collection);
@@ -36,19 +39,18 @@ export function RecordPage({ name, id }: { name: string; id: string }) {
   const ready = collection && (isNew || record);
 
   return (
-    <section className="rec-page rec-record">
-      <header className="rec-header">
-        <p className="muted"><a href="#/collections">Collections</a> / <a href={`#${recordsPath(name)}`}>{name}</a></p>
-        <h1>{isNew ? `New ${name} record` : `${name} record ${id}`}</h1>
-      </header>
-      {(loadError || error) && <p role="alert" className="error">{loadError || error}</p>}
-      {ready && <RecordForm key={record?.id ?? 'new'} collection={collection} record={record} fileToken={fileToken} onSaved={back} />}
-      {!isNew && record && (
-        <div className="rec-side">
-          {collection?.type === 'auth' && <ImpersonatePanel collection={name} id={record.id} />}
-          <DeleteRecordButton collection={name} id={record.id} onDeleted={back} />
-        </div>
-      )}
-    </section>
+    <CollectionsFrame items={all.items} error={all.error} current={name}>
+      <section className="rec-page rec-record">
+        <header className="rec-header">
+          <h1>{isNew ? `New ${name} record` : <>{name} record <span className="rec-title-id">{id}</span></>}</h1>
+          {!isNew && record && <div className="rec-header-actions"><DeleteRecordButton collection={name} id={record.id} onDeleted={back} /></div>}
+        </header>
+        {(loadError || error) && <p role="alert" className="error">{loadError || error}</p>}
+        {ready && <div className="card rec-form-card"><RecordForm key={record?.id ?? 'new'} collection={collection} record={record} fileToken={fileToken} onSaved={back} /></div>}
+        {!isNew && record && collection?.type === 'auth' && (
+          <div className="rec-side"><ImpersonatePanel collection={name} id={record.id} /></div>
+        )}
+      </section>
+    </CollectionsFrame>
   );
 }

@@ -1,4 +1,7 @@
 /** One editable row of the rate-limit rules table, errors under each cell (`rules.0.label`). */
+import { X } from 'lucide-react';
+import { Button } from '../../ui/Button';
+
 export type RateLimitRule = { label: string; audience: string; duration: number; maxRequests: number };
 
 type Props = { index: number; rule: RateLimitRule; errors: Record<string, string>; onChange: (rule: RateLimitRule) => void; onRemove: () => void };
@@ -28,7 +31,7 @@ export function RateLimitRuleRow({ index, rule, errors, onChange, onRemove }: Pr
         <input aria-label={`Rule ${n} max requests`} type="number" min={1} value={rule.maxRequests} onChange={(e) => onChange({ ...rule, maxRequests: Number(e.target.value) })} />
         {err('maxRequests') && <span className="error field-error">{err('maxRequests')}</span>}
       </td>
-      <td><button type="button" className="link" onClick={onRemove} aria-label={`Remove rule ${n}`}>Remove</button></td>
+      <td><Button variant="danger-ghost" small icon={X} onClick={onRemove} label={`Remove rule ${n}`} /></td>
     </tr>
   );
 }

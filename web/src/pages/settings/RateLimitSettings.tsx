@@ -1,5 +1,7 @@
 /** Settings → Rate limits: on/off and the rules table (label, audience, window, max requests). */
+import { Plus } from 'lucide-react';
 import { CheckboxField } from '../../components/FormField';
+import { Button } from '../../ui/Button';
 import { SettingsForm } from './SettingsForm';
 import { useSettingsSection } from './useSettingsSection';
 import { RateLimitRuleRow, type RateLimitRule } from './RateLimitRuleRow';
@@ -28,9 +30,9 @@ export function RateLimitSettings() {
             </table>
           </div>
           {errors.rules && <p className="error field-error">{errors.rules}</p>}
-          <button type="button" className="secondary" onClick={() => set({ rules: [...v.rules, { label: '', audience: '', duration: 10, maxRequests: 100 }] })}>
+          <Button variant="secondary" icon={Plus} onClick={() => set({ rules: [...v.rules, { label: '', audience: '', duration: 10, maxRequests: 100 }] })}>
             Add rule
-          </button>
+          </Button>
         </>
       )}
     </SettingsForm>

@@ -1,6 +1,8 @@
-/** The frame of one settings section: its title, the outcome notice, and a Save button. */
+/** The frame of one settings section: its title, a load failure if any, and a Save button (outcomes are toasts). */
 import type { FormEvent, ReactNode } from 'react';
+import { Check } from 'lucide-react';
 import { Notice } from '../../components/Notice';
+import { Button } from '../../ui/Button';
 import type { SectionForm } from './useSettingsSection';
 
 type Props<T> = { title: string; form: SectionForm<T>; onSubmit?: () => void; children: ReactNode; description?: string };
@@ -15,11 +17,10 @@ export function SettingsForm<T>({ title, form, onSubmit, children, description }
     <form className="card settings-form" onSubmit={submit} aria-labelledby="settings-section-title">
       <h2 id="settings-section-title">{title}</h2>
       {description && <p className="muted">{description}</p>}
-      {form.value === undefined ? (form.notice.error ? <Notice error={form.notice.error} /> : <p>Loading…</p>) : (
+      {form.value === undefined ? (form.loadError ? <Notice error={form.loadError} /> : <p>Loading…</p>) : (
         <>
           {children}
-          <Notice {...form.notice} />
-          <div className="settings-actions"><button type="submit" disabled={form.busy}>Save changes</button></div>
+          <div className="settings-actions"><Button type="submit" icon={Check} disabled={form.busy}>Save changes</Button></div>
         </>
       )}
     </form>

@@ -1,21 +1,23 @@
 /** "Send test email": mails one of the `_superusers` templates with the saved SMTP settings. */
 import { useState } from 'react';
 import { pb } from '../../lib/api';
+import { Send } from 'lucide-react';
 import { useFormSubmit } from '../../lib/useFormSubmit';
 import { FormField } from '../../components/FormField';
-import { Notice } from '../../components/Notice';
+import { Button } from '../../ui/Button';
+import { useToast } from '../../ui/toast';
 
 const TEMPLATES = [['verification', 'Verification'], ['password-reset', 'Password reset'], ['email-change', 'Email change'], ['otp', 'One-time code'], ['login-alert', 'Login alert']];
 
 export function TestEmailForm() {
   const [email, setEmail] = useState('');
   const [template, setTemplate] = useState('verification');
-  const [sent, setSent] = useState('');
-  const { submit, errors, error, busy } = useFormSubmit(async () => {
-    setSent('');
+  const toast = useToast();
+  const { submit, errors, busy } = useFormSubmit(async () => {
+    toast.clear();
     await pb.settings.testEmail('_superusers', email, template);
-    setSent(`Test email sent to ${email}.`);
-  });
+    toast.success(`Test email sent to ${email}.`);
+  }, toast.error);
 
   return (
     <form className="card settings-form" onSubmit={submit} aria-labelledby="test-email-title">
@@ -29,8 +31,7 @@ export function TestEmailForm() {
           </select>
         </div>
       </div>
-      <Notice success={sent} error={error} />
-      <div className="settings-actions"><button type="submit" className="secondary" disabled={busy}>Send test email</button></div>
+      <div className="settings-actions"><Button type="submit" variant="secondary" icon={Send} disabled={busy}>Send test email</Button></div>
     </form>
   );
 }

@@ -1,10 +1,11 @@
 /**
  * One settings section as an editable draft: loaded from GET /api/settings, saved as a
  * PATCH of that section only, with the API's field errors keyed relative to the
- * section (`smtp.host` → `host`) and a notice after saving.
+ * section (`smtp.host` → `host`), and the outcome of a save as a toast.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage, fieldErrors, pb } from '../../lib/api';
+import { useToast } from '../../ui/toast';
 
 export interface SectionForm<T> {
   value: T | undefined;
@@ -12,7 +13,8 @@ export interface SectionForm<T> {
   /** Replaces the whole draft (array sections). */
   replace: (value: T) => void;
   errors: Record<string, string>;
-  notice: { success?: string; error?: string };
+  /** Why the section could not be loaded ('' once it is). */
+  loadError: string;
   busy: boolean;
   /** PATCHes `{[name]: patch ?? value}`; resolves true on success. */
   save: (patch?: unknown) => Promise<boolean>;
@@ -21,13 +23,14 @@ export interface SectionForm<T> {
 export function useSettingsSection<T>(name: string): SectionForm<T> {
   const [value, setValue] = useState<T>();
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [notice, setNotice] = useState<{ success?: string; error?: string }>({});
+  const [loadError, setLoadError] = useState('');
   const [busy, setBusy] = useState(false);
+  const toast = useToast();
 
   useEffect(() => {
     pb.settings.getAll().then(
       (all) => setValue(all[name] as T),
-      (err: unknown) => setNotice({ error: errorMessage(err) }),
+      (err: unknown) => setLoadError(errorMessage(err)),
     );
   }, [name]);
 
@@ -36,22 +39,22 @@ export function useSettingsSection<T>(name: string): SectionForm<T> {
   const save = async (patch?: unknown): Promise<boolean> => {
     setBusy(true);
     setErrors({});
-    setNotice({});
+    toast.clear();
     try {
       const all = await pb.settings.update({ [name]: patch ?? value });
       setValue(all[name] as T);
-      setNotice({ success: 'Settings saved.' });
+      toast.success('Settings saved.');
       return true;
     } catch (err) {
       setErrors(relativeTo(name, fieldErrors(err)));
-      setNotice({ error: errorMessage(err) });
+      toast.error(errorMessage(err));
       return false;
     } finally {
       setBusy(false);
     }
   };
 
-  return { value, set, replace: setValue, errors, notice, busy, save };
+  return { value, set, replace: setValue, errors, loadError, busy, save };
 }
 
 function relativeTo(section: string, errors: Record<string, string>): Record<string, string> {

@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import type { CollectionField } from 'pocketbase';
+import { fieldIcon } from '../../collections/field-types';
 
 export interface FieldProps<V> {
   field: CollectionField;
@@ -21,7 +22,13 @@ export function errorAria(f: CollectionField, error?: string) {
 }
 
 export function FieldShell({ field, error, group, children, note }: { field: CollectionField; error?: string; group?: boolean; children: ReactNode; note?: ReactNode }) {
-  const title = <>{field.name}{field.required ? <span aria-hidden="true"> *</span> : null} <span className="muted">{field.type}</span></>;
+  const Icon = fieldIcon(field.type);
+  const title = (
+    <span className="rec-field-title">
+      <Icon className="icon" aria-hidden="true" />{field.name}{field.required ? <span aria-hidden="true" className="rec-required"> *</span> : null}
+      <span className="muted rec-field-type">{field.type}</span>
+    </span>
+  );
   const tail = (
     <>
       {note}
