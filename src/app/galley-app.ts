@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { GalleyCore } from '../core/galley-core.js';
 import { buildApp, type AppOptions } from '../server/app.js';
+import { startTracing } from '../tracing/start-tracing.js';
+import { activeTracing } from '../tracing/tracing.js';
 import { ConfigError, resolveConfig } from '../config.js';
 import type { Hook, HookHandler } from '../hooks/hook.js';
 import { HOOK_NAMES, type HookMethods } from '../hooks/hook-names.js';
@@ -106,6 +108,8 @@ export class GalleyApp {
   async start(prepare?: (core: GalleyCore) => Promise<void>): Promise<{ url: string }> {
     if (this.running) return { url: this.running.url };
     const config = resolveConfig({ dir: this.options.dir, db: this.options.db, http: this.options.http });
+    // Before the core opens: its store reports statements to the tracer (OTEL_* environment; off without it).
+    await startTracing();
     const core = await GalleyCore.open(config);
     let http: FastifyInstance | undefined;
     const log = this.options.log ?? defaultLog;
@@ -156,6 +160,7 @@ export class GalleyApp {
       clearInterval(sweep);
     }
     await running.core.close();
+    await activeTracing()?.flush().catch(() => {});
   }
 
   /** The HTTP server (for an embedding program that adds Fastify plugins or hooks). */

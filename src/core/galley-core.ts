@@ -21,6 +21,11 @@ import { SoloPubSub, type PubSub } from '../pubsub/pubsub.js';
 import { CronService } from '../cron/cron-service.js';
 import { registerHousekeeping } from '../cron/housekeeping.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
+import { GalleyMetrics } from '../metrics/galley-metrics.js';
+import { instrumentCore } from '../metrics/instrument-core.js';
+import { countedMailer } from '../metrics/mail-metrics.js';
+import { activeTracing } from '../tracing/tracing.js';
+import { combineObservers } from '../store/store-observer.js';
 import { SignInProtection } from './auth/protection/sign-in-protection.js';
 import { counterStoreFor } from './auth/protection/counter-store.js';
 import { LogService } from '../logs/log-service.js';
@@ -87,10 +92,13 @@ export class GalleyCore {
 
   /** The mailer for these SMTP settings, with the onMailerSend hooks around every message. */
   mailer(smtp: SmtpSettings): Mailer {
-    const inner = this.mailerFor(smtp);
+    const inner = countedMailer(this.mailerFor(smtp), this.metrics);
     if (this.hooks.onMailerSend.isEmpty()) return inner;
     return { send: (message) => this.hooks.onMailerSend.trigger({ app: this.app(), message }, (e) => inner.send(e.message)) };
   }
+
+  /** Prometheus metrics of this instance (GET /api/metrics). */
+  readonly metrics = new GalleyMetrics();
 
   /** Messages to the other instances on the same database (none on SQLite). */
   pubsub: PubSub = new SoloPubSub();
@@ -127,6 +135,8 @@ export class GalleyCore {
       await store.close().catch(() => {});
       throw new ConfigError(`cannot open the log database in ${config.dir}: ${(err as Error).message}`);
     }
+    const tracer = activeTracing()?.storeObserver(store.dialect.name);
+    store.observe(combineObservers([instrumentCore(core.metrics, core), ...(tracer ? [tracer] : [])]));
     try {
       await core.logs.init();
       await core.collections.load();

@@ -30,6 +30,8 @@ export class CronService {
   /** Where failures go (an embedding program or a test may replace it). */
   log: (message: string) => void = (message) => log.error(message);
   readonly instanceId = randomBytes(6).toString('hex');
+  /** Told of every run on this instance and whether it succeeded (metrics). */
+  onRun: ((job: string, ok: boolean) => void) | undefined;
   private readonly lease: CronLease;
 
   constructor(store: Store) {
@@ -127,7 +129,9 @@ export class CronService {
       if (claim && slot && !(await this.claim(entry.id, slot))) return;
       try {
         await entry.fn({ scheduledAt: slot });
+        this.onRun?.(entry.id, true);
       } catch (err) {
+        this.onRun?.(entry.id, false);
         this.log(`cron job "${entry.id}" failed: ${describe(err)}`);
       }
     })().finally(() => {

@@ -6,6 +6,8 @@
  * one that returns without calling `next()` skips the rest, action included.
  * Handlers may be limited to some collections (by name or id), as in PocketBase.
  */
+import { traced } from '../tracing/tracing.js';
+
 export type HookHandler<E> = (e: E & { next(): Promise<void> }) => Promise<void> | void;
 
 interface Binding<E> {
@@ -16,6 +18,8 @@ interface Binding<E> {
 
 export class Hook<E> {
   private bindings: Binding<E>[] = [];
+  /** The event name (`onRecordCreate`), set by Hooks; names the handlers' trace spans. */
+  name = 'hook';
 
   /** Adds a handler (after the existing ones); returns a function that removes it. */
   bind(handler: HookHandler<E>, tags: string[] = []): () => void {
@@ -51,7 +55,8 @@ export class Hook<E> {
       const previous = e.next;
       e.next = next;
       try {
-        await chain[i]!.handler(e);
+        const handler = chain[i]!.handler;
+        await traced(`hook ${this.name}`, { 'galley.hook.event': this.name, 'galley.hook.index': i }, async () => handler(e));
       } finally {
         e.next = previous;
       }

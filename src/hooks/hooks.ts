@@ -47,7 +47,10 @@ export class Hooks implements RecordLifecycle {
   readonly onTerminate = new Hook<TerminateEvent>();
 
   /** `appFor(deps)`: the AppContext handlers get, working through those deps. */
-  constructor(private readonly appFor: (deps?: RecordDeps) => AppContext) {}
+  constructor(private readonly appFor: (deps?: RecordDeps) => AppContext) {
+    // Each hook learns its event name (for its trace spans).
+    for (const [name, value] of Object.entries(this)) if (value instanceof Hook) value.name = name;
+  }
 
   private before(action: LifecycleAction) {
     return action === 'create' ? this.onRecordCreate : action === 'update' ? this.onRecordUpdate : this.onRecordDelete;

@@ -34,6 +34,9 @@ import { registerBatchRoutes } from '../api/batch.js';
 import { registerCronRoutes } from '../api/crons.js';
 import { registerWebhookRoutes } from '../api/webhooks.js';
 import { RealtimeBroker, type RealtimeOptions } from '../realtime/realtime-broker.js';
+import { registerHttpMetrics } from '../metrics/http-metrics.js';
+import { activeTracing } from '../tracing/tracing.js';
+import { registerMetricsRoutes } from '../api/metrics.js';
 import { registerLogRoutes } from '../api/logs.js';
 import { REQUEST_ID_HEADER, registerRequestLog, requestId } from '../logs/request-log.js';
 import { errorText } from '../logs/logger.js';
@@ -60,6 +63,8 @@ export interface AppOptions {
   logWarning?: (message: string) => void;
   /** Routes added by server-side code, served when no built-in route matches. */
   routes?: CustomRoutes;
+  /** A bearer token that may read GET /api/metrics without a superuser (default: GALLEY_METRICS_TOKEN). */
+  metricsToken?: string;
   /** Realtime connection lifetimes (tests shorten them). */
   realtime?: RealtimeOptions;
 }
@@ -85,6 +90,8 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   const logWarning = options.logWarning ?? ((message) => core.logger.warn(message));
 
   handleExpect(app.server, STATIC_HEADERS);
+  // First of all hooks: the request's span is entered before auth resolution reads the database.
+  activeTracing()?.registerHttp(app);
   app.decorateRequest('auth', null as unknown as RequestAuth);
   const routes = options.routes;
   registerErrorHandling(app, logError, routes && ((request, reply) => routes.handle(core, request, reply)));
@@ -128,6 +135,8 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   });
 
   registerRequestLog(app, core);
+  registerHttpMetrics(app, core.metrics);
+  registerMetricsRoutes(app, core.metrics, options.metricsToken ?? process.env.GALLEY_METRICS_TOKEN);
   registerHealthRoutes(app, core);
   registerCollectionRoutes(app, core);
   registerRecordRoutes(app, core);

@@ -8,6 +8,7 @@
 import type { Webhook } from './webhook-model.js';
 import type { AttemptLog, DeliveryRepo, DeliveryRow } from './delivery-repo.js';
 import { postJson } from './http-sender.js';
+import { activeTracing, traced } from '../tracing/tracing.js';
 import { signedHeaders } from './signature.js';
 
 export interface DeliveryOptions {
@@ -103,8 +104,11 @@ export class DeliveryWorker {
     let error: string | null = null;
     try {
       if (!webhook) throw new Error('the webhook was deleted');
-      const headers = signedHeaders(webhook.secret, d.id, d.payload, started);
-      status = await postJson(webhook.url, headers, d.payload, { timeoutMs: this.options.timeoutMs, allowedPrivateTargets: allowed, signal: this.abort.signal });
+      status = await traced('webhook deliver', { 'url.full': webhook.url, 'galley.webhook.id': webhook.id }, () => {
+        const headers: Record<string, string> = signedHeaders(webhook.secret, d.id, d.payload, started);
+        activeTracing()?.inject(headers);
+        return postJson(webhook.url, headers, d.payload, { timeoutMs: this.options.timeoutMs, allowedPrivateTargets: allowed, signal: this.abort.signal });
+      });
       if (status < 200 || status > 299) error = `the target answered ${status}`;
     } catch (err) {
       if (this.abort.signal.aborted) {
