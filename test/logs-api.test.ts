@@ -204,8 +204,8 @@ describe.each(ENGINES)('logs API on %s', (engine) => {
   it('prunes logs older than maxDays with the __pbLogsCleanup__ job', async () => {
     const old = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().replace('T', ' ');
     await g.core.logs.store.insert([
-      { id: 'old000000000001', created: old(6), level: 0, message: 'six days', data: '{}' },
-      { id: 'old000000000002', created: old(4), level: 0, message: 'four days', data: '{}' },
+      { id: 'old000000000001', created: old(6), level: 0, message: 'six days', data: {} },
+      { id: 'old000000000002', created: old(4), level: 0, message: 'four days', data: {} },
     ]);
     await g.admin.crons.run('__pbLogsCleanup__');
     await expect.poll(async () => (await g.admin.logs.getList(1, 10)).items.map((i) => i.message)).toEqual(['four days']);

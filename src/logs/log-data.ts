@@ -1,33 +1,42 @@
 /**
- * A log's `data` as stored: JSON text no larger than `logs.maxDataSize` bytes (0:
- * PocketBase's 16 KiB). Oversized data keeps the leading attributes that fit whole
- * and is marked `__pb_truncated__: true`, as PocketBase v0.40 does (it keeps what
- * parses from the first maxDataSize bytes).
+ * A log's `data` within `logs.maxDataSize` bytes of JSON (0: PocketBase's 16 KiB).
+ * Oversized data keeps the leading attributes that fit whole and is marked
+ * `__pb_truncated__: true`, as PocketBase v0.40 does (it keeps what parses from the
+ * first maxDataSize bytes).
  */
 export const DEFAULT_MAX_DATA_SIZE = 16 << 10;
 
-export function truncateData(data: Record<string, unknown>, maxDataSize: number): string {
+/**
+ * The data to store. sizeHint: an upper bound of the data's JSON length in characters
+ * that the caller knows cheaply (request logs); when it fits, the data is not
+ * serialised here (the batch is serialised once, as a whole, by the store).
+ */
+export function limitData(data: Record<string, unknown>, maxDataSize: number, sizeHint?: number): Record<string, unknown> {
   const max = maxDataSize > 0 ? maxDataSize : DEFAULT_MAX_DATA_SIZE;
+  // A character takes at most 6 bytes in JSON (a `\u0001` escape; UTF-8 needs at most 3 per UTF-16 unit).
+  if (sizeHint !== undefined && sizeHint * 6 <= max) return data;
   const json = safeStringify(data);
+  if (json === undefined) return { __unserializable__: true };
   // A string of n UTF-16 units is at most 3n bytes: most logs skip the byte count.
-  if (json.length * 3 <= max || Buffer.byteLength(json) <= max) return json;
+  if (json.length * 3 <= max || Buffer.byteLength(json) <= max) return data;
   const kept: Record<string, unknown> = {};
   let size = 1; // "{"
   for (const key of Object.keys(data)) {
-    const part = `${JSON.stringify(key)}:${safeStringify(data[key])}`;
-    size += Buffer.byteLength(part) + 1; // "," or "}"
+    const value = safeStringify(data[key]);
+    if (value === undefined) continue; // dropped by JSON anyway
+    size += Buffer.byteLength(`${JSON.stringify(key)}:${value}`) + 1; // "," or "}"
     if (size > max) break;
     kept[key] = data[key];
   }
   kept.__pb_truncated__ = true;
-  return safeStringify(kept);
+  return kept;
 }
 
-/** JSON that never throws (a cycle or a BigInt in hook-supplied attributes becomes a note). */
-function safeStringify(value: unknown): string {
+/** JSON text, or undefined for what JSON drops or cannot write (a cycle, a BigInt in hook-supplied attributes). */
+function safeStringify(value: unknown): string | undefined {
   try {
-    return JSON.stringify(value) ?? 'null';
-  } catch (err) {
-    return JSON.stringify({ __unserializable__: (err as Error).message });
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
   }
 }

@@ -45,8 +45,9 @@ export class LogService implements LogSink {
     return logs.maxDays > 0 && level >= logs.minLevel;
   }
 
-  add(level: number, message: string, data: LogAttrs): void {
-    this.writer.push({ level, message, data, time: Date.now() });
+  /** sizeHint: an upper bound of the data's JSON length, when the caller knows it cheaply (see limitData). */
+  add(level: number, message: string, data: LogAttrs, sizeHint?: number): void {
+    this.writer.push({ level, message, data, time: Date.now(), ...(sizeHint !== undefined ? { sizeHint } : {}) });
   }
 
   /** Writes what is waiting (tests, shutdown). */

@@ -8,13 +8,13 @@
 import type { Executor } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
 
-/** One row as written: `data` is already JSON text (serialised off the request path). */
+/** One row as written (its data already within `logs.maxDataSize`). */
 export interface LogRow {
   id: string;
   created: string;
   level: number;
   message: string;
-  data: string;
+  data: Record<string, unknown>;
 }
 
 export interface LogStore {
@@ -23,7 +23,7 @@ export interface LogStore {
   readonly db: Executor;
   /** Creates the table and indexes when missing. */
   init(): Promise<void>;
-  /** Inserts a batch in one statement. */
+  /** Inserts a batch in one statement (the batch is serialised once, as one JSON array). */
   insert(rows: LogRow[]): Promise<void>;
   /** Deletes rows created before `created` (PocketBase's text form); returns how many. */
   deleteBefore(created: string): Promise<number>;

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LogRow, LogStore } from './log-store.js';
-import { truncateData } from './log-data.js';
+import { limitData } from './log-data.js';
 
 export interface PendingLog {
   level: number;
@@ -18,6 +18,8 @@ export interface PendingLog {
   data: Record<string, unknown>;
   /** Date.now() when it happened. */
   time: number;
+  /** An upper bound of the data's JSON length when known cheaply (see limitData). */
+  sizeHint?: number;
 }
 
 export interface LogWriterOptions {
@@ -94,7 +96,7 @@ export class LogWriter {
       created: new Date(e.time).toISOString().replace('T', ' '),
       level: e.level,
       message: e.message.length > MAX_MESSAGE_LENGTH ? e.message.slice(0, MAX_MESSAGE_LENGTH) : e.message,
-      data: truncateData(e.data, maxDataSize),
+      data: limitData(e.data, maxDataSize, e.sizeHint),
     }));
   }
 

@@ -21,9 +21,9 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS "_logs_created_idx" ON "_logs" ("created")`,
 ];
 
-/** One statement per batch: the rows travel as one JSON array of arrays. */
+/** One statement per batch: the rows travel as one JSON array of arrays, serialised once. */
 const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created")
-  SELECT e ->> 0, (e ->> 1)::integer, e ->> 2, (e ->> 3)::jsonb, e ->> 4 FROM jsonb_array_elements($1::jsonb) AS e`;
+  SELECT e ->> 0, (e ->> 1)::integer, e ->> 2, e -> 3, e ->> 4 FROM jsonb_array_elements($1::jsonb) AS e`;
 
 export class PostgresLogStore implements LogStore {
   readonly dialect = 'postgres' as const;
@@ -42,8 +42,8 @@ export class PostgresLogStore implements LogStore {
   }
 
   async insert(rows: LogRow[]): Promise<void> {
-    const json = JSON.stringify(rows.map((r) => [r.id, r.level, withoutNul(r.message), withoutJsonNul(r.data), r.created]));
-    await this.db.run(INSERT, [json]);
+    const json = JSON.stringify(rows.map((r) => [r.id, r.level, r.message, r.data, r.created]));
+    await this.db.run(INSERT, [withoutNul(json)]);
   }
 
   deleteBefore(created: string): Promise<number> {
@@ -59,7 +59,8 @@ export class PostgresLogStore implements LogStore {
   }
 }
 
-// PostgreSQL refuses NUL characters in text and jsonb: they are the only thing dropped.
-const withoutNul = (text: string) => (text.includes('\0') ? text.replace(/\0/g, '') : text);
-/** `\u0000` escapes in JSON text, not those preceded by an escaped backslash (`\\u0000` is text). */
-const withoutJsonNul = (json: string) => (json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json);
+/**
+ * PostgreSQL refuses NUL characters in text and jsonb: they are the only thing dropped.
+ * In JSON text they are `\u0000` escapes (not when the backslash is itself escaped: `\\u0000` is text).
+ */
+const withoutNul = (json: string) => (json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json);

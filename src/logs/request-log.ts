@@ -88,10 +88,15 @@ export function registerRequestLog(app: FastifyInstance, core: GalleyCore): void
       data.remoteIP = request.socket.remoteAddress ?? '';
     }
     const message = `${data.method as string} ${unescape(data.url as string)}`;
-    if (settings && level >= settings.minLevel) core.logs.add(level, message, data);
+    if (settings && level >= settings.minLevel) core.logs.add(level, message, data, err === undefined ? sizeHint(data) : undefined);
     if (debug) log.debug(message, { reqId: request.id, ...data });
     done();
   });
+}
+
+/** The JSON length of a request log's data without an error is at most its strings plus the fixed keys and numbers. */
+function sizeHint(data: Record<string, unknown>): number {
+  return 400 + (data.url as string).length + (data.referer as string).length + (data.userAgent as string).length + (data.method as string).length + (data.auth as string).length;
 }
 
 function header(request: FastifyRequest, name: string): string {

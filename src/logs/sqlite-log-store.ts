@@ -1,11 +1,13 @@
 /**
  * The log store on SQLite: `auxiliary.db` in the data directory (PocketBase's name),
  * a database file of its own, so log writes never take data.db's write lock and logs
- * never grow data.db or its backups.
+ * never grow data.db or its backups. Reads (the logs API) use a connection on the
+ * main thread; writes go to a worker thread (sqlite-log-writer-thread.ts).
  */
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { LogRow, LogStore } from './log-store.js';
+import { SqliteLogWriterThread } from './sqlite-log-writer-thread.js';
 
 export const AUX_DB_FILE = 'auxiliary.db';
 
@@ -20,16 +22,19 @@ CREATE TABLE IF NOT EXISTS "_logs" (
 CREATE INDEX IF NOT EXISTS "idx_logs_level" ON "_logs" ("level");
 CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");`;
 
-/** One statement per batch, whatever its size: the rows travel as one JSON array of arrays. */
+/** One statement per batch: the rows travel as one JSON array of arrays, serialised once (`-> 3`: the data object as JSON text). */
 const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created")
-  SELECT "value" ->> 0, "value" ->> 1, "value" ->> 2, "value" ->> 3, "value" ->> 4 FROM json_each(?)`;
+  SELECT "value" ->> 0, "value" ->> 1, "value" ->> 2, "value" -> 3, "value" ->> 4 FROM json_each(?)`;
 
 export class SqliteLogStore implements LogStore {
   readonly dialect = 'sqlite' as const;
   readonly db: SqliteStore;
+  private readonly writer: SqliteLogWriterThread;
 
   constructor(dir: string) {
-    this.db = SqliteStore.openFile(join(dir, AUX_DB_FILE));
+    const file = join(dir, AUX_DB_FILE);
+    this.db = SqliteStore.openFile(file);
+    this.writer = new SqliteLogWriterThread(file, INSERT);
   }
 
   init(): Promise<void> {
@@ -37,19 +42,19 @@ export class SqliteLogStore implements LogStore {
   }
 
   async insert(rows: LogRow[]): Promise<void> {
-    await this.db.run(INSERT, [JSON.stringify(rows.map((r) => [r.id, r.level, r.message, r.data, r.created]))]);
+    await this.writer.call('insert', JSON.stringify(rows.map((r) => [r.id, r.level, r.message, r.data, r.created])));
   }
 
-  deleteBefore(created: string): Promise<number> {
-    return this.db.run(`DELETE FROM "_logs" WHERE "created" < ?`, [created]);
+  async deleteBefore(created: string): Promise<number> {
+    return Number(await this.writer.call('deleteBefore', created));
   }
 
   async truncate(): Promise<void> {
-    await this.db.run(`DELETE FROM "_logs"`);
-    await this.db.exec('VACUUM');
+    await this.writer.call('truncate');
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.writer.call('close');
+    await this.db.close();
   }
 }

@@ -1,0 +1,122 @@
+// Request-log cost benchmark: get-one and list throughput (wrk) of one Galley server
+// with request logs on (the default settings, logs.maxDays = 5) and off
+// (logs.maxDays = 0), switched through PATCH /api/settings on the same server and
+// interleaved in rounds (on/off, then off/on, ...), on SQLite and PostgreSQL. The
+// result per scenario is the median of the paired ratios on/off of each round.
+// Target: at least 0.95. Server on core 0, wrk on core 1.
+//
+//   node bench/logs/logs-cost.mjs [--engines=sqlite,postgres] [--rows=20000] [--seconds=5] [--rounds=5] [--connections=50]
+//
+// Needs root (PostgreSQL runs as the `postgres` user) and the PostgreSQL binaries
+// under /usr/lib/postgresql; builds nothing: run `npx tsc -p tsconfig.build.json` first.
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { arg, CLI, SUPERUSER, freePort, sleep, superuserToken, waitHealthy } from '../lib/harness.mjs';
+
+const ENGINES = arg('engines', 'sqlite,postgres').split(',');
+const ROWS = Number(arg('rows', 20000));
+const SECONDS = Number(arg('seconds', 5));
+const ROUNDS = Number(arg('rounds', 5));
+const CONNECTIONS = Number(arg('connections', 50));
+const SCENARIOS = [['get-one', 'bench/wrk/get-one.lua'], ['list', 'bench/wrk/list.lua']];
+
+/** A throwaway PostgreSQL (as test/support/postgres-server.ts starts one). */
+async function startPostgres() {
+  const root = '/usr/lib/postgresql';
+  const version = readdirSync(root).sort((a, b) => Number(b) - Number(a)).find((v) => existsSync(join(root, v, 'bin', 'initdb')));
+  const bin = join(root, version, 'bin');
+  const dir = mkdtempSync(join(tmpdir(), 'galley-logs-bench-pg-'));
+  chmodSync(dir, 0o777);
+  const asPg = (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' });
+  asPg('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const port = await freePort();
+  asPg('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -h 127.0.0.1 -k ${dir}`, '-l', join(dir, 'log'), '-w', 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop'], { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function wrk(url, script, seconds, ids) {
+  const out = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, url, '--', ids], { encoding: 'utf8' });
+  const line = out.stdout.split('\n').find((l) => l.startsWith('BENCH '));
+  if (!line) throw new Error(`wrk failed: ${out.stderr}`);
+  return Object.fromEntries(line.slice(6).split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+}
+
+async function setMaxDays(base, token, maxDays) {
+  const res = await fetch(`${base}/api/settings`, { method: 'PATCH', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ logs: { maxDays } }) });
+  if (!res.ok) throw new Error(`settings: ${await res.text()}`);
+}
+
+async function logCount(base, token) {
+  const res = await fetch(`${base}/api/logs?perPage=1`, { headers: { authorization: token } });
+  return (await res.json()).totalItems;
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+async function runEngine(engine) {
+  const dir = mkdtempSync(join(tmpdir(), 'galley-logs-bench-'));
+  const pg = engine === 'postgres' ? await startPostgres() : undefined;
+  const db = pg ? ['--db', pg.url] : [];
+  execFileSync(process.execPath, [CLI, 'superuser', 'create', SUPERUSER.email, SUPERUSER.password, '--dir', dir, ...db], { stdio: 'ignore' });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn('taskset', ['-c', '0', process.execPath, CLI, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir, ...db], { stdio: 'ignore' });
+  const ids = join(dir, 'ids.txt');
+  const rows = { on: {}, off: {} };
+  try {
+    await waitHealthy(base, child);
+    execFileSync(process.execPath, ['bench/seed.mjs', `--url=${base}`, `--rows=${ROWS}`, `--ids=${ids}`, `--email=${SUPERUSER.email}`, `--password=${SUPERUSER.password}`], { stdio: 'ignore' });
+    const token = await superuserToken(base);
+    for (const [name, script] of SCENARIOS) {
+      rows.on[name] = [];
+      rows.off[name] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        // Alternate which mode goes first, so a drift in the machine's load favours neither.
+        for (const mode of r % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
+          await setMaxDays(base, token, mode === 'on' ? 5 : 0);
+          wrk(base, script, 1, ids); // warm-up
+          const result = wrk(base, script, SECONDS, ids);
+          if (result.non2xx + result.socket_errors > 0) throw new Error(`${engine} ${name} ${mode}: ${result.non2xx} non-2xx, ${result.socket_errors} socket errors`);
+          rows[mode][name].push(result);
+          process.stderr.write(`[logs-cost] ${engine} ${name} round ${r + 1} logs ${mode}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99_ms.toFixed(2)} ms\n`);
+        }
+      }
+    }
+    await setMaxDays(base, token, 5);
+    await sleep(3500); // the last batch
+    const logged = await logCount(base, token);
+    return { rows, logged };
+  } finally {
+    child.kill('SIGTERM');
+    await sleep(500);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    pg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const lines = [
+  `Request logs on (default settings) vs off (logs.maxDays = 0), same server, ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, ${ROWS} rows.`,
+  '',
+  '| engine | scenario | logs on req/s (median) | logs off req/s (median) | on/off per round | median on/off |',
+  '| --- | --- | --- | --- | --- | --- |',
+];
+for (const engine of ENGINES) {
+  const { rows, logged } = await runEngine(engine);
+  for (const [name] of SCENARIOS) {
+    const on = rows.on[name].map((x) => x.rps);
+    const off = rows.off[name].map((x) => x.rps);
+    const ratios = on.map((v, i) => v / off[i]);
+    lines.push(`| ${engine} | ${name} | ${median(on).toFixed(0)} | ${median(off).toFixed(0)} | ${ratios.map((x) => x.toFixed(3)).join(' / ')} | **${median(ratios).toFixed(3)}** |`);
+  }
+  process.stderr.write(`[logs-cost] ${engine}: ${logged} request logs stored\n`);
+}
+console.log(lines.join('\n'));

@@ -1,0 +1,158 @@
+/**
+ * The log stores (SQLite's auxiliary.db written by a worker thread, PostgreSQL's
+ * `_logs` table), one suite run against both: batch inserts read back through the
+ * logs queries (filter on data paths, `?~`, sort, paging, stats), NUL characters,
+ * pruning, truncation; the batching writer (a full batch goes without a flush, a
+ * failing store never throws at the caller and is reported once a minute); and over
+ * HTTP, requests that still succeed while the store fails.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENGINES, createPgDatabase, startGalley, type Engine } from './support/galley.js';
+import { eventually } from './support/realtime.js';
+import type { LogRow, LogStore } from '../src/logs/log-store.js';
+import { SqliteLogStore } from '../src/logs/sqlite-log-store.js';
+import { PostgresLogStore } from '../src/logs/postgres-log-store.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { getLog, listLogs, logStats } from '../src/logs/log-queries.js';
+import { LogWriter } from '../src/logs/log-writer.js';
+import { configureLogger } from '../src/logs/logger.js';
+
+const list = (store: LogStore, q: Partial<{ filter: string; sort: string; page: number; perPage: number; skipTotal: boolean }> = {}) =>
+  listLogs(store, { page: 1, perPage: 100, sort: '@rowid', filter: '', skipTotal: false, ...q });
+
+const row = (n: number, over: Partial<LogRow> = {}): LogRow => ({
+  id: `log${String(n).padStart(12, '0')}`, created: `2024-05-01 10:${String(n % 60).padStart(2, '0')}:00.000Z`, level: 0, message: `m${n}`, data: { n }, ...over,
+});
+
+async function openStore(engine: Engine): Promise<{ store: LogStore; close(): Promise<void> }> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'galley-logs-'));
+    const store = new SqliteLogStore(dir);
+    await store.init();
+    return { store, close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  }
+  const db = await PostgresStore.connect(await createPgDatabase(), 2);
+  const store = new PostgresLogStore(db);
+  await store.init();
+  return { store, close: () => db.close() };
+}
+
+/** Makes the store fail (its table is gone), and back. */
+const breakStore = (store: LogStore) => store.db.exec('DROP TABLE "_logs"');
+
+describe.each(ENGINES)('log store on %s', (engine) => {
+  let store: LogStore;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => ({ store, close } = await openStore(engine)));
+  afterAll(() => close());
+  beforeEach(() => store.truncate());
+
+  it('inserts a batch in one go and reads it back in insertion order, as the API items', async () => {
+    await store.insert([row(2), row(1, { level: 8, message: 'GET /x', data: { type: 'request', status: 404, nested: { a: [1, { b: 'c' }] } } })]);
+    const page = await list(store);
+    expect(page.items).toEqual([
+      { id: 'log000000000002', created: '2024-05-01 10:02:00.000Z', data: { n: 2 }, message: 'm2', level: 0 },
+      { id: 'log000000000001', created: '2024-05-01 10:01:00.000Z', data: { type: 'request', status: 404, nested: { a: [1, { b: 'c' }] } }, message: 'GET /x', level: 8 },
+    ]);
+    expect(page.totalItems).toBe(2);
+    expect(await getLog(store, 'log000000000001')).toEqual(page.items[1]);
+  });
+
+  it('filters on data paths (array indexes too), ?~ over the whole data, and sorts and pages', async () => {
+    await store.insert(Array.from({ length: 10 }, (_, i) => row(i, { level: i % 2 ? 8 : 0, data: { n: i, tags: [`t${i}`], deep: { s: `v${i}` } } })));
+    expect((await list(store, { filter: 'data.n >= 7' })).items.map((i) => i.id)).toEqual(['log000000000007', 'log000000000008', 'log000000000009']);
+    expect((await list(store, { filter: 'data.tags.0 = "t3"' })).items.map((i) => i.message)).toEqual(['m3']);
+    expect((await list(store, { filter: 'data.deep.s = "v4" || data ?~ "v6"' })).items.map((i) => i.message)).toEqual(['m4', 'm6']);
+    expect((await list(store, { filter: 'level = 8 && created >= "2024-05-01 10:05:00.000Z"', sort: '-@rowid' })).items.map((i) => i.message)).toEqual(['m9', 'm7', 'm5']);
+    const page = await list(store, { sort: '-data.n', page: 2, perPage: 3 });
+    expect(page.items.map((i) => i.message)).toEqual(['m6', 'm5', 'm4']);
+    expect([page.totalItems, page.totalPages]).toEqual([10, 4]);
+  });
+
+  it('counts per hour', async () => {
+    await store.insert([row(1), row(2, { created: '2024-05-01 11:59:59.999Z' }), row(3, { created: '2024-05-02 00:00:00.000Z', level: 8 })]);
+    expect(await logStats(store, '')).toEqual([
+      { date: '2024-05-01 10:00:00.000Z', total: 1 }, { date: '2024-05-01 11:00:00.000Z', total: 1 }, { date: '2024-05-02 00:00:00.000Z', total: 1 },
+    ]);
+    expect(await logStats(store, 'level = 8')).toEqual([{ date: '2024-05-02 00:00:00.000Z', total: 1 }]);
+  });
+
+  it('keeps text with quotes, unicode and control characters; a NUL character never fails the batch', async () => {
+    const text = 'quote " backslash \\ \\u0000 tab \t emoji 😀 ünï';
+    await store.insert([row(1, { message: text, data: { text } }), row(2, { message: 'nul\0here', data: { v: 'a\0b' } })]);
+    const [first, second] = (await list(store)).items;
+    expect(first!.message).toBe(text);
+    expect(first!.data).toEqual({ text });
+    // PostgreSQL cannot store NUL in text or jsonb: only that character is dropped.
+    expect(second!.message).toBe(engine === 'sqlite' ? 'nul\0here' : 'nulhere');
+    expect(second!.data).toEqual({ v: engine === 'sqlite' ? 'a\0b' : 'ab' });
+  });
+
+  it('deletes rows created before a time, and truncates', async () => {
+    await store.insert([row(1), row(2), row(3)]);
+    expect(await store.deleteBefore('2024-05-01 10:02:00.000Z')).toBe(1);
+    expect((await list(store)).items.map((i) => i.message)).toEqual(['m2', 'm3']);
+    await store.truncate();
+    expect((await list(store)).totalItems).toBe(0);
+  });
+
+  it('the writer sends a full batch without waiting for a flush, and the rest after its interval', async () => {
+    const writer = new LogWriter(store, { batchSize: 5, intervalMs: 200, report: () => {} });
+    for (let i = 0; i < 7; i++) writer.push({ level: 0, message: `w${i}`, data: { i }, time: Date.parse('2024-05-01T10:00:00Z') + i });
+    await eventually(async () => expect((await list(store)).totalItems).toBe(5));
+    await eventually(async () => expect((await list(store)).totalItems).toBe(7));
+    const items = (await list(store)).items;
+    expect(items.map((i) => i.message)).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6']);
+    expect(items[0]!.created).toBe('2024-05-01 10:00:00.000Z');
+    expect(new Set(items.map((i) => i.id)).size).toBe(7);
+    for (const i of items) expect(i.id).toMatch(/^[a-z0-9]{15}$/);
+  });
+
+  it('the writer never throws when the store fails: the batch is dropped and reported once a minute', async () => {
+    const reports: string[] = [];
+    const writer = new LogWriter(store, { report: (m) => reports.push(m) });
+    await breakStore(store);
+    try {
+      writer.push({ level: 0, message: 'lost', data: {}, time: Date.now() });
+      await writer.flush();
+      writer.push({ level: 0, message: 'lost too', data: {}, time: Date.now() });
+      await writer.flush();
+      expect(reports).toHaveLength(1);
+      expect(reports[0]).toMatch(/^log store write failed 1 time\(s\), 1 log\(s\) dropped: .*_logs/);
+    } finally {
+      await store.init();
+    }
+    writer.push({ level: 0, message: 'kept', data: {}, time: Date.now() });
+    await writer.flush();
+    expect((await list(store)).items.map((i) => i.message)).toEqual(['kept']);
+  });
+});
+
+describe.each(ENGINES)('a failing log store on %s', (engine) => {
+  it('does not fail requests; the failure goes to stdout', async () => {
+    const lines: string[] = [];
+    await configureLogger({ destination: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });
+    const g = await startGalley(engine);
+    try {
+      await g.fetch('/api/health');
+      await g.core.logs.flush();
+      await breakStore(g.core.logs.store);
+      for (let i = 0; i < 20; i++) expect((await g.fetch('/api/health')).status).toBe(200);
+      const list = await g.admin.collection('users').getList(1, 1);
+      expect(list.totalItems).toBe(0);
+      await g.core.logs.flush();
+      const reports = lines.map((l) => JSON.parse(l)).filter((l) => l.msg.startsWith('log store write failed'));
+      expect(reports).toHaveLength(1);
+      expect(reports[0].level).toBe('warn');
+    } finally {
+      await g.core.logs.store.init();
+      await g.close();
+      await configureLogger({});
+    }
+  });
+});
