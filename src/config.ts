@@ -12,6 +12,8 @@ export interface GalleyConfig {
   dir: string;
   /** PostgreSQL connection URL; empty = embedded SQLite in dir. */
   db: string;
+  /** Collect Prometheus metrics (GET /api/metrics); GALLEY_METRICS=off switches them off. */
+  metrics: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -55,5 +57,5 @@ export function resolveConfig(flags: { http?: string; dir?: string; db?: string 
   const { host, port } = parseHttpAddress(flags.http ?? env.GALLEY_HTTP ?? DEFAULT_HTTP);
   const dir = resolve(flags.dir ?? env.GALLEY_DIR ?? DEFAULT_DIR);
   const db = validateDbUrl(flags.db ?? env.GALLEY_DB ?? '');
-  return { host, port, dir, db };
+  return { host, port, dir, db, metrics: !/^(off|false|0|no)$/i.test(env.GALLEY_METRICS?.trim() ?? '') };
 }

@@ -8,6 +8,7 @@ import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
 import { expectErrorBody } from './support/errors.js';
 import { eventually, openSse } from './support/realtime.js';
 import { startSmtpCapture, type SmtpCapture } from './support/smtp-capture.js';
+import { startApp } from './support/app.js';
 
 const TOKEN = 'metrics-scraper-token-1234567890';
 
@@ -117,6 +118,18 @@ describe.each(ENGINES)('metrics on %s', (engine) => {
     const text = await scrape();
     expect(sample(text, 'galley_mails_total', { result: 'sent' })).toBe(1);
     expect(sample(text, 'galley_mails_total', { result: 'failed' })).toBe(1);
+  });
+
+  it('is not collected or served with GALLEY_METRICS=off', async () => {
+    process.env.GALLEY_METRICS = 'off';
+    const t = await startApp(engine).finally(() => { delete process.env.GALLEY_METRICS; });
+    try {
+      const res = await fetch(`${t.url}/api/metrics`, { headers: { authorization: t.admin.authStore.token } });
+      await expectErrorBody(res, 404);
+      expect(await t.app.core.metrics.text()).not.toContain('galley_db_query_duration_seconds_count');
+    } finally {
+      await t.close();
+    }
   });
 
   it('reports the webhook outbox and the process defaults', async () => {

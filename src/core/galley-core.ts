@@ -97,8 +97,9 @@ export class GalleyCore {
     return { send: (message) => this.hooks.onMailerSend.trigger({ app: this.app(), message }, (e) => inner.send(e.message)) };
   }
 
-  /** Prometheus metrics of this instance (GET /api/metrics). */
+  /** Prometheus metrics of this instance (GET /api/metrics), collected unless switched off (GALLEY_METRICS=off). */
   readonly metrics = new GalleyMetrics();
+  metricsEnabled = true;
 
   /** Messages to the other instances on the same database (none on SQLite). */
   pubsub: PubSub = new SoloPubSub();
@@ -109,7 +110,7 @@ export class GalleyCore {
    * schemaPollMs: on PostgreSQL, how often to look for schema changes made by other
    * instances sharing the database.
    */
-  static async open(config: Pick<GalleyConfig, 'dir' | 'db'>, schemaPollMs = 2000): Promise<GalleyCore> {
+  static async open(config: Pick<GalleyConfig, 'dir' | 'db'> & Partial<Pick<GalleyConfig, 'metrics'>>, schemaPollMs = 2000): Promise<GalleyCore> {
     prepareDataDir(config.dir);
     let store: Store;
     if (config.db) {
@@ -135,8 +136,10 @@ export class GalleyCore {
       await store.close().catch(() => {});
       throw new ConfigError(`cannot open the log database in ${config.dir}: ${(err as Error).message}`);
     }
+    core.metricsEnabled = config.metrics ?? true;
     const tracer = activeTracing()?.storeObserver(store.dialect.name);
-    store.observe(combineObservers([instrumentCore(core.metrics, core), ...(tracer ? [tracer] : [])]));
+    const observers = [...(core.metricsEnabled ? [instrumentCore(core.metrics, core)] : []), ...(tracer ? [tracer] : [])];
+    store.observe(combineObservers(observers));
     try {
       await core.logs.init();
       await core.collections.load();

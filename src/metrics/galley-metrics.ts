@@ -76,7 +76,8 @@ export class GalleyMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** prom-client's process and Node figures (CPU, memory, event-loop lag, GC); they start timers, so only when collecting. */
+  collectProcessMetrics(): void {
     collectDefaultMetrics({ register: this.registry });
   }
 

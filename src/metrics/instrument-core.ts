@@ -16,6 +16,7 @@ export interface InstrumentedParts {
 /** The store observer for these metrics; the caller installs it (alone or with the tracer's). */
 export function instrumentCore(metrics: GalleyMetrics, parts: InstrumentedParts): StoreObserver {
   const { store } = parts;
+  metrics.collectProcessMetrics();
   parts.crons.onRun = (job, ok) => metrics.cronRuns.inc({ job, result: ok ? 'ok' : 'error' });
   metrics.labelledGauge('galley_webhook_deliveries', 'Webhook deliveries in the outbox, by status (pending, failed, succeeded).', 'status', async () => {
     const rows = await store.all('SELECT "status", COUNT(*) AS "n" FROM "_webhookDeliveries" GROUP BY "status"');

@@ -135,8 +135,10 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   });
 
   registerRequestLog(app, core);
-  registerHttpMetrics(app, core.metrics);
-  registerMetricsRoutes(app, core.metrics, options.metricsToken ?? process.env.GALLEY_METRICS_TOKEN);
+  if (core.metricsEnabled) {
+    registerHttpMetrics(app, core.metrics);
+    registerMetricsRoutes(app, core.metrics, options.metricsToken ?? process.env.GALLEY_METRICS_TOKEN);
+  }
   registerHealthRoutes(app, core);
   registerCollectionRoutes(app, core);
   registerRecordRoutes(app, core);
