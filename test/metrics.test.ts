@@ -105,9 +105,9 @@ describe.each(ENGINES)('metrics on %s', (engine) => {
     await eventually(async () => expect(sample(await scrape(), 'galley_realtime_clients')).toBe(0));
   });
 
-  it('counts cron runs by job and result', async () => {
+  it('counts cron runs by job (label cron: Prometheus keeps job for the scrape target) and result', async () => {
     await g.admin.crons.run('__pbOTPCleanup__');
-    await eventually(async () => expect(sample(await scrape(), 'galley_cron_runs_total', { job: '__pbOTPCleanup__', result: 'ok' })).toBe(1));
+    await eventually(async () => expect(sample(await scrape(), 'galley_cron_runs_total', { cron: '__pbOTPCleanup__', result: 'ok' })).toBe(1));
   });
 
   it('counts mails sent and failed', async () => {

@@ -65,7 +65,7 @@ export class GalleyMetrics {
   readonly cronRuns = new Counter({
     name: 'galley_cron_runs_total',
     help: 'Cron job runs on this instance, by job and result.',
-    labelNames: ['job', 'result'] as const,
+    labelNames: ['cron', 'result'] as const,
     registers: [this.registry],
   });
 

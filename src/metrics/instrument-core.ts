@@ -17,7 +17,7 @@ export interface InstrumentedParts {
 export function instrumentCore(metrics: GalleyMetrics, parts: InstrumentedParts): StoreObserver {
   const { store } = parts;
   metrics.collectProcessMetrics();
-  parts.crons.onRun = (job, ok) => metrics.cronRuns.inc({ job, result: ok ? 'ok' : 'error' });
+  parts.crons.onRun = (job, ok) => metrics.cronRuns.inc({ cron: job, result: ok ? 'ok' : 'error' });
   metrics.labelledGauge('galley_webhook_deliveries', 'Webhook deliveries in the outbox, by status (pending, failed, succeeded).', 'status', async () => {
     const rows = await store.all('SELECT "status", COUNT(*) AS "n" FROM "_webhookDeliveries" GROUP BY "status"');
     return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
