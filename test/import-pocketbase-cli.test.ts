@@ -15,6 +15,7 @@ import pg from 'pg';
 import { createPgDatabase } from './support/galley.js';
 import { killStarted, lines, runCli, type CliResult } from './support/cli.js';
 import { copyPbFixture, withPbDb } from './support/pocketbase-fixture.js';
+import { GalleyCore } from '../src/core/galley-core.js';
 
 function expectOneLineError(r: CliResult, ...mentions: string[]) {
   expect(r.code, `stdout: ${r.stdout} stderr: ${r.stderr}`).not.toBe(0);
@@ -70,10 +71,22 @@ describe('galley import pocketbase', () => {
     expectOneLineError(again, 'already holds', 'collections demo1', '--force');
     expect(sha(join(dir, 'data.db'))).toBe(before);
 
-    // --force replaces what the import brings
+    // --force replaces what the import brings, and keeps the target's own collections and views
+    const core = await GalleyCore.open({ dir, db: '' });
+    await core.collections.create({ name: 'mine', type: 'base', fields: [{ name: 'note', type: 'text' }] });
+    await core.collections.create({ name: 'titles', type: 'view', viewQuery: 'SELECT id, title FROM demo2' });
+    await core.close();
     const forced = await importCli(source(), '--dir', dir, '--force');
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('all tables match');
+    const after = await GalleyCore.open({ dir, db: '' });
+    try {
+      expect(after.collections.find('mine')).toBeDefined();
+      expect(after.collections.get('titles').model.viewQuery).toBe('SELECT id, title FROM demo2');
+      expect((await after.store.all(`SELECT "title" FROM "titles"`)).length).toBe(3);
+    } finally {
+      await after.close();
+    }
   });
 
   it('imports into --db (PostgreSQL), refuses a second import there and leaves it as it was', async () => {

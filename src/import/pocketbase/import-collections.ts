@@ -13,6 +13,7 @@ import { deleteDefinition, updateDefinition } from '../../core/collections/defin
 import { EXTERNAL_AUTHS_ID, SUPERUSERS_ID, USERS_ID } from '../../core/collections/defaults.js';
 import { ApiError, isFieldError, type ErrorData } from '../../core/errors.js';
 import type { Collection } from '../../core/collections/collection.js';
+import type { CollectionModel } from '../../core/collections/model.js';
 import type { PbCollectionRow } from './source.js';
 import { collectionInput } from './schema-map.js';
 import { ImportError } from './import-error.js';
@@ -40,7 +41,7 @@ export async function importCollections(txStore: TransactionStore, rows: PbColle
   const service = new CollectionService(txStore);
   await service.load();
   await refuseNonEmpty(txStore, service, force);
-  await removeReplaced(txStore, service, rows, force);
+  const setAside = await removeReplaced(txStore, service, rows, force);
 
   const skipped: Skipped[] = [];
   const tables = rows.filter((r) => r.type !== 'view');
@@ -68,6 +69,15 @@ export async function importCollections(txStore: TransactionStore, rows: PbColle
       }
     }
     pending = left;
+  }
+  // The target's own views set aside by --force come back, reading the imported tables.
+  for (const model of setAside) {
+    try {
+      await txStore.transaction(() => service.import([model], false));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      skipped.push({ name: model.name, reason: `the target's view could not be created again over the imported collections (${err.message}); it was removed` });
+    }
   }
   await service.reload();
   for (const view of pending) skipped.push({ name: view.name, reason: `view query not accepted by ${txStore.dialect.name === 'postgres' ? 'PostgreSQL' : 'SQLite'}: ${reasons.get(view.name)}` });
@@ -103,16 +113,17 @@ async function refuseNonEmpty(db: Executor, service: CollectionService, force: b
 /**
  * Target collections with an imported id or name are dropped with their records (the
  * defaults; with --force anything), so the imported definitions keep PocketBase's
- * field ids. A target view is dropped first: it may read a table about to go.
+ * field ids. The target's other views are set aside first (one may read a table about
+ * to go) and returned, to be created again after the import.
  */
-async function removeReplaced(txStore: TransactionStore, service: CollectionService, rows: PbCollectionRow[], force: boolean): Promise<void> {
+async function removeReplaced(txStore: TransactionStore, service: CollectionService, rows: PbCollectionRow[], force: boolean): Promise<CollectionModel[]> {
   const ids = new Set(rows.map((r) => r.id));
   const names = new Set(rows.map((r) => r.name.toLowerCase()));
-  const replaced = service.registry.all().filter((c) => ids.has(c.id) || names.has(c.name.toLowerCase()));
-  if (!replaced.length) return;
-  if (force && service.registry.all().some((c) => c.isView && !replaced.includes(c)))
-    replaced.unshift(...service.registry.all().filter((c) => c.isView && !replaced.includes(c)));
-  for (const c of [...replaced].sort((a, b) => Number(b.isView) - Number(a.isView))) {
+  const all = service.registry.all();
+  const replaced = all.filter((c) => ids.has(c.id) || names.has(c.name.toLowerCase()));
+  if (!replaced.length) return [];
+  const setAside = force ? all.filter((c) => c.isView && !replaced.includes(c)) : [];
+  for (const c of [...setAside, ...[...replaced].sort((a, b) => Number(b.isView) - Number(a.isView))]) {
     try {
       await txStore.exec(`DROP ${c.isView ? 'VIEW' : 'TABLE'} ${quoteIdent(c.name)}`);
     } catch (err) {
@@ -121,6 +132,7 @@ async function removeReplaced(txStore: TransactionStore, service: CollectionServ
     await deleteDefinition(txStore, txStore, c.id);
   }
   await service.reload();
+  return setAside.map((c) => structuredClone(c.model));
 }
 
 /** "demo1: fields.2.name: Invalid value." from a collections-import 400. */
