@@ -119,6 +119,16 @@ describe.each(ENGINES)('PocketBase compatibility on %s', (engine) => {
       expect((await g.client().collection('slugs').create({ id: 'console', title: 'x' })).id).toBe('console');
     });
 
+    it('does not validate a stored id again on update', async () => {
+      const c = await g.admin.collections.create({ name: 'rules_change', type: 'base', createRule: '', fields: [{ name: 'title', type: 'text' }] });
+      const rec = await g.admin.collection('rules_change').create({ id: 'abcdefghij12345', title: 'before' });
+      const idField = c.fields.find((f: { name: string }) => f.name === 'id')!;
+      await g.admin.collections.update('rules_change', { fields: c.fields.map((f: { name: string }) => (f === idField ? { ...f, min: 20, max: 20, autogeneratePattern: '[a-z0-9]{20}' } : f)) });
+      expect((await g.admin.collection('rules_change').update(rec.id, { title: 'after' })).title).toBe('after');
+      // A new record gets the new rules.
+      expect(await idError('rules_change', 'abcdefghij54321')).toMatchObject({ code: 'validation_min_text_constraint' });
+    });
+
     it('refuses an auth record id taken in another auth collection with validation_invalid_auth_id', async () => {
       await g.admin.collections.create({ name: 'staff', type: 'auth' });
       const user = await g.admin.collection('users').create({ email: 'u1@example.com', password: 'user-password', passwordConfirm: 'user-password' });

@@ -146,7 +146,9 @@ export async function updateRecord(deps: RecordDeps, collection: Collection, id:
       await checkAuthChanges(collection, current, values, submitted, extras, manager, errors);
     }
     Object.assign(errors, files?.errors);
-    validateFields(collection, values, (name) => changed(name) || !isPassword(collection, name), errors);
+    // The stored id is not validated again (a change is refused above): as in PocketBase, a record
+    // keeps working after the id rules change, or when a migration or import gave it another form.
+    validateFields(collection, values, (name) => name !== 'id' && (changed(name) || !isPassword(collection, name)), errors);
     for (const f of collection.fields) {
       const name = f.model.name;
       if (f.model.type !== 'file' || !changed(name) || errors[name]) continue;
