@@ -19,7 +19,7 @@ import { storageFromSettings } from '../../files/file-service.js';
 import type { FileStorage } from '../../files/file-storage.js';
 import { PbSource } from './source.js';
 import { readPbSettings } from './settings-crypto.js';
-import { SKIPPED_COLLECTIONS } from './schema-map.js';
+import { skipReason } from './schema-map.js';
 import { importCollections, transactionStore, type Skipped } from './import-collections.js';
 import { copyRecords, type Progress } from './copy-records.js';
 import { copyFiles, listStorage } from './copy-files.js';
@@ -63,9 +63,9 @@ export async function importPocketBase(opts: ImportOptions): Promise<ImportRepor
     try {
       const report = await target.store.transaction(async (tx) => {
         const txStore = transactionStore(tx, target.store);
-        const skipped: Skipped[] = rows.filter((r) => r.name in SKIPPED_COLLECTIONS).map((r) => ({ name: r.name, reason: SKIPPED_COLLECTIONS[r.name]! }));
+        const skipped: Skipped[] = rows.filter((r) => skipReason(r.name)).map((r) => ({ name: r.name, reason: skipReason(r.name)! }));
         progress('Creating collections');
-        const result = await importCollections(txStore, rows.filter((r) => !(r.name in SKIPPED_COLLECTIONS)), opts.force ?? false);
+        const result = await importCollections(txStore, rows.filter((r) => !skipReason(r.name)), opts.force ?? false);
         skipped.push(...result.skipped);
         const settings = await importSettings(txStore, pbSettings);
         skipped.push(...settings.skipped);
@@ -121,7 +121,8 @@ export async function importPocketBase(opts: ImportOptions): Promise<ImportRepor
       return report;
     } catch (err) {
       if (written.length && storage) await Promise.all(written.map((key) => storage!.delete(key).catch(() => {})));
-      await target.close(true);
+      // A failure to clean up must not hide why the import failed.
+      await target.close(true).catch(() => {});
       if (err instanceof DryRunDone) return err.report;
       throw err;
     } finally {

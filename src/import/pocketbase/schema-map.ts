@@ -12,6 +12,11 @@ export const SKIPPED_COLLECTIONS: Record<string, string> = {
   _otps: 'one-time passwords are short-lived (Galley keeps its own)',
 };
 
+/** Why a PocketBase collection is not imported, or undefined when it is. */
+export function skipReason(name: string): string | undefined {
+  return Object.hasOwn(SKIPPED_COLLECTIONS, name) ? SKIPPED_COLLECTIONS[name] : undefined;
+}
+
 /** A Galley collection definition (as the collections import takes it) for a PocketBase row. */
 export function collectionInput(row: PbCollectionRow): Record<string, unknown> {
   const input: Record<string, unknown> = {
