@@ -149,16 +149,8 @@ export class GalleyApp {
     running.hookFiles?.close();
     running.stopMigrations?.();
     await running.core.hooks.onTerminate.trigger({ app: running.core.app() });
-    // Closing waits for every connection. A keep-alive connection whose last response
-    // ends during the stop is idle from then on and would hold it open until the client
-    // drops it: such connections are closed as they become idle. (Requests that arrive
-    // meanwhile are answered 503 with `Connection: close` by Fastify.)
-    const sweep = setInterval(() => running.http.server.closeIdleConnections(), 50);
-    try {
-      await running.http.close();
-    } finally {
-      clearInterval(sweep);
-    }
+    // In-flight requests finish; keep-alive connections are closed as they become idle (server/app.ts).
+    await running.http.close();
     await running.core.close();
     await activeTracing()?.flush().catch(() => {});
   }

@@ -159,7 +159,27 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   // A serving instance sends webhook deliveries (a CLI command opening the core does not).
   core.webhooks.start();
   app.addHook('onClose', () => core.webhooks.stop());
+  closeConnectionsAsTheyIdle(app);
   registerRealtimeRoutes(app, core, new RealtimeBroker(core, options.realtime, logWarning));
   registerDashboardRoutes(app);
   return app;
+}
+
+/**
+ * Closing waits for every connection. A keep-alive connection whose last response ends
+ * during the close is idle from then on and would hold it open until the client drops
+ * it (Fastify closes only the connections idle when the close starts): such connections
+ * are closed as they become idle. Requests that arrive meanwhile get a 503 with
+ * `Connection: close` from Fastify.
+ */
+function closeConnectionsAsTheyIdle(app: FastifyInstance): void {
+  let sweep: NodeJS.Timeout | undefined;
+  app.addHook('preClose', (done) => {
+    sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(sweep);
+    done();
+  });
 }
