@@ -3,14 +3,16 @@
 // (logs.maxDays = 0), switched through PATCH /api/settings on the same server and
 // interleaved in rounds (on/off, then off/on, ...), on SQLite and PostgreSQL. The
 // result per scenario is the median of the paired ratios on/off of each round.
-// Target: at least 0.95. Server on core 0, wrk on core 1.
+// Target: at least 0.95. Server on core 0, wrk on core 1. Beside throughput, the
+// server's CPU time per request (all its threads, from /proc) is reported: on a
+// shared machine it is steadier than req/s.
 //
 //   node bench/logs/logs-cost.mjs [--engines=sqlite,postgres] [--rows=20000] [--seconds=5] [--rounds=5] [--connections=50]
 //
 // Needs root (PostgreSQL runs as the `postgres` user) and the PostgreSQL binaries
 // under /usr/lib/postgresql; builds nothing: run `npx tsc -p tsconfig.build.json` first.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arg, CLI, SUPERUSER, freePort, sleep, superuserToken, waitHealthy } from '../lib/harness.mjs';
@@ -49,6 +51,12 @@ function wrk(url, script, seconds, ids) {
   return Object.fromEntries(line.slice(6).split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
 }
 
+/** The process's CPU time so far (user + system, every thread; or one thread's: its tid), in microseconds. */
+function cpuMicros(pid, tid) {
+  const fields = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // utime, stime in clock ticks (USER_HZ 100)
+}
+
 async function setMaxDays(base, token, maxDays) {
   const res = await fetch(`${base}/api/settings`, { method: 'PATCH', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ logs: { maxDays } }) });
   if (!res.ok) throw new Error(`settings: ${await res.text()}`);
@@ -83,10 +91,14 @@ async function runEngine(engine) {
         for (const mode of r % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
           await setMaxDays(base, token, mode === 'on' ? 5 : 0);
           wrk(base, script, 1, ids); // warm-up
+          const cpu0 = cpuMicros(child.pid);
+          const main0 = cpuMicros(child.pid, child.pid);
           const result = wrk(base, script, SECONDS, ids);
-          if (result.non2xx + result.socket_errors > 0) throw new Error(`${engine} ${name} ${mode}: ${result.non2xx} non-2xx, ${result.socket_errors} socket errors`);
+          result.cpu_us = (cpuMicros(child.pid) - cpu0) / result.requests;
+          result.main_us = (cpuMicros(child.pid, child.pid) - main0) / result.requests;
+          if (result.non2xx > 0) throw new Error(`${engine} ${name} ${mode}: ${result.non2xx} non-2xx responses`);
           rows[mode][name].push(result);
-          process.stderr.write(`[logs-cost] ${engine} ${name} round ${r + 1} logs ${mode}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99_ms.toFixed(2)} ms\n`);
+          process.stderr.write(`[logs-cost] ${engine} ${name} round ${r + 1} logs ${mode}: ${result.rps.toFixed(0)} req/s, ${result.cpu_us.toFixed(0)} µs CPU/req (main thread ${result.main_us.toFixed(0)}), p99 ${result.p99_ms.toFixed(2)} ms, socket errors ${result.socket_errors}\n`);
         }
       }
     }
@@ -106,8 +118,8 @@ async function runEngine(engine) {
 const lines = [
   `Request logs on (default settings) vs off (logs.maxDays = 0), same server, ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, ${ROWS} rows.`,
   '',
-  '| engine | scenario | logs on req/s (median) | logs off req/s (median) | on/off per round | median on/off |',
-  '| --- | --- | --- | --- | --- | --- |',
+  '| engine | scenario | logs on req/s (median) | logs off req/s (median) | on/off per round | **median on/off** | CPU µs/req on / off (median) | CPU on/off (median of rounds) | main thread CPU on/off (median of rounds) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 for (const engine of ENGINES) {
   const { rows, logged } = await runEngine(engine);
@@ -115,7 +127,11 @@ for (const engine of ENGINES) {
     const on = rows.on[name].map((x) => x.rps);
     const off = rows.off[name].map((x) => x.rps);
     const ratios = on.map((v, i) => v / off[i]);
-    lines.push(`| ${engine} | ${name} | ${median(on).toFixed(0)} | ${median(off).toFixed(0)} | ${ratios.map((x) => x.toFixed(3)).join(' / ')} | **${median(ratios).toFixed(3)}** |`);
+    const cpuOn = rows.on[name].map((x) => x.cpu_us);
+    const cpuOff = rows.off[name].map((x) => x.cpu_us);
+    const cpuRatios = cpuOn.map((v, i) => v / cpuOff[i]);
+    const mainRatios = rows.on[name].map((x, i) => x.main_us / rows.off[name][i].main_us);
+    lines.push(`| ${engine} | ${name} | ${median(on).toFixed(0)} | ${median(off).toFixed(0)} | ${ratios.map((x) => x.toFixed(3)).join(' / ')} | **${median(ratios).toFixed(3)}** | ${median(cpuOn).toFixed(0)} / ${median(cpuOff).toFixed(0)} | ${median(cpuRatios).toFixed(3)} | ${median(mainRatios).toFixed(3)} |`);
   }
   process.stderr.write(`[logs-cost] ${engine}: ${logged} request logs stored\n`);
 }

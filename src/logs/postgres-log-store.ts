@@ -17,7 +17,6 @@ const SCHEMA = [
     "created" text NOT NULL DEFAULT ''
   )`,
   `CREATE UNIQUE INDEX IF NOT EXISTS "_logs_rowid_idx" ON "_logs" ("_rowid_")`,
-  `CREATE INDEX IF NOT EXISTS "_logs_level_idx" ON "_logs" ("level")`,
   `CREATE INDEX IF NOT EXISTS "_logs_created_idx" ON "_logs" ("created")`,
 ];
 

@@ -19,12 +19,7 @@ CREATE TABLE IF NOT EXISTS "_logs" (
   "data" JSON NOT NULL DEFAULT '{}',
   "created" TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS "idx_logs_level" ON "_logs" ("level");
 CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");`;
-
-/** One statement per batch: the rows travel as one JSON array of arrays, serialised once (`-> 3`: the data object as JSON text). */
-const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created")
-  SELECT "value" ->> 0, "value" ->> 1, "value" ->> 2, "value" -> 3, "value" ->> 4 FROM json_each(?)`;
 
 export class SqliteLogStore implements LogStore {
   readonly dialect = 'sqlite' as const;
@@ -34,7 +29,7 @@ export class SqliteLogStore implements LogStore {
   constructor(dir: string) {
     const file = join(dir, AUX_DB_FILE);
     this.db = SqliteStore.openFile(file);
-    this.writer = new SqliteLogWriterThread(file, INSERT);
+    this.writer = new SqliteLogWriterThread(file);
   }
 
   init(): Promise<void> {
@@ -42,7 +37,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async insert(rows: LogRow[]): Promise<void> {
-    await this.writer.call('insert', JSON.stringify(rows.map((r) => [r.id, r.level, r.message, r.data, r.created])));
+    await this.writer.call('insert', rows);
   }
 
   async deleteBefore(created: string): Promise<number> {

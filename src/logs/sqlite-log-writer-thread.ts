@@ -1,9 +1,10 @@
 /**
  * The log store's writes on SQLite run in a worker thread with a connection of its
- * own: better-sqlite3 is synchronous, and inserting a batch (the rows and their
- * indexes) costs several times more than building it, so on the main thread it
- * would take that much from request throughput. The main thread hands over one JSON
- * string per batch (a copy, no per-row cloning) and gets an answer per call.
+ * own: better-sqlite3 is synchronous, and serialising and inserting a batch (the
+ * rows and their indexes) costs several times more than building it, so on the main
+ * thread it would take that much from request throughput. The main thread hands
+ * over the batch's rows (structured-cloned) and gets an answer per call; the worker
+ * writes each row's data as JSON and inserts the batch in one transaction.
  *
  * The worker's code is plain JavaScript evaluated from a string (no separate file to
  * find from src/ under the tests and dist/ in a build); it loads the same
@@ -20,12 +21,15 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 10000');
-const insert = db.prepare(workerData.insert);
+const insertOne = db.prepare('INSERT INTO "_logs" ("id", "level", "message", "data", "created") VALUES (?, ?, ?, ?, ?)');
+const insert = db.transaction((rows) => {
+  for (const r of rows) insertOne.run(r.id, r.level, r.message, JSON.stringify(r.data), r.created);
+});
 const deleteBefore = db.prepare('DELETE FROM "_logs" WHERE "created" < ?');
 parentPort.on('message', ({ id, op, arg }) => {
   try {
     let result = null;
-    if (op === 'insert') insert.run(arg);
+    if (op === 'insert') insert(arg);
     else if (op === 'deleteBefore') result = deleteBefore.run(arg).changes;
     else if (op === 'truncate') { db.exec('DELETE FROM "_logs"'); db.exec('VACUUM'); }
     else if (op === 'close') { db.close(); }
@@ -43,9 +47,9 @@ export class SqliteLogWriterThread {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  constructor(private readonly file: string, private readonly insertSql: string) {}
+  constructor(private readonly file: string) {}
 
-  call(op: Op, arg?: string): Promise<unknown> {
+  call(op: Op, arg?: unknown): Promise<unknown> {
     if (op === 'close' && !this.worker) return Promise.resolve(null);
     const worker = this.start();
     const id = ++this.nextId;
@@ -58,7 +62,7 @@ export class SqliteLogWriterThread {
   private start(): Worker {
     if (this.worker) return this.worker;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver, file: this.file, insert: this.insertSql } });
+    const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver, file: this.file } });
     worker.unref();
     worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
       const call = this.pending.get(msg.id);
