@@ -5,10 +5,10 @@
  * next to the rule), dropping a field with its data-loss preview, deleting a
  * collection with typed-name confirmation, and the phone-width layout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ENGINES, startGalley, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, type TestGalley } from '../support/galley.js';
-import { launchBrowser, openPage, signIn } from './support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ENGINES } from '../support/galley.js';
+import { useDashboard } from './support/dashboard.js';
 
 const FIELDS: [string, string][] = [
   ['Plain text', 'title'], ['Number', 'count'], ['Bool', 'published'], ['Select', 'status'],
@@ -28,21 +28,14 @@ async function save(page: Page, name: string) {
 }
 
 describe.each(ENGINES)('collections screens on %s', (engine) => {
-  let g: TestGalley;
-  let browser: Browser;
+  const d = useDashboard(engine);
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    g = await startGalley(engine);
-    browser = await launchBrowser();
-    ({ page, problems } = await openPage(browser));
+    ({ page, problems } = await d.open('/collections'));
     page.setDefaultTimeout(8000); // a failing step reports itself before the test times out
-    await signIn(page, g.url, SUPERUSER_EMAIL, SUPERUSER_PASSWORD);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await g?.close();
+    await page.getByRole('heading', { name: 'Collections' }).waitFor();
   });
 
   it('creates a collection with several field types, plus created/updated', async () => {
@@ -56,7 +49,7 @@ describe.each(ENGINES)('collections screens on %s', (engine) => {
     await page.getByRole('group', { name: 'Field count' }).getByLabel('Integers only').check();
     await save(page, 'posts');
 
-    const c = await g.admin.collections.getOne('posts');
+    const c = await d.g.admin.collections.getOne('posts');
     const byName = Object.fromEntries(c.fields.map((f) => [f.name, f]));
     expect(c.fields.map((f) => f.name)).toEqual(['id', 'created', 'updated', ...FIELDS.map(([, n]) => n)]);
     expect(byName.created).toMatchObject({ type: 'autodate', onCreate: true, onUpdate: false });
@@ -65,7 +58,7 @@ describe.each(ENGINES)('collections screens on %s', (engine) => {
     expect(byName.count).toMatchObject({ type: 'number', onlyInt: true });
     expect(byName.published!.type).toBe('bool');
     expect(byName.status).toMatchObject({ type: 'select', values: ['draft', 'live'], maxSelect: 1 });
-    expect(byName.author).toMatchObject({ type: 'relation', collectionId: (await g.admin.collections.getOne('users')).id });
+    expect(byName.author).toMatchObject({ type: 'relation', collectionId: (await d.g.admin.collections.getOne('users')).id });
     expect(byName.cover).toMatchObject({ type: 'file', maxSelect: 3 });
     expect(byName.meta!.type).toBe('json');
     expect(byName.due!.type).toBe('date');
@@ -81,28 +74,27 @@ describe.each(ENGINES)('collections screens on %s', (engine) => {
     await headline.getByRole('button', { name: 'Options of headline' }).click();
     await headline.getByLabel('Max length').fill('50');
     await save(page, 'posts');
-    const field = (await g.admin.collections.getOne('posts')).fields.find((f) => f.name === 'headline');
+    const field = (await d.g.admin.collections.getOne('posts')).fields.find((f) => f.name === 'headline');
     expect(field).toMatchObject({ type: 'text', max: 50 });
-    expect((await g.admin.collections.getOne('posts')).fields.some((f) => f.name === 'title')).toBe(false);
-    if (engine === 'sqlite') await page.screenshot({ path: 'docs/screenshots/collections.png', fullPage: true });
+    expect((await d.g.admin.collections.getOne('posts')).fields.some((f) => f.name === 'title')).toBe(false);
   });
 
   it('changes a rule, with its effect on a guest client', async () => {
-    await g.admin.collection('posts').create({ headline: 'hello' });
-    const guest = g.client();
+    await d.g.admin.collection('posts').create({ headline: 'hello' });
+    const guest = d.g.client();
     await expect(guest.collection('posts').getList()).rejects.toMatchObject({ status: 403 });
 
     await page.getByRole('tab', { name: 'API rules' }).click();
     await page.getByRole('button', { name: 'Unlock list rule' }).click();
     await expect(page.getByLabel('List rule', { exact: true }).inputValue()).resolves.toBe('');
     await save(page, 'posts');
-    expect((await g.admin.collections.getOne('posts')).listRule).toBe('');
+    expect((await d.g.admin.collections.getOne('posts')).listRule).toBe('');
     expect((await guest.collection('posts').getList()).items).toHaveLength(1);
 
     await page.getByRole('tab', { name: 'API rules' }).click();
     await page.getByRole('button', { name: 'Lock list rule' }).click();
     await save(page, 'posts');
-    expect((await g.admin.collections.getOne('posts')).listRule).toBeNull();
+    expect((await d.g.admin.collections.getOne('posts')).listRule).toBeNull();
     await expect(guest.collection('posts').getList()).rejects.toMatchObject({ status: 403 });
   });
 
@@ -124,7 +116,7 @@ describe.each(ENGINES)('collections screens on %s', (engine) => {
     await rule.fill("headline = 'x' && @collection.nope.id = 1");
     await page.getByRole('button', { name: 'Save changes' }).click();
     await message.getByText(/Invalid rule/).waitFor();
-    expect((await g.admin.collections.getOne('posts')).viewRule).toBeNull();
+    expect((await d.g.admin.collections.getOne('posts')).viewRule).toBeNull();
     await page.getByRole('button', { name: 'Lock view rule' }).click();
   });
 
@@ -136,11 +128,11 @@ describe.each(ENGINES)('collections screens on %s', (engine) => {
     await expect(dialog.textContent()).resolves.toContain('count');
     await page.keyboard.press('Escape'); // Escape cancels: nothing saved
     await dialog.waitFor({ state: 'hidden' });
-    expect((await g.admin.collections.getOne('posts')).fields.some((f) => f.name === 'count')).toBe(true);
+    expect((await d.g.admin.collections.getOne('posts')).fields.some((f) => f.name === 'count')).toBe(true);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await dialog.getByRole('button', { name: 'Delete data and save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved posts.' }).waitFor();
-    expect((await g.admin.collections.getOne('posts')).fields.some((f) => f.name === 'count')).toBe(false);
+    expect((await d.g.admin.collections.getOne('posts')).fields.some((f) => f.name === 'count')).toBe(false);
   });
 
   it('shows API field errors next to the field', async () => {
@@ -152,7 +144,7 @@ describe.each(ENGINES)('collections screens on %s', (engine) => {
   });
 
   it('deletes a collection after the name is typed', async () => {
-    await page.goto(`${g.url}/_/#/collections/posts/schema`);
+    await page.goto(`${d.g.url}/_/#/collections/posts/schema`);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete collection posts' });
     const confirm = dialog.getByRole('button', { name: 'Delete collection' });
@@ -160,14 +152,12 @@ describe.each(ENGINES)('collections screens on %s', (engine) => {
     await dialog.getByLabel('Type the collection name to confirm').fill('posts');
     await confirm.click();
     await page.getByRole('status').filter({ hasText: 'Deleted posts.' }).waitFor();
-    await expect(g.admin.collections.getOne('posts')).rejects.toMatchObject({ status: 404 });
+    await expect(d.g.admin.collections.getOne('posts')).rejects.toMatchObject({ status: 404 });
     expect(problems.filter((p) => !/\b(400|403|404)\b/.test(p))).toEqual([]);
   });
 
   it('fits a 390 px wide screen', async () => {
-    const phone = await openPage(browser, 390, 800);
-    await signIn(phone.page, g.url, SUPERUSER_EMAIL, SUPERUSER_PASSWORD);
-    await phone.page.goto(`${g.url}/_/#/collections/users/schema`);
+    const phone = await d.open('/collections/users/schema', { width: 390, height: 800 });
     await phone.page.getByRole('group', { name: 'Field email', exact: true }).waitFor();
     const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);

@@ -3,61 +3,47 @@
  * through the SDK, the mail read from a real SMTP server, and the link opened in the
  * browser without signing in; plus a bad link and the OAuth2 redirect pages.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ENGINES, startGalley, type TestGalley } from '../support/galley.js';
-import { startSmtpCapture, tokenIn, type SmtpCapture } from '../support/smtp-capture.js';
-import { launchBrowser, openPage } from './support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/galley.js';
+import { tokenIn } from '../support/smtp-capture.js';
+import { openPage } from './support/browser.js';
+import { useDashboard } from './support/dashboard.js';
 
 describe.each(ENGINES)('auth email pages on %s', (engine) => {
-  let g: TestGalley;
-  let smtp: SmtpCapture;
-  let browser: Browser;
+  const d = useDashboard(engine, { smtp: 'configured' });
   const email = 'reader@example.com';
   const password = 'reader-password-1';
 
   /** The link of the latest mail to `to`, opened at the server under test. */
   const linkIn = async (to: string, path: string, after = 0) => {
-    const mail = await smtp.next(to, after);
-    expect(mail.decoded).toContain(`${g.url}/_/#/auth/${path}/`); // appURL + the route the page serves
-    return `${g.url}/_/#/auth/${path}/${tokenIn(mail, path)}`;
+    const mail = await d.smtp.next(to, after);
+    expect(mail.decoded).toContain(`${d.g.url}/_/#/auth/${path}/`); // appURL + the route the page serves
+    return `${d.g.url}/_/#/auth/${path}/${tokenIn(mail, path)}`;
   };
 
   beforeAll(async () => {
-    g = await startGalley(engine);
-    smtp = await startSmtpCapture();
-    await g.admin.settings.update({
-      meta: { appURL: g.url },
-      smtp: { enabled: true, host: '127.0.0.1', port: smtp.port, username: smtp.user, password: smtp.pass },
-    });
-    await g.admin.collection('users').create({ email, password, passwordConfirm: password });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await smtp?.close();
-    await g?.close();
+    await d.g.admin.collection('users').create({ email, password, passwordConfirm: password });
   });
 
   it('confirms a verification', async () => {
-    await g.client().collection('users').requestVerification(email);
-    const { page, problems } = await openPage(browser);
+    await d.g.client().collection('users').requestVerification(email);
+    const { page, problems } = await openPage(d.browser);
     await page.goto(await linkIn(email, 'confirm-verification'));
     await page.getByRole('status').filter({ hasText: 'Your email address has been verified.' }).waitFor();
-    expect((await g.admin.collection('users').getFirstListItem(`email="${email}"`)).verified).toBe(true);
+    expect((await d.g.admin.collection('users').getFirstListItem(`email="${email}"`)).verified).toBe(true);
     expect(problems).toEqual([]);
   });
 
   it('says so when a link is invalid', async () => {
-    const { page } = await openPage(browser, 390, 800);
-    await page.goto(`${g.url}/_/#/auth/confirm-verification/not.a.token`);
+    const { page } = await openPage(d.browser, 390, 800);
+    await page.goto(`${d.g.url}/_/#/auth/confirm-verification/not.a.token`);
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Invalid or expired');
   });
 
   it('resets a password', async () => {
-    const before = smtp.count(email);
-    await g.client().collection('users').requestPasswordReset(email);
-    const { page } = await openPage(browser, 390, 800);
+    const before = d.smtp.count(email);
+    await d.g.client().collection('users').requestPasswordReset(email);
+    const { page } = await openPage(d.browser, 390, 800);
     await page.goto(await linkIn(email, 'confirm-password-reset', before));
     await page.getByLabel('New password', { exact: true }).fill('new-password-22');
     await page.getByLabel('Confirm new password').fill('does-not-match');
@@ -66,14 +52,14 @@ describe.each(ENGINES)('auth email pages on %s', (engine) => {
     await page.getByLabel('Confirm new password').fill('new-password-22');
     await page.getByRole('button', { name: 'Set new password' }).click();
     await page.getByRole('status').filter({ hasText: 'Your password has been changed.' }).waitFor();
-    await g.client().collection('users').authWithPassword(email, 'new-password-22');
+    await d.g.client().collection('users').authWithPassword(email, 'new-password-22');
   });
 
   it('confirms an email change with the password', async () => {
-    const user = g.client();
+    const user = d.g.client();
     await user.collection('users').authWithPassword(email, 'new-password-22');
     await user.collection('users').requestEmailChange('renamed@example.com');
-    const { page } = await openPage(browser);
+    const { page } = await openPage(d.browser);
     await page.goto(await linkIn('renamed@example.com', 'confirm-email-change'));
     await page.getByText('renamed@example.com').waitFor();
     await page.getByLabel('Password').fill('wrong-password');
@@ -82,16 +68,16 @@ describe.each(ENGINES)('auth email pages on %s', (engine) => {
     await page.getByLabel('Password').fill('new-password-22');
     await page.getByRole('button', { name: 'Confirm new email' }).click();
     await page.getByRole('status').filter({ hasText: 'Your email address has been changed.' }).waitFor();
-    await g.client().collection('users').authWithPassword('renamed@example.com', 'new-password-22');
+    await d.g.client().collection('users').authWithPassword('renamed@example.com', 'new-password-22');
   });
 
   it('has the OAuth2 redirect pages', async () => {
-    const { page } = await openPage(browser);
-    await page.goto(`${g.url}/_/#/auth/oauth2-redirect-success`);
+    const { page } = await openPage(d.browser);
+    await page.goto(`${d.g.url}/_/#/auth/oauth2-redirect-success`);
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
-    await page.goto(`${g.url}/_/#/auth/oauth2-redirect-failure`);
+    await page.goto(`${d.g.url}/_/#/auth/oauth2-redirect-failure`);
     await page.getByRole('heading', { name: 'Sign-in failed' }).waitFor();
     // Where the server's redirect endpoint sends the popup.
-    expect((await g.fetch('/api/oauth2-redirect?state=x&code=y', { redirect: 'manual' })).headers.get('location')).toContain('#/auth/oauth2-redirect-failure');
+    expect((await d.g.fetch('/api/oauth2-redirect?state=x&code=y', { redirect: 'manual' })).headers.get('location')).toContain('#/auth/oauth2-redirect-failure');
   });
 });

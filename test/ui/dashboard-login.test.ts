@@ -4,16 +4,14 @@
  * the second factor), a reload after sign-in that keeps the session, and one that
  * signs out when the account is gone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ENGINES, startGalley, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, type TestGalley } from '../support/galley.js';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js';
-import { launchBrowser, openPage, signIn } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ENGINES, SUPERUSER_EMAIL, SUPERUSER_PASSWORD } from '../support/galley.js';
+import { openPage, signIn } from './support/browser.js';
+import { useDashboard } from './support/dashboard.js';
 
 describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
-  let g: TestGalley;
-  let smtp: SmtpCapture;
-  let browser: Browser;
+  const d = useDashboard(engine, { smtp: 'configured' });
 
   /**
    * The OTP code of the mail to the superuser that arrives after `after` mails, read where
@@ -21,7 +19,7 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
    * nodemailer's Message-ID one time in 40 (eight hex digits that happen to be decimal).
    */
   const codeIn = async (after: number): Promise<string> => {
-    const mail = await smtp.next(SUPERUSER_EMAIL, after);
+    const mail = await d.smtp.next(SUPERUSER_EMAIL, after);
     const m = /<strong>(\d{8})<\/strong>/.exec(mail.decoded);
     if (!m) throw new Error(`no code in the mail:\n${mail.decoded}`);
     return m[1]!;
@@ -29,25 +27,11 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
 
   const token = (page: Page) => page.evaluate(() => localStorage.getItem('galley_superuser_auth'));
 
-  beforeAll(async () => {
-    g = await startGalley(engine);
-    smtp = await startSmtpCapture();
-    await g.admin.settings.update({
-      meta: { appURL: g.url },
-      smtp: { enabled: true, host: '127.0.0.1', port: smtp.port, username: smtp.user, password: smtp.pass },
-    });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await smtp?.close();
-    await g?.close();
-  });
 
   it('signs in with a password and stays signed in after a reload', async () => {
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(d.browser);
     page.setDefaultTimeout(8000);
-    await page.goto(`${g.url}/_/#/login`);
+    await page.goto(`${d.g.url}/_/#/login`);
     await page.getByLabel('Email').fill(SUPERUSER_EMAIL);
     await page.getByLabel('Password').fill(SUPERUSER_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -67,11 +51,11 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
 
   it('signs out on reload when the session was revoked', async () => {
     const email = 'second@example.com', password = 'second-password-1';
-    const other = await g.admin.collection('_superusers').create({ email, password, passwordConfirm: password });
-    const { page, problems } = await openPage(browser);
+    const other = await d.g.admin.collection('_superusers').create({ email, password, passwordConfirm: password });
+    const { page, problems } = await openPage(d.browser);
     page.setDefaultTimeout(8000);
-    await signIn(page, g.url, email, password);
-    await g.admin.collection('_superusers').delete(other.id);
+    await signIn(page, d.g.url, email, password);
+    await d.g.admin.collection('_superusers').delete(other.id);
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(page.url()).toContain('#/login');
@@ -80,12 +64,12 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
   });
 
   it('signs in with an emailed one-time code', async () => {
-    await g.admin.collections.update('_superusers', { otp: { enabled: true } });
-    const { page, problems } = await openPage(browser);
+    await d.g.admin.collections.update('_superusers', { otp: { enabled: true } });
+    const { page, problems } = await openPage(d.browser);
     page.setDefaultTimeout(8000);
-    await page.goto(`${g.url}/_/#/login`);
+    await page.goto(`${d.g.url}/_/#/login`);
     await page.getByLabel('Email').fill(SUPERUSER_EMAIL);
-    const sent = smtp.count(SUPERUSER_EMAIL);
+    const sent = d.smtp.count(SUPERUSER_EMAIL);
     await page.getByRole('button', { name: 'Email me a one-time code instead' }).click();
     const code = await codeIn(sent);
     await page.getByLabel('One-time code').fill(code);
@@ -98,13 +82,13 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
   });
 
   it('with MFA: password first, then the emailed code', async () => {
-    await g.admin.collections.update('_superusers', { otp: { enabled: true }, mfa: { enabled: true } });
-    const { page, problems } = await openPage(browser);
+    await d.g.admin.collections.update('_superusers', { otp: { enabled: true }, mfa: { enabled: true } });
+    const { page, problems } = await openPage(d.browser);
     page.setDefaultTimeout(8000);
-    await page.goto(`${g.url}/_/#/login`);
+    await page.goto(`${d.g.url}/_/#/login`);
     await page.getByLabel('Email').fill(SUPERUSER_EMAIL);
     await page.getByLabel('Password').fill(SUPERUSER_PASSWORD);
-    const sent = smtp.count(SUPERUSER_EMAIL);
+    const sent = d.smtp.count(SUPERUSER_EMAIL);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('One-time code').waitFor();
     const code = await codeIn(sent);
@@ -123,11 +107,11 @@ describe.each(ENGINES)('dashboard sign-in on %s', (engine) => {
   });
 
   it('with MFA: the code first, then the password', async () => {
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(d.browser);
     page.setDefaultTimeout(8000);
-    await page.goto(`${g.url}/_/#/login`);
+    await page.goto(`${d.g.url}/_/#/login`);
     await page.getByLabel('Email').fill(SUPERUSER_EMAIL);
-    const sent = smtp.count(SUPERUSER_EMAIL);
+    const sent = d.smtp.count(SUPERUSER_EMAIL);
     await page.getByRole('button', { name: 'Email me a one-time code instead' }).click();
     await page.getByLabel('One-time code').fill(await codeIn(sent));
     await page.getByRole('button', { name: 'Verify code' }).click();

@@ -4,44 +4,22 @@
  * real SMTP server, field errors next to their input, superuser create/delete, and the
  * 390 px layout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ENGINES, startGalley, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, type TestGalley } from '../support/galley.js';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js';
-import { launchBrowser, openPage, signIn } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { ENGINES, SUPERUSER_EMAIL } from '../support/galley.js';
+import { useDashboard } from './support/dashboard.js';
 
 describe.each(ENGINES)('settings screens on %s', (engine) => {
-  let g: TestGalley;
-  let smtp: SmtpCapture;
-  let browser: Browser;
-
-  const open = async (section: string, width = 1280): Promise<{ page: Page; problems: string[] }> => {
-    const opened = await openPage(browser, width, 900);
-    await signIn(opened.page, g.url, SUPERUSER_EMAIL, SUPERUSER_PASSWORD);
-    await opened.page.goto(`${g.url}/_/#/settings/${section}`);
-    return opened;
-  };
-
-  beforeAll(async () => {
-    g = await startGalley(engine);
-    smtp = await startSmtpCapture();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await smtp?.close();
-    await g?.close();
-  });
+  const d = useDashboard(engine, { smtp: 'started' });
+  const open = (section: string, width = 1280) => d.open(`/settings/${section}`, { width, height: 900 });
 
   it('saves the application name', async () => {
     const { page, problems } = await open('application');
     await page.getByLabel('Application name').fill('Acme <b>Admin</b>');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
-    expect((await g.admin.settings.getAll()).meta.appName).toBe('Acme <b>Admin</b>');
+    expect((await d.g.admin.settings.getAll()).meta.appName).toBe('Acme <b>Admin</b>');
     await page.reload();
     await expect(page.getByLabel('Application name').inputValue()).resolves.toBe('Acme <b>Admin</b>');
-    if (engine === 'sqlite') await page.screenshot({ path: 'docs/screenshots/settings.png', fullPage: true });
     expect(problems).toEqual([]);
   });
 
@@ -49,19 +27,19 @@ describe.each(ENGINES)('settings screens on %s', (engine) => {
     const { page, problems } = await open('mail');
     await page.getByLabel('Use an SMTP server').check();
     await page.getByLabel('SMTP host').fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(smtp.port));
-    await page.getByLabel('Username').fill(smtp.user);
-    await page.getByLabel('SMTP password').fill(smtp.pass);
+    await page.getByLabel('Port', { exact: true }).fill(String(d.smtp.port));
+    await page.getByLabel('Username').fill(d.smtp.user);
+    await page.getByLabel('SMTP password').fill(d.smtp.pass);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
-    const saved = (await g.admin.settings.getAll()).smtp as Record<string, unknown>;
-    expect(saved).toMatchObject({ enabled: true, host: '127.0.0.1', port: smtp.port, username: smtp.user });
+    const saved = (await d.g.admin.settings.getAll()).smtp as Record<string, unknown>;
+    expect(saved).toMatchObject({ enabled: true, host: '127.0.0.1', port: d.smtp.port, username: d.smtp.user });
     expect(saved).not.toHaveProperty('password');
     await expect(page.getByLabel('SMTP password').inputValue()).resolves.toBe('');
     await page.reload();
     await expect(page.getByLabel('SMTP host').inputValue()).resolves.toBe('127.0.0.1');
     await expect(page.getByLabel('SMTP password').inputValue()).resolves.toBe('');
-    expect(await page.content()).not.toContain(smtp.pass);
+    expect(await page.content()).not.toContain(d.smtp.pass);
 
     // Saving again without typing a password keeps the stored one: the test mail still authenticates.
     await page.getByRole('button', { name: 'Save changes' }).click();
@@ -70,9 +48,9 @@ describe.each(ENGINES)('settings screens on %s', (engine) => {
     await page.getByLabel('Template').selectOption('password-reset');
     await page.getByRole('button', { name: 'Send test email' }).click();
     await page.getByRole('status').filter({ hasText: 'Test email sent to someone@example.com.' }).waitFor();
-    const mail = await smtp.next('someone@example.com');
+    const mail = await d.smtp.next('someone@example.com');
     expect(mail.decoded).toContain('/_/#/auth/confirm-password-reset/');
-    expect(smtp.authFailures).toBe(0);
+    expect(d.smtp.authFailures).toBe(0);
     expect(problems).toEqual([]);
   });
 
@@ -86,7 +64,7 @@ describe.each(ENGINES)('settings screens on %s', (engine) => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('error');
     await expect(rows.nth(before).locator('.field-error').textContent()).resolves.toContain('must be unique');
-    expect((await g.admin.settings.getAll()).rateLimits.rules).toHaveLength(before);
+    expect((await d.g.admin.settings.getAll()).rateLimits.rules).toHaveLength(before);
   });
 
   it('creates and deletes a superuser', async () => {
@@ -101,7 +79,7 @@ describe.each(ENGINES)('settings screens on %s', (engine) => {
     await form.getByLabel('Confirm password').fill('second-password');
     await form.getByRole('button', { name: 'Create superuser' }).click();
     await page.getByRole('button', { name: 'Delete second@example.com' }).waitFor();
-    const emails = async () => (await g.admin.collection('_superusers').getFullList()).map((r) => r.email).sort();
+    const emails = async () => (await d.g.admin.collection('_superusers').getFullList()).map((r) => r.email).sort();
     expect(await emails()).toEqual([SUPERUSER_EMAIL, 'second@example.com']);
 
     await page.getByRole('button', { name: 'Delete second@example.com' }).click();

@@ -3,12 +3,11 @@
  * the form (file upload, relation picked by search, JSON, date), filter with instant
  * error messages, sort, bulk delete, stored XSS shown as text, impersonation, 390 px.
  */
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { ENGINES, startGalley, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, type TestGalley } from '../support/galley.js';
-import { launchBrowser, openPage, signIn } from './support/browser.js';
+import { ENGINES } from '../support/galley.js';
+import { useDashboard } from './support/dashboard.js';
 
 const XSS_TITLE = '<img src=x onerror="window.__xss=1">';
 const XSS_BODY = '<script>window.__xss=2</script><p>hello</p>';
@@ -17,19 +16,16 @@ const XSS_BODY = '<script>window.__xss=2</script><p>hello</p>';
 const realProblems = (problems: string[]) => problems.filter((p) => !/sandboxed|about:srcdoc/i.test(p));
 
 describe.each(ENGINES)('records screens on %s', (engine) => {
-  let g: TestGalley;
-  let browser: Browser;
+  const d = useDashboard(engine);
   let png: Buffer;
   const authorIds: Record<string, string> = {};
   let xssId = '';
   let memberId = '';
 
   beforeAll(async () => {
-    g = await startGalley(engine);
-    browser = await launchBrowser();
     png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } }).png().toBuffer();
-    const authors = await g.admin.collections.create({ name: 'authors', type: 'base', fields: [{ name: 'name', type: 'text' }] });
-    await g.admin.collections.create({
+    const authors = await d.g.admin.collections.create({ name: 'authors', type: 'base', fields: [{ name: 'name', type: 'text' }] });
+    await d.g.admin.collections.create({
       name: 'posts', type: 'base',
       fields: [
         { name: 'title', type: 'text' },
@@ -45,26 +41,16 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
         { name: 'created', type: 'autodate', onCreate: true },
       ],
     });
-    await g.admin.collections.create({ name: 'items', type: 'base', fields: [{ name: 'label', type: 'text' }, { name: 'n', type: 'number' }] });
-    await g.admin.collections.create({ name: 'members', type: 'auth', viewRule: 'id = @request.auth.id', fields: [] });
+    await d.g.admin.collections.create({ name: 'items', type: 'base', fields: [{ name: 'label', type: 'text' }, { name: 'n', type: 'number' }] });
+    await d.g.admin.collections.create({ name: 'members', type: 'auth', viewRule: 'id = @request.auth.id', fields: [] });
     for (const name of ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra']) {
-      authorIds[name] = (await g.admin.collection('authors').create({ name })).id;
+      authorIds[name] = (await d.g.admin.collection('authors').create({ name })).id;
     }
-    for (let n = 1; n <= 5; n++) await g.admin.collection('items').create({ label: `item ${n}`, n });
-    xssId = (await g.admin.collection('posts').create({ title: XSS_TITLE, body: XSS_BODY, views: 1 })).id;
-    memberId = (await g.admin.collection('members').create({ email: 'm@example.com', password: 'secret-pass-1', passwordConfirm: 'secret-pass-1' })).id;
+    for (let n = 1; n <= 5; n++) await d.g.admin.collection('items').create({ label: `item ${n}`, n });
+    xssId = (await d.g.admin.collection('posts').create({ title: XSS_TITLE, body: XSS_BODY, views: 1 })).id;
+    memberId = (await d.g.admin.collection('members').create({ email: 'm@example.com', password: 'secret-pass-1', passwordConfirm: 'secret-pass-1' })).id;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await g?.close();
-  });
-
-  async function open(path: string, width = 1280, height = 900): Promise<{ page: Page; problems: string[] }> {
-    const opened = await openPage(browser, width, height);
-    await signIn(opened.page, g.url, SUPERUSER_EMAIL, SUPERUSER_PASSWORD);
-    await opened.page.goto(`${g.url}/_/#${path}`);
-    return opened;
-  }
+  const open = (path: string, width = 1280, height = 900) => d.open(path, { width, height });
   const rows = (page: Page) => page.locator('.rec-table tbody tr');
   const columnTexts = (page: Page, col: number) => rows(page).evaluateAll((trs, c) => trs.map((tr) => tr.children[c]?.textContent ?? ''), col);
 
@@ -86,10 +72,10 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     await page.getByRole('heading', { name: 'posts records' }).waitFor();
     await page.getByText('Hello world').waitFor();
 
-    const rec = await g.admin.collection('posts').getFirstListItem('title = "Hello world"');
+    const rec = await d.g.admin.collection('posts').getFirstListItem('title = "Hello world"');
     expect(rec).toMatchObject({ views: 42, published: true, published_at: '2024-05-06 07:08:09.000Z', meta: { a: [1, 2] }, author: authorIds['Grace Hopper'], tags: ['b'] });
     expect(rec.cover).toMatch(/^pic_[a-z0-9]{10}\.png$/);
-    const file = await g.fetch(`/api/files/posts/${rec.id}/${rec.cover}`);
+    const file = await d.g.fetch(`/api/files/posts/${rec.id}/${rec.cover}`);
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
     // The table shows the image as a 100x100 thumbnail.
@@ -101,8 +87,8 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
   });
 
   it('edits a record (JSON checked before saving, file removed) and deletes it', async () => {
-    const rec = await g.admin.collection('posts').create({ title: 'To edit', views: 3, meta: { x: 1 } }, {});
-    const withFile = await g.admin.collection('posts').update(rec.id, { cover: new File([new Uint8Array(png)], 'old.png', { type: 'image/png' }) });
+    const rec = await d.g.admin.collection('posts').create({ title: 'To edit', views: 3, meta: { x: 1 } }, {});
+    const withFile = await d.g.admin.collection('posts').update(rec.id, { cover: new File([new Uint8Array(png)], 'old.png', { type: 'image/png' }) });
     const { page } = await open('/collections/posts/records');
     await page.getByRole('link', { name: rec.id }).click();
     await expect.poll(() => page.locator('#rec-field-title').inputValue()).toBe('To edit');
@@ -112,17 +98,17 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     await page.getByText(/^Invalid JSON/).waitFor();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Fix the marked fields.').waitFor();
-    expect((await g.admin.collection('posts').getOne(rec.id)).title).toBe('To edit'); // nothing sent
+    expect((await d.g.admin.collection('posts').getOne(rec.id)).title).toBe('To edit'); // nothing sent
     await page.locator('#rec-field-meta').fill('{"x": 2}');
     await page.getByRole('button', { name: `Remove ${withFile.cover}` }).click();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'posts records' }).waitFor();
-    const saved = await g.admin.collection('posts').getOne(rec.id);
+    const saved = await d.g.admin.collection('posts').getOne(rec.id);
     expect(saved).toMatchObject({ title: 'Edited', meta: { x: 2 }, cover: '' });
-    expect((await g.fetch(`/api/files/posts/${rec.id}/${withFile.cover}`)).status).toBe(404);
+    expect((await d.g.fetch(`/api/files/posts/${rec.id}/${withFile.cover}`)).status).toBe(404);
 
     // API field errors appear next to their input.
-    await page.goto(`${g.url}/_/#/collections/posts/records/${rec.id}`);
+    await page.goto(`${d.g.url}/_/#/collections/posts/records/${rec.id}`);
     await expect.poll(() => page.locator('#rec-field-title').inputValue()).toBe('Edited');
     await page.getByLabel('Latitude').fill('95');
     await page.getByRole('button', { name: 'Save changes' }).click();
@@ -132,7 +118,7 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     await page.getByRole('button', { name: 'Delete record' }).click();
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await page.getByRole('heading', { name: 'posts records' }).waitFor();
-    await expect(g.admin.collection('posts').getOne(rec.id)).rejects.toMatchObject({ status: 404 });
+    await expect(d.g.admin.collection('posts').getOne(rec.id)).rejects.toMatchObject({ status: 404 });
   });
 
   it('filters as you type (API errors shown, last rows kept) and sorts by column', async () => {
@@ -167,8 +153,8 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
   });
 
   it('bulk-deletes the selected rows after confirmation', async () => {
-    const a = await g.admin.collection('items').create({ label: 'bulk A', n: 100 });
-    const b = await g.admin.collection('items').create({ label: 'bulk B', n: 101 });
+    const a = await d.g.admin.collection('items').create({ label: 'bulk A', n: 100 });
+    const b = await d.g.admin.collection('items').create({ label: 'bulk B', n: 101 });
     const { page } = await open('/collections/items/records');
     await page.getByLabel('Filter').fill('n >= 100');
     await expect.poll(() => rows(page).count()).toBe(2);
@@ -177,7 +163,7 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     await page.getByRole('button', { name: 'Delete selected' }).click();
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await expect.poll(() => rows(page).filter({ hasText: 'bulk' }).count()).toBe(0);
-    expect((await g.admin.collection('items').getList(1, 1, { filter: 'n >= 100' })).totalItems).toBe(0);
+    expect((await d.g.admin.collection('items').getList(1, 1, { filter: 'n >= 100' })).totalItems).toBe(0);
   });
 
   it('writes rich text: bold from the toolbar is stored as <strong>', async () => {
@@ -204,7 +190,7 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     await expect.poll(() => page.locator('iframe[title="body preview"]').getAttribute('srcdoc')).toContain('<strong>bold</strong>');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: 'posts records' }).waitFor();
-    const rec = await g.admin.collection('posts').getFirstListItem('title = "Rich text"');
+    const rec = await d.g.admin.collection('posts').getFirstListItem('title = "Rich text"');
     expect(rec.body).toContain('<strong>bold</strong>');
     expect(rec.body).toMatch(/^<p>plain <strong>bold<\/strong><\/p><ul><li><p>item<\/p><\/li><\/ul>/);
     expect(realProblems(problems)).toEqual([]);
@@ -231,12 +217,12 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
 
   it('impersonates an auth record and shows the token with a copy button', async () => {
     const { page } = await open(`/collections/members/records/${memberId}`);
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: g.url });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: d.g.url });
     await page.getByRole('button', { name: 'Generate token' }).click();
     const tokenBox = page.getByLabel('Token');
     await expect.poll(() => tokenBox.inputValue()).not.toBe('');
     const token = await tokenBox.inputValue();
-    const res = await g.fetch(`/api/collections/members/records/${memberId}`, { token });
+    const res = await d.g.fetch(`/api/collections/members/records/${memberId}`, { token });
     expect(res.status).toBe(200);
     await page.getByRole('button', { name: 'Copy token' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
@@ -249,7 +235,7 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     const wrap = page.locator('.rec-table-wrap');
     expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.goto(`${g.url}/_/#/collections/posts/records/${xssId}`);
+    await page.goto(`${d.g.url}/_/#/collections/posts/records/${xssId}`);
     await page.locator('#rec-field-body').waitFor();
     const area = await page.locator('.rec-rte').boundingBox();
     const frame = await page.locator('iframe[title="body preview"]').boundingBox();
@@ -259,13 +245,5 @@ describe.each(ENGINES)('records screens on %s', (engine) => {
     expect(toolbar!.x + toolbar!.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(realProblems(problems)).toEqual([]);
-  });
-
-  it.runIf(engine === 'sqlite')('saves a screenshot of the records table', async () => {
-    const { page } = await open('/collections/posts/records', 1280, 720);
-    await page.getByText(XSS_TITLE, { exact: true }).waitFor();
-    await page.locator('.rec-table img').first().waitFor().catch(() => undefined);
-    mkdirSync('docs/screenshots', { recursive: true });
-    await page.screenshot({ path: 'docs/screenshots/records.png' });
   });
 });

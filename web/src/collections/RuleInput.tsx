@@ -86,7 +86,7 @@ export function RuleInput({ id, label, value, onChange, ctx, apiError, hint, dis
             aria-invalid={!!message}
             aria-describedby={`${id}-msg`}
             aria-autocomplete="list"
-            aria-controls={`${id}-list`}
+            aria-controls={list.length > 0 ? `${id}-list` : undefined}
             onChange={(e) => { onChange(e.target.value); setCaret(e.target.selectionStart); setActive(-1); setFocused(true); }}
             onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
             onKeyDown={onKey}

@@ -39,7 +39,7 @@ export function RecordPage({ name, id }: { name: string; id: string }) {
   const ready = collection && (isNew || record);
 
   return (
-    <CollectionsFrame items={all.items} error={all.error} current={name}>
+    <CollectionsFrame items={all.items} error={all.error} current={name} compact>
       <section className="rec-page rec-record">
         <header className="rec-header">
           <h1>{isNew ? `New ${name} record` : <>{name} record <span className="rec-title-id">{id}</span></>}</h1>

@@ -46,7 +46,7 @@ export function RecordsPage({ name }: { name: string }) {
   const Icon = collectionIcon(collection?.type ?? 'base');
 
   return (
-    <CollectionsFrame items={all.items} error={all.error} current={name} ownFilter>
+    <CollectionsFrame items={all.items} error={all.error} current={name} compact ownFilter>
       <section className="rec-page">
         <header className="rec-header">
           <h1><Icon className="icon-lg rec-title-icon" aria-hidden="true" />{name} records</h1>

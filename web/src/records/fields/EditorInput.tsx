@@ -16,6 +16,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
+import { Bold, Heading2, Italic, Link, List, ListOrdered, Redo2, Undo2, type LucideIcon } from 'lucide-react';
 import { errorAria, FieldShell, inputId, type FieldProps } from './FieldShell';
 import './editor.css';
 
@@ -61,22 +62,22 @@ function Toolbar({ editor, controls, label }: { editor: Editor; controls: string
     if (href.trim() === '') chain().extendMarkRange('link').unsetLink().run();
     else chain().extendMarkRange('link').setLink({ href: href.trim() }).run();
   };
-  const toggle = (name: string, title: string, pressed: boolean, run: () => void, text: string) => (
+  const toggle = (name: string, title: string, pressed: boolean, run: () => void, Icon: LucideIcon) => (
     <button type="button" className="rec-rte-btn" aria-label={name} title={title} aria-pressed={pressed}
-      onMouseDown={(e) => e.preventDefault()} onClick={run}>{text}</button>
+      onMouseDown={(e) => e.preventDefault()} onClick={run}><Icon className="icon" aria-hidden="true" /></button>
   );
   return (
     <div className="rec-rte-toolbar" role="toolbar" aria-label={label} aria-controls={controls}>
-      {toggle('Bold', 'Bold (Ctrl+B)', state.bold, () => chain().toggleBold().run(), 'B')}
-      {toggle('Italic', 'Italic (Ctrl+I)', state.italic, () => chain().toggleItalic().run(), 'I')}
-      {toggle('Heading', 'Heading', state.heading, () => chain().toggleHeading({ level: 2 }).run(), 'H')}
-      {toggle('Bullet list', 'Bullet list', state.bulletList, () => chain().toggleBulletList().run(), '•')}
-      {toggle('Numbered list', 'Numbered list', state.orderedList, () => chain().toggleOrderedList().run(), '1.')}
-      {toggle('Link', 'Link', state.link, setLink, '🔗')}
+      {toggle('Bold', 'Bold (Ctrl+B)', state.bold, () => chain().toggleBold().run(), Bold)}
+      {toggle('Italic', 'Italic (Ctrl+I)', state.italic, () => chain().toggleItalic().run(), Italic)}
+      {toggle('Heading', 'Heading', state.heading, () => chain().toggleHeading({ level: 2 }).run(), Heading2)}
+      {toggle('Bullet list', 'Bullet list', state.bulletList, () => chain().toggleBulletList().run(), List)}
+      {toggle('Numbered list', 'Numbered list', state.orderedList, () => chain().toggleOrderedList().run(), ListOrdered)}
+      {toggle('Link', 'Link', state.link, setLink, Link)}
       <button type="button" className="rec-rte-btn" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!state.canUndo}
-        onMouseDown={(e) => e.preventDefault()} onClick={() => chain().undo().run()}>↶</button>
+        onMouseDown={(e) => e.preventDefault()} onClick={() => chain().undo().run()}><Undo2 className="icon" aria-hidden="true" /></button>
       <button type="button" className="rec-rte-btn" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!state.canRedo}
-        onMouseDown={(e) => e.preventDefault()} onClick={() => chain().redo().run()}>↷</button>
+        onMouseDown={(e) => e.preventDefault()} onClick={() => chain().redo().run()}><Redo2 className="icon" aria-hidden="true" /></button>
     </div>
   );
 }
