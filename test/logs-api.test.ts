@@ -65,6 +65,12 @@ describe.each(ENGINES)('logs API on %s', (engine) => {
   });
 
   it('records the auth collection, and the auth id and IPs by the settings', async () => {
+    await g.fetch('/api/collections/posts/records', { token: userToken });
+    await flush();
+    const [byDefault] = (await g.admin.logs.getList(1, 10)).items as unknown as Record<string, any>[];
+    expect(byDefault!.data.auth).toBe('users');
+    expect(byDefault!.data).not.toHaveProperty('authId'); // logAuthId is off by default
+    await g.admin.logs.truncate();
     await setLogs({ logAuthId: true, logIP: false });
     await g.fetch('/api/collections/posts/records', { token: userToken });
     await flush();
