@@ -17,8 +17,8 @@ export function registerHealthRoutes(app: FastifyInstance, core: GalleyCore): vo
     if (!request.auth.isSuperuser) return body;
     const { trustedProxy } = core.settings.current();
     body.data = {
-      // There are no backups yet: nothing can be running. The backups work replaces this line.
-      canBackup: true,
+      // False while a backup or restore runs, here or (PostgreSQL) on another instance.
+      canBackup: await core.backups.canBackup(),
       realIP: clientIp(request, trustedProxy),
       possibleProxyHeader: possibleProxyHeader(request, trustedProxy.headers),
     };

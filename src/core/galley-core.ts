@@ -33,6 +33,7 @@ import type { LogStore } from '../logs/log-store.js';
 import { SqliteLogStore } from '../logs/sqlite-log-store.js';
 import { PostgresLogStore } from '../logs/postgres-log-store.js';
 import { errorText, type Logger } from '../logs/logger.js';
+import { BackupService } from '../backups/backup-service.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -64,6 +65,9 @@ export class GalleyCore {
   /** stdout and this instance's log store (hooks get it as `app.logger`). */
   readonly logger: Logger;
 
+  /** Backups (docs/backups.md): snapshots, archives, verification, one at a time across the cluster. */
+  readonly backups: BackupService;
+
   private constructor(readonly store: Store, dataDir: string, logStore: LogStore) {
     this.collections = new CollectionService(store);
     this.settings = new SettingsService(store);
@@ -78,6 +82,8 @@ export class GalleyCore {
     this.crons.log = (message) => this.logger.error(message);
     this.webhooks.log = (message) => this.logger.error(message);
     this.files.logWarning = (message) => this.logger.warn(message);
+    this.backups = new BackupService(store, this.files, this.settings, dataDir);
+    this.backups.log = (message) => this.logger.error(message);
     this.recordDeps = {
       store, collections: this.collections, files: this.files, lifecycle: this.webhooks.lifecycle(this.hooks),
       // Committed changes: to realtime (and other listeners), then the after-success hooks.

@@ -41,8 +41,34 @@ export class FileService {
     return this.cached.storage;
   }
 
+  /** Deletions waiting for a backup to finish copying files (undefined when none runs). */
+  private held: { keys: string[]; storage: FileStorage }[] | undefined;
+  private holds = 0;
+
+  /**
+   * While a backup copies the uploaded files, deletions wait, so a file deleted during
+   * the backup still makes it into the archive. Returns the release, which runs them.
+   */
+  holdDeletes(): () => Promise<void> {
+    this.holds++;
+    this.held ??= [];
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      if (--this.holds > 0) return;
+      const held = this.held ?? [];
+      this.held = undefined;
+      for (const { keys, storage } of held) await this.cleanup(keys, storage);
+    };
+  }
+
   /** Deletes keys and key prefixes (ending in "/") after a commit; failures are logged, not thrown. */
   async cleanup(keys: string[], storage: FileStorage = this.storage()): Promise<void> {
+    if (this.held) {
+      this.held.push({ keys, storage });
+      return;
+    }
     await Promise.all(keys.map(async (key) => {
       try {
         await (key.endsWith('/') ? storage.deletePrefix(key) : storage.delete(key));

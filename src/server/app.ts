@@ -38,6 +38,7 @@ import { registerHttpMetrics } from '../metrics/http-metrics.js';
 import { activeTracing } from '../tracing/tracing.js';
 import { registerMetricsRoutes } from '../api/metrics.js';
 import { registerLogRoutes } from '../api/logs.js';
+import { registerBackupRoutes } from '../api/backups.js';
 import { REQUEST_ID_HEADER, registerRequestLog, requestId } from '../logs/request-log.js';
 import { errorText } from '../logs/logger.js';
 
@@ -155,6 +156,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerBatchRoutes(app, core);
   registerCronRoutes(app, core);
   registerLogRoutes(app, core);
+  registerBackupRoutes(app, core);
   registerWebhookRoutes(app, core);
   // A serving instance sends webhook deliveries (a CLI command opening the core does not).
   core.webhooks.start();

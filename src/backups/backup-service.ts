@@ -1,0 +1,182 @@
+/**
+ * Backups of one Galley instance: create (a snapshot of the database through the
+ * engine's SnapshotSource, the uploaded files present at that moment, then one zip with
+ * its manifest), the automatic verification after each one, list, upload, delete.
+ * Everything runs under the cluster-wide BackupLock, so only one backup or restore
+ * runs at a time. Work files go to `<dataDir>/.galley_tmp/` (the disk the archives end
+ * on, so storing one is a rename) and are removed however the work ends.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from '../store/store.js';
+import type { FileService } from '../files/file-service.js';
+import type { SettingsService } from '../core/settings/settings-service.js';
+import { badRequest, fieldError, notFound } from '../core/errors.js';
+import { BackupLock } from './backup-lock.js';
+import { isBackupKey, LocalBackupStorage, type BackupInfo, type BackupStorage } from './backup-storage.js';
+import type { SnapshotSource } from './snapshot-source.js';
+import { SqliteSnapshotSource } from './sqlite-snapshot.js';
+import { PostgresSnapshotSource } from './postgres-snapshot.js';
+import { fileSource, writeArchive, type ArchiveSource } from './archive-writer.js';
+import { verifyArchive, type Verification } from './verify.js';
+import { readArchive } from './archive-reader.js';
+
+/** PocketBase's rule for a backup name given by a client. */
+const NAME = /^[a-z0-9_-]+\.zip$/;
+
+export const GALLEY_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface BackupListItem {
+  key: string;
+  size: number;
+  modified: string;
+  /** Galley's extra: the last verification of this archive, when there was one. */
+  verification?: Verification;
+}
+
+export class BackupService {
+  readonly lock: BackupLock;
+  storage: BackupStorage;
+  readonly source: SnapshotSource;
+  /** Where a failed verification is reported (the core points it at its logger). */
+  log: (message: string) => void = (m) => process.stderr.write(`${m}\n`);
+
+  constructor(store: Store, private readonly files: FileService, private readonly settings: SettingsService, readonly dataDir: string) {
+    this.lock = new BackupLock(store);
+    this.storage = new LocalBackupStorage(join(dataDir, 'backups'));
+    this.source = store.dialect.name === 'postgres' ? new PostgresSnapshotSource(store) : new SqliteSnapshotSource(dataDir);
+  }
+
+  /** True when no backup or restore runs (here or on another instance). */
+  async canBackup(): Promise<boolean> {
+    return !(await this.lock.busy());
+  }
+
+  async list(): Promise<BackupListItem[]> {
+    const infos = await this.storage.list();
+    const items = await Promise.all(infos.map(async (info) => this.item(info)));
+    return items.sort((a, b) => b.modified.localeCompare(a.modified));
+  }
+
+  private async item(info: BackupInfo): Promise<BackupListItem> {
+    const meta = await this.storage.readMeta(info.key);
+    const verification = meta?.verification as Verification | undefined;
+    return { key: info.key, size: info.size, modified: info.modified.toISOString().replace('T', ' '), ...(verification ? { verification } : {}) };
+  }
+
+  /** A backup named `name` (PocketBase's default name when absent); returns its key once stored and verified. */
+  async create(name?: string): Promise<string> {
+    const key = name ?? this.defaultName();
+    if (name !== undefined) await this.checkNewName(name);
+    return this.lock.run(async () => {
+      const scratch = await this.scratchDir('backup_');
+      try {
+        const archive = join(scratch, 'archive.zip');
+        await this.writeBackup(join(scratch, 'snapshot'), archive);
+        await this.storage.put(key, archive);
+        await this.verifyStored(key);
+        return key;
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    });
+  }
+
+  private async writeBackup(snapshotDir: string, archive: string): Promise<void> {
+    await mkdir(snapshotDir, { recursive: true });
+    // Deletions wait until the files are in the zip: a file deleted meanwhile still makes it in.
+    const release = this.files.holdDeletes();
+    try {
+      const snapshot = await this.source.take(snapshotDir);
+      const storage = this.files.storage();
+      const uploads: ArchiveSource[] = [];
+      for (const id of snapshot.collectionIds) {
+        for (const key of (await storage.list(`${id}/`)).sort()) {
+          const info = await storage.stat(key);
+          // Written after the snapshot: no record of the snapshot refers to it.
+          if (!info || info.lastModified > snapshot.takenAt) continue;
+          uploads.push({
+            path: `storage/${key}`,
+            open: async () => {
+              const stream = await storage.read(key);
+              if (!stream) throw new Error(`the uploaded file ${key} disappeared during the backup`);
+              return stream;
+            },
+          });
+        }
+      }
+      await writeArchive(archive, [...snapshot.files.map((f) => fileSource(f.path, f.file)), ...uploads], {
+        galleyVersion: GALLEY_VERSION,
+        createdAt: snapshot.takenAt.toISOString(),
+        engine: this.source.engine,
+        schemaVersion: snapshot.schemaVersion,
+        tables: snapshot.tables,
+      });
+    } finally {
+      await release();
+    }
+  }
+
+  /** Verifies a stored archive and keeps the result beside it; a failure is logged. */
+  async verify(key: string): Promise<Verification> {
+    if (!isBackupKey(key) || !(await this.storage.stat(key))) throw notFound('Missing or invalid backup file.');
+    return this.verifyStored(key);
+  }
+
+  private async verifyStored(key: string): Promise<Verification> {
+    const path = await this.storage.localPath(key);
+    if (!path) throw notFound('Missing or invalid backup file.');
+    const scratch = await this.scratchDir('');
+    let verification: Verification;
+    try {
+      verification = await verifyArchive(path, scratch);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+    await this.storage.writeMeta(key, { verification });
+    if (!verification.ok) {
+      const failed = verification.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('; ');
+      this.log(`backup ${key} failed verification: ${failed}`);
+    }
+    return verification;
+  }
+
+  /** Stores an uploaded archive (a local file) under key, after checking it reads as a backup. */
+  async upload(file: string, key: string): Promise<void> {
+    if (!isBackupKey(key) || !key.endsWith('.zip'))
+      throw badRequest('An error occurred while validating the submitted data.', { file: fieldError('validation_invalid_name', 'The file name must end in .zip and use only letters, digits, "_", "-", "." and "@".') });
+    if (await this.storage.stat(key)) throw badRequest('An error occurred while validating the submitted data.', { file: fieldError('validation_backup_name_exists', 'The backup file name is invalid or already exists.') });
+    await this.lock.run(async () => {
+      await readArchive(file);
+      await this.storage.put(key, file);
+      await this.verifyStored(key);
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    if (!isBackupKey(key) || !(await this.storage.stat(key))) throw notFound('Missing or invalid backup file.');
+    await this.lock.run(() => this.storage.delete(key));
+  }
+
+  private async checkNewName(name: string): Promise<void> {
+    const invalid = name.length > 150 || !NAME.test(name);
+    if (invalid || (await this.storage.stat(name)))
+      throw badRequest('An error occurred while validating the submitted data.', {
+        name: invalid ? fieldError('validation_match_invalid', 'Must be in a valid format.') : fieldError('validation_backup_name_exists', 'The backup file name is invalid or already exists.'),
+      });
+  }
+
+  /** pb_backup_<app name>_<UTC YYYYMMDDHHMMSS>.zip, as PocketBase names them. */
+  private defaultName(): string {
+    const app = this.settings.current().meta.appName.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50);
+    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    return `pb_backup_${app ? `${app}_` : ''}${stamp}.zip`;
+  }
+
+  private async scratchDir(prefix: string): Promise<string> {
+    const root = join(this.dataDir, '.galley_tmp');
+    await mkdir(root, { recursive: true });
+    return mkdtemp(join(root, prefix || 'work_'));
+  }
+}
