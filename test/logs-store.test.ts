@@ -20,6 +20,8 @@ import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { getLog, listLogs, logStats } from '../src/logs/log-queries.js';
 import { LogWriter } from '../src/logs/log-writer.js';
 import { configureLogger } from '../src/logs/logger.js';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 
 const list = (store: LogStore, q: Partial<{ filter: string; sort: string; page: number; perPage: number; skipTotal: boolean }> = {}) =>
   listLogs(store, { page: 1, perPage: 100, sort: '@rowid', filter: '', skipTotal: false, ...q });
@@ -28,17 +30,19 @@ const row = (n: number, over: Partial<LogRow> = {}): LogRow => ({
   id: `log${String(n).padStart(12, '0')}`, created: `2024-05-01 10:${String(n % 60).padStart(2, '0')}:00.000Z`, level: 0, message: `m${n}`, data: { n }, ...over,
 });
 
-async function openStore(engine: Engine): Promise<{ store: LogStore; close(): Promise<void> }> {
+/** A log store on a fresh database; `where`: the SQLite file or the PostgreSQL URL. */
+async function openStore(engine: Engine): Promise<{ store: LogStore; where: string; close(): Promise<void> }> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'galley-logs-'));
     const store = new SqliteLogStore(dir);
     await store.init();
-    return { store, close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return { store, where: join(dir, 'auxiliary.db'), close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
   }
-  const db = await PostgresStore.connect(await createPgDatabase(), 2);
+  const url = await createPgDatabase();
+  const db = await PostgresStore.connect(url, 2);
   const store = new PostgresLogStore(db);
   await store.init();
-  return { store, close: () => db.close() };
+  return { store, where: url, close: () => db.close() };
 }
 
 /** Makes the store fail (its table is gone), and back. */
@@ -131,6 +135,44 @@ describe.each(ENGINES)('log store on %s', (engine) => {
     await writer.flush();
     expect((await list(store)).items.map((i) => i.message)).toEqual(['kept']);
   });
+});
+
+/** Holds the log table's write lock from another connection until release() (a stuck store). */
+async function lockStore(engine: Engine, where: string): Promise<{ release(): Promise<void> }> {
+  if (engine === 'sqlite') {
+    const db = new Database(where);
+    db.exec('BEGIN IMMEDIATE');
+    return { release: async () => { db.exec('COMMIT'); db.close(); } };
+  }
+  const client = new pg.Client({ connectionString: where });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE "_logs" IN ACCESS EXCLUSIVE MODE');
+  return { release: async () => { await client.query('COMMIT'); await client.end(); } };
+}
+
+describe.each(ENGINES)('a stuck log store on %s', (engine) => {
+  let store: LogStore;
+  let where: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ store, where, close } = await openStore(engine)));
+  afterAll(() => close());
+
+  it('queues up to 10,000 logs behind the write in progress and drops the rest, without blocking the caller', async () => {
+    const reports: string[] = [];
+    const writer = new LogWriter(store, { report: (m) => reports.push(m) });
+    const lock = await lockStore(engine, where);
+    const started = Date.now();
+    for (let i = 0; i < 12_000; i++) writer.push({ level: 0, message: `s${i}`, data: { i }, time: started + i });
+    expect(Date.now() - started).toBeLessThan(2000); // pushing never waited for the store
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/^log store write failed 1 time\(s\), 200 log\(s\) dropped: the log store is not keeping up$/);
+    await lock.release();
+    await writer.flush();
+    const page = await list(store, { perPage: 1, sort: '-@rowid' });
+    expect(page.totalItems).toBe(10_200); // the batch being written and the 10,000 queued behind it
+    expect(page.items[0]!.message).toBe('s10199');
+  }, 30_000);
 });
 
 describe.each(ENGINES)('a failing log store on %s', (engine) => {

@@ -4,9 +4,10 @@
  * close), as PocketBase batches its logs. Everything costly (ids, dates, JSON, the
  * data size cap) happens at flush time, off the request path.
  *
- * A failing or stuck store never blocks a caller: batches are written one after
- * another, at most MAX_PENDING_BATCHES wait, and beyond that entries are dropped and
- * counted. Failures are reported on stdout at most once a minute.
+ * A failing or stuck store never blocks a caller: one write at a time, and what
+ * arrives meanwhile waits in a queue (written together next, up to MAX_INSERT_ROWS per
+ * statement); beyond MAX_QUEUED entries new ones are dropped and counted. Failures
+ * are reported on stdout at most once a minute.
  */
 import { randomBytes } from 'node:crypto';
 import type { LogRow, LogStore } from './log-store.js';
@@ -31,7 +32,8 @@ export interface LogWriterOptions {
   report: (message: string) => void;
 }
 
-const MAX_PENDING_BATCHES = 20;
+const MAX_QUEUED = 10_000;
+const MAX_INSERT_ROWS = 1000;
 const REPORT_EVERY_MS = 60_000;
 /** PocketBase's cap on a log message (its data is capped by maxDataSize). */
 const MAX_MESSAGE_LENGTH = 8000;
@@ -39,8 +41,9 @@ const MAX_MESSAGE_LENGTH = 8000;
 export class LogWriter {
   private batch: PendingLog[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private pending = 0;
+  /** Handed over, waiting for the store. */
+  private queue: PendingLog[] = [];
+  private writing: Promise<void> | undefined;
   private dropped = 0;
   private failures = 0;
   private lastError = '';
@@ -62,30 +65,40 @@ export class LogWriter {
     }
   }
 
-  /** Writes what is waiting; resolves when every batch handed over so far is written (or failed). */
+  /** Writes what is waiting; resolves when everything handed over so far is written (or failed). */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.batch;
-    if (batch.length === 0) return this.chain;
-    this.batch = [];
-    if (this.pending >= MAX_PENDING_BATCHES) {
-      this.dropped += batch.length;
-      this.failed(new Error('the log store is not keeping up'));
-      return this.chain;
-    }
-    this.pending++;
-    this.chain = this.chain.then(async () => {
-      try {
-        await this.store.insert(this.rows(batch));
-      } catch (err) {
+    if (batch.length > 0) {
+      this.batch = [];
+      if (this.queue.length + batch.length > MAX_QUEUED) {
         this.dropped += batch.length;
-        this.failed(err);
-      } finally {
-        this.pending--;
+        this.failed(new Error('the log store is not keeping up'));
+      } else {
+        this.queue = this.queue.length === 0 ? batch : this.queue.concat(batch);
       }
-    });
-    return this.chain;
+    }
+    // (drain() only when there is something to write: run on an empty queue it would finish synchronously.)
+    if (!this.writing && this.queue.length > 0) this.writing = this.drain();
+    return this.writing ?? Promise.resolve();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const entries = this.queue.length <= MAX_INSERT_ROWS ? this.queue : this.queue.slice(0, MAX_INSERT_ROWS);
+        this.queue = entries === this.queue ? [] : this.queue.slice(MAX_INSERT_ROWS);
+        try {
+          await this.store.insert(this.rows(entries));
+        } catch (err) {
+          this.dropped += entries.length;
+          this.failed(err);
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
   }
 
   private rows(batch: PendingLog[]): LogRow[] {
