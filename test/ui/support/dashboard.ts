@@ -23,6 +23,8 @@ export interface OpenOptions {
   signedIn?: boolean;
   /** 'light' or 'dark' as the OS preference (the dashboard follows it by default). */
   colorScheme?: 'light' | 'dark';
+  /** Runs on the new page before it loads the dashboard (e.g. to add an init script). */
+  beforeLoad?: (page: Page) => Promise<void>;
 }
 
 export interface Dashboard {
@@ -66,7 +68,7 @@ export function useDashboard(engine: Engine, { smtp: smtpMode, ...options }: Das
     get g() { return need(g, 'the Galley'); },
     get browser() { return need(browser, 'the browser'); },
     get smtp() { return need(smtp, 'the SMTP capture'); },
-    async open(path, { width = 1280, height = 900, signedIn = options.superuser !== false, colorScheme = 'light' } = {}) {
+    async open(path, { width = 1280, height = 900, signedIn = options.superuser !== false, colorScheme = 'light', beforeLoad } = {}) {
       const opened = await openPage(need(browser, 'the browser'), width, height);
       await opened.page.emulateMedia({ colorScheme });
       if (signedIn) {
@@ -80,6 +82,7 @@ export function useDashboard(engine: Engine, { smtp: smtpMode, ...options }: Das
           localStorage.setItem('galley_superuser_auth', value);
         }, auth);
       }
+      await beforeLoad?.(opened.page);
       await opened.page.goto(`${g!.url}/_/#${path}`);
       return opened;
     },

@@ -3,12 +3,11 @@
  * collection (`#/collections/:name/schema`) or of a new one (`#/new-collection/:type`).
  * Saves and deletes are reported as toasts.
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { CollectionModel } from 'pocketbase';
 import { Database } from 'lucide-react';
 import { errorMessage, pb } from '../lib/api';
 import { navigate } from '../lib/router';
-import { CollectionEditor } from '../collections/CollectionEditor';
 import { CollectionsFrame } from '../collections/CollectionsFrame';
 import { DeleteCollectionDialog } from '../collections/DeleteCollectionDialog';
 import { draftFrom, newDraft } from '../collections/draft';
@@ -17,6 +16,9 @@ import { useCollections } from '../collections/useCollections';
 import { EmptyState } from '../ui/EmptyState';
 import { ButtonLink } from '../ui/Button';
 import { useToast } from '../ui/toast';
+
+// The editor (fields, rules, indexes, auth options) loads when a collection is opened.
+const CollectionEditor = lazy(() => import('../collections/CollectionEditor').then((m) => ({ default: m.CollectionEditor })));
 
 export function CollectionsPage({ name, newType }: { name?: string; newType?: string }) {
   const { items, error: listError, reload } = useCollections();
@@ -58,6 +60,7 @@ export function CollectionsPage({ name, newType }: { name?: string; newType?: st
         </div>
       )}
       {draft && (
+        <Suspense fallback={<p className="muted">Loading the editor…</p>}>
         <CollectionEditor
           key={`${name ?? newType}:${String(draft.initial.updated ?? '')}`}
           original={draft.original}
@@ -66,6 +69,7 @@ export function CollectionsPage({ name, newType }: { name?: string; newType?: st
           onSaved={onSaved}
           onDelete={() => setDeleting(true)}
         />
+        </Suspense>
       )}
       {deleting && name && (
         <DeleteCollectionDialog
