@@ -1,6 +1,6 @@
 /**
  * The backups API (API spec 8.6), superusers only: list, create, upload, download
- * (with a superuser file token in ?token=, Range supported), delete. The work is in
+ * (with a superuser file token in ?token=, Range supported), delete, restore. The work is in
  * core.backups (src/backups/); here requests are parsed and errors mapped: another
  * backup or restore running and a refused archive are PocketBase's 400s.
  */
@@ -12,6 +12,7 @@ import { readBody } from '../server/body.js';
 import { BackupBusyError } from '../backups/backup-lock.js';
 import { ArchiveError } from '../backups/archive-reader.js';
 import { isBackupKey } from '../backups/backup-storage.js';
+import { RestoreError } from '../backups/database-restorer.js';
 import { resolveFileToken } from '../core/auth/file-token.js';
 import { clientIp } from '../server/client-ip.js';
 import { SuperuserIpGuard } from '../server/superuser-ip-guard.js';
@@ -26,6 +27,7 @@ async function mapped<T>(work: Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof BackupBusyError) throw badRequest(err.message);
     if (err instanceof ArchiveError) throw badRequest(`The backup archive is invalid: ${err.message}`);
+    if (err instanceof RestoreError) throw badRequest(`The backup cannot be restored: ${err.message}`);
     throw err;
   }
 }
@@ -86,6 +88,13 @@ export function registerBackupRoutes(app: FastifyInstance, core: GalleyCore): vo
   app.delete('/api/backups/:key', async (request, reply) => {
     requireSuperuser(request);
     await mapped(core.backups.delete((request.params as KeyParams).key));
+    return reply.code(204).send();
+  });
+
+  // Answered once the restored data is in place and answers (PocketBase answers first and restarts).
+  app.post('/api/backups/:key/restore', async (request, reply) => {
+    requireSuperuser(request);
+    await mapped(core.backups.restore((request.params as KeyParams).key));
     return reply.code(204).send();
   });
 

@@ -21,6 +21,10 @@ import { PostgresSnapshotSource } from './postgres-snapshot.js';
 import { fileSource, writeArchive, type ArchiveSource } from './archive-writer.js';
 import { verifyArchive, type Verification } from './verify.js';
 import { readArchive } from './archive-reader.js';
+import { inspectionChecks } from './verify.js';
+import { RestoreError, type DatabaseRestorer } from './database-restorer.js';
+import { SqliteRestorer } from './sqlite-restorer.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
 /** PocketBase's rule for a backup name given by a client. */
 const NAME = /^[a-z0-9_-]+\.zip$/;
@@ -41,11 +45,73 @@ export class BackupService {
   readonly source: SnapshotSource;
   /** Where a failed verification is reported (the core points it at its logger). */
   log: (message: string) => void = (m) => process.stderr.write(`${m}\n`);
+  /** Reloads what the core keeps of the data (collections, settings, webhooks) after a restore; set by the core. */
+  reload: () => Promise<void> = async () => {};
+  /** Called after a restore (realtime disconnects its clients so they reconnect to the restored state). */
+  private readonly restoredListeners = new Set<() => void>();
+  private readonly restorer: DatabaseRestorer | undefined;
 
-  constructor(store: Store, private readonly files: FileService, private readonly settings: SettingsService, readonly dataDir: string) {
+  constructor(private readonly store: Store, private readonly files: FileService, private readonly settings: SettingsService, readonly dataDir: string) {
     this.lock = new BackupLock(store);
     this.storage = new LocalBackupStorage(join(dataDir, 'backups'));
     this.source = store.dialect.name === 'postgres' ? new PostgresSnapshotSource(store) : new SqliteSnapshotSource(dataDir);
+    this.restorer = store instanceof SqliteStore ? new SqliteRestorer(store, dataDir) : undefined;
+  }
+
+  onRestored(listener: () => void): () => void {
+    this.restoredListeners.add(listener);
+    return () => this.restoredListeners.delete(listener);
+  }
+
+  /**
+   * Replaces the live data with the backup's: the archive is extracted to a scratch
+   * folder and checked as a verification does, and only then swapped in; the core
+   * reloads collections and settings, and the restored data must answer before the
+   * previous data is removed (otherwise it is put back). Any failure before the swap
+   * is a RestoreError and nothing changed.
+   */
+  async restore(key: string): Promise<void> {
+    if (!isBackupKey(key) || !(await this.storage.stat(key))) throw notFound('Missing or invalid backup file.');
+    const restorer = this.restorer;
+    if (!restorer) throw new RestoreError('restoring into PostgreSQL is not available in this version');
+    await this.lock.run(async () => {
+      const scratch = await this.scratchDir('restore_');
+      try {
+        const path = await this.storage.localPath(key);
+        if (!path) throw notFound('Missing or invalid backup file.');
+        const extracted = join(scratch, 'new');
+        const manifest = await readArchive(path, { extractTo: extracted });
+        if (manifest.engine !== this.source.engine)
+          throw new RestoreError(`the backup is of a ${manifest.engine} database; restoring it into ${this.source.engine} is not available in this version`);
+        let failed: string[];
+        try {
+          failed = inspectionChecks(manifest, await this.source.inspect(extracted)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+        } catch (err) {
+          failed = [`the database copy cannot be read: ${(err as Error).message}`];
+        }
+        if (failed.length) throw new RestoreError(`the backup failed verification (${failed.join('; ')})`);
+        await restorer.swap(extracted, join(scratch, 'old'));
+        try {
+          await this.reload();
+          await this.answers();
+        } catch (err) {
+          await restorer.undo();
+          await this.reload();
+          throw new RestoreError(`the restored data did not answer, the previous data is back (${(err as Error).message})`);
+        }
+        await restorer.finish();
+        for (const listener of this.restoredListeners) listener();
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    });
+  }
+
+  /** The restored app's health check: the database answers and the auth collections are there. */
+  private async answers(): Promise<void> {
+    const row = await this.store.get('SELECT count(*) AS "n" FROM "_collections"');
+    if (!row || Number(row.n) === 0) throw new Error('no collections');
+    await this.store.get('SELECT count(*) AS "n" FROM "_superusers"');
   }
 
   /** True when no backup or restore runs (here or on another instance). */

@@ -48,18 +48,25 @@ export async function verifyArchive(file: string, scratchRoot: string): Promise<
       checks.push({ name: 'integrity', ok: false, detail: `the database copy cannot be read: ${(err as Error).message}` });
       return result(started, checks);
     }
-    checks.push({ name: 'integrity', ok: inspection.integrity === 'ok', detail: inspection.integrity });
-    checks.push(compareTables(manifest, inspection));
-    checks.push({
-      name: 'schemaVersion',
-      ok: inspection.schemaVersion === manifest.schemaVersion,
-      detail: inspection.schemaVersion === manifest.schemaVersion ? (manifest.schemaVersion || 'no migrations') : `the copy's last migration is "${inspection.schemaVersion}", the manifest says "${manifest.schemaVersion}"`,
-    });
-    checks.push({ name: 'schema', ok: inspection.schemaProblem === '', detail: inspection.schemaProblem || 'the collections load' });
+    checks.push(...inspectionChecks(manifest, inspection));
     return result(started, checks);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The checks of a database copy against its manifest: integrity, tables, schema version, schema. */
+export function inspectionChecks(manifest: Manifest, inspection: SnapshotInspection): VerificationCheck[] {
+  return [
+    { name: 'integrity', ok: inspection.integrity === 'ok', detail: inspection.integrity },
+    compareTables(manifest, inspection),
+    {
+      name: 'schemaVersion',
+      ok: inspection.schemaVersion === manifest.schemaVersion,
+      detail: inspection.schemaVersion === manifest.schemaVersion ? (manifest.schemaVersion || 'no migrations') : `the copy's last migration is "${inspection.schemaVersion}", the manifest says "${manifest.schemaVersion}"`,
+    },
+    { name: 'schema', ok: inspection.schemaProblem === '', detail: inspection.schemaProblem || 'the collections load' },
+  ];
 }
 
 function compareTables(manifest: Manifest, inspection: SnapshotInspection): VerificationCheck {

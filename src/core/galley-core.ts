@@ -34,6 +34,7 @@ import { SqliteLogStore } from '../logs/sqlite-log-store.js';
 import { PostgresLogStore } from '../logs/postgres-log-store.js';
 import { errorText, type Logger } from '../logs/logger.js';
 import { BackupService } from '../backups/backup-service.js';
+import { recoverInterruptedRestore } from '../backups/restore-journal.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -84,6 +85,11 @@ export class GalleyCore {
     this.files.logWarning = (message) => this.logger.warn(message);
     this.backups = new BackupService(store, this.files, this.settings, dataDir);
     this.backups.log = (message) => this.logger.error(message);
+    this.backups.reload = async () => {
+      await this.collections.reload();
+      await this.settings.refresh();
+      await this.webhooks.reload();
+    };
     this.recordDeps = {
       store, collections: this.collections, files: this.files, lifecycle: this.webhooks.lifecycle(this.hooks),
       // Committed changes: to realtime (and other listeners), then the after-success hooks.
@@ -118,6 +124,8 @@ export class GalleyCore {
    */
   static async open(config: Pick<GalleyConfig, 'dir' | 'db'> & Partial<Pick<GalleyConfig, 'metrics'>>, schemaPollMs = 2000): Promise<GalleyCore> {
     prepareDataDir(config.dir);
+    // A restore the process died in: its journal says whether to finish it or put the old data back.
+    const recovered = recoverInterruptedRestore(config.dir);
     let store: Store;
     if (config.db) {
       try {
@@ -142,6 +150,7 @@ export class GalleyCore {
       await store.close().catch(() => {});
       throw new ConfigError(`cannot open the log database in ${config.dir}: ${(err as Error).message}`);
     }
+    if (recovered !== 'none') core.logger.warn(`an interrupted restore was found and ${recovered}`);
     core.metricsEnabled = config.metrics ?? true;
     const tracer = activeTracing()?.storeObserver(store.dialect.name);
     const observers = [...(core.metricsEnabled ? [instrumentCore(core.metrics, core)] : []), ...(tracer ? [tracer] : [])];

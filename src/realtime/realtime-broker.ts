@@ -103,6 +103,11 @@ export class RealtimeBroker {
     return (await this.forward({ t: 'send', client: clientId, topic, data, ip })) as SendResult;
   }
 
+  /** Ends every connection but keeps serving (after a restore: clients reconnect to the restored data). */
+  disconnectAll(): void {
+    for (const client of [...this.clients.values()]) client.close();
+  }
+
   /** Ends every connection (server shutdown). */
   close(): void {
     for (const stop of this.stops) stop();

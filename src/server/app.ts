@@ -162,7 +162,11 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   core.webhooks.start();
   app.addHook('onClose', () => core.webhooks.stop());
   closeConnectionsAsTheyIdle(app);
-  registerRealtimeRoutes(app, core, new RealtimeBroker(core, options.realtime, logWarning));
+  const broker = new RealtimeBroker(core, options.realtime, logWarning);
+  // After a restore, realtime clients reconnect and subscribe again against the restored data.
+  const stopRestoreListener = core.backups.onRestored(() => broker.disconnectAll());
+  app.addHook('onClose', async () => { stopRestoreListener(); });
+  registerRealtimeRoutes(app, core, broker);
   registerDashboardRoutes(app);
   return app;
 }

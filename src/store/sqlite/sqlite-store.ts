@@ -117,13 +117,41 @@ class Connection implements Executor {
 
 export class SqliteStore implements Store {
   readonly dialect = sqliteDialect;
-  private readonly writer: Connection;
-  private readonly reader: Connection;
+  private writer: Connection;
+  private reader: Connection;
   private readonly lock = new AsyncLock();
 
-  private constructor(file: string) {
+  private constructor(private readonly file: string) {
     this.writer = new Connection(open(file));
     this.reader = new Connection(open(file));
+  }
+
+  /**
+   * Replaces the database file (a restore): with the writer lock held, both
+   * connections are closed (checkpointed), `swap` moves the files, and new connections
+   * open whatever data.db then is. swap is synchronous, and so is everything between
+   * the close and the reopen, so no read or write of another request can run in
+   * between and find the connections closed. When swap throws, the connections open
+   * the file that is there (swap puts the old one back first) and the error is rethrown.
+   */
+  replaceFile(swap: (file: string) => void): Promise<void> {
+    return this.lock.with(async () => {
+      this.reader.db.close();
+      this.writer.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.writer.db.close();
+      let failure: unknown;
+      try {
+        swap(this.file);
+      } catch (err) {
+        failure = err;
+      }
+      this.writer = new Connection(open(this.file));
+      this.reader = new Connection(open(this.file));
+      this.writer.observer = this.reader.observer = this.observer;
+      this.beginStmt = this.commitStmt = this.versionStmt = undefined;
+      this.version++;
+      if (failure) throw failure;
+    });
   }
 
   /** Opens (creating when missing) data.db in dir. */

@@ -1,0 +1,107 @@
+/**
+ * The swap of a restore, made safe against a crash at any step. The entries of the
+ * data directory that a restore replaces (data.db and its WAL files, storage/) are
+ * moved aside into an "old" folder and the restored ones moved in — entries, never the
+ * data directory itself, so a data directory that is a mount point works. Before the
+ * first move a journal is written (and synced) in `.galley_tmp/`; when every move is
+ * done it says "swapped". At the next open, recoverInterruptedRestore reads it: a swap
+ * cut short is rolled back (the old entries put back), a finished one is completed
+ * (the old entries removed). So after a restart there is either the old data or the
+ * new, whole.
+ */
+import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface Journal {
+  phase: 'swapping' | 'swapped';
+  /** Where the replaced entries were moved (inside the data directory's .galley_tmp). */
+  oldDir: string;
+  items: string[];
+  /** The items the data directory had before the swap. */
+  present: string[];
+}
+
+const journalPath = (dataDir: string) => join(dataDir, '.galley_tmp', 'restore-journal.json');
+
+function writeJournal(dataDir: string, journal: Journal): void {
+  const path = journalPath(dataDir);
+  mkdirSync(join(dataDir, '.galley_tmp'), { recursive: true });
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify(journal));
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+/**
+ * Moves `items` of dataDir into oldDir and those of newDir into dataDir (an item
+ * missing in newDir is left absent). Synchronous: nothing else runs meanwhile. On a
+ * failure the old entries are put back before the error is rethrown.
+ */
+export function swapIn(dataDir: string, newDir: string, oldDir: string, items: string[]): void {
+  const journal: Journal = { phase: 'swapping', oldDir, items, present: items.filter((item) => existsSync(join(dataDir, item))) };
+  mkdirSync(oldDir, { recursive: true });
+  writeJournal(dataDir, journal);
+  try {
+    for (const item of items) if (existsSync(join(dataDir, item))) renameSync(join(dataDir, item), join(oldDir, item));
+    for (const item of items) if (existsSync(join(newDir, item))) renameSync(join(newDir, item), join(dataDir, item));
+  } catch (err) {
+    rollBack(dataDir, journal);
+    throw err;
+  }
+  writeJournal(dataDir, { ...journal, phase: 'swapped' });
+}
+
+/** After the restored data answered: the old entries and the journal go. */
+export function finishSwap(dataDir: string): void {
+  const journal = readJournal(dataDir);
+  if (!journal) return;
+  rmSync(journal.oldDir, { recursive: true, force: true });
+  rmSync(journalPath(dataDir), { force: true });
+}
+
+/** Puts the old entries back (the restored data failed its check after the swap). */
+export function undoSwap(dataDir: string): void {
+  const journal = readJournal(dataDir);
+  if (journal) rollBack(dataDir, journal);
+}
+
+/** At open, before the database: finishes or rolls back a restore a crash interrupted. Returns what it did. */
+export function recoverInterruptedRestore(dataDir: string): 'none' | 'rolled back' | 'completed' {
+  const journal = readJournal(dataDir);
+  if (!journal) return 'none';
+  if (journal.phase === 'swapped') {
+    finishSwap(dataDir);
+    return 'completed';
+  }
+  rollBack(dataDir, journal);
+  return 'rolled back';
+}
+
+function readJournal(dataDir: string): Journal | undefined {
+  try {
+    return JSON.parse(readFileSync(journalPath(dataDir), 'utf8')) as Journal;
+  } catch {
+    return undefined;
+  }
+}
+
+function rollBack(dataDir: string, journal: Journal): void {
+  for (const item of journal.items) {
+    const old = join(journal.oldDir, item);
+    if (!journal.present.includes(item)) {
+      // Only the restored data has it.
+      rmSync(join(dataDir, item), { recursive: true, force: true });
+    } else if (existsSync(old)) {
+      // Moved aside: whatever took its place goes, and it comes back. (Not moved yet: it is still in place.)
+      rmSync(join(dataDir, item), { recursive: true, force: true });
+      renameSync(old, join(dataDir, item));
+    }
+  }
+  rmSync(journal.oldDir, { recursive: true, force: true });
+  rmSync(journalPath(dataDir), { force: true });
+}
