@@ -1,7 +1,8 @@
 /**
  * No secret reaches a log, on both engines: a `galley serve --logLevel debug` process
  * (every request a line on stdout) gets password sign-ins (right and wrong), a file
- * token and protected file downloads (with the token and with a bad one), and an
+ * token and protected file downloads (with the token, a bad one, and the token under
+ * a %-encoded parameter name), and an
  * OAuth2 sign-in (the redirect with its code and state, the code exchange); then
  * everything it wrote on stdout and stderr and every row of its log store (read
  * from the database after a clean stop, so the shutdown flush is covered too) is
@@ -72,6 +73,7 @@ describe.each(ENGINES)('secrets in logs on %s', (engine) => {
       const fileUrl = `${serve.url}/api/files/docs/${doc.id}/${doc.doc}`;
       expect((await fetch(`${fileUrl}?token=${fileToken}`)).status).toBe(200);
       expect((await fetch(`${fileUrl}?token=${fileToken}x&thumb=0x0`)).status).toBe(404);
+      expect((await fetch(`${fileUrl}?%74oken=${fileToken}`)).status).toBe(200); // the same parameter, its name %-encoded
 
       // OAuth2: the provider's redirect (code and state in the URL) and the code exchange.
       const methods = await new PocketBase(serve.url).collection('users').listAuthMethods();

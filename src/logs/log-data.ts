@@ -11,7 +11,7 @@ export const DEFAULT_MAX_DATA_SIZE = 16 << 10;
  * that the caller knows cheaply (request logs); when it fits, the data is not
  * serialised here (the batch is serialised once, as a whole, by the store).
  */
-export function limitData(data: Record<string, unknown>, maxDataSize: number, sizeHint?: number): Record<string, unknown> {
+export function limitData(data: Record<string, unknown>, maxDataSize: number, sizeHint?: number | undefined): Record<string, unknown> {
   const max = maxDataSize > 0 ? maxDataSize : DEFAULT_MAX_DATA_SIZE;
   // A character takes at most 6 bytes in JSON (a `\u0001` escape; UTF-8 needs at most 3 per UTF-16 unit).
   if (sizeHint !== undefined && sizeHint * 6 <= max) return data;

@@ -47,7 +47,7 @@ export class LogService implements LogSink {
 
   /** sizeHint: an upper bound of the data's JSON length, when the caller knows it cheaply (see limitData). */
   add(level: number, message: string, data: LogAttrs, sizeHint?: number): void {
-    this.writer.push({ level, message, data, time: Date.now(), ...(sizeHint !== undefined ? { sizeHint } : {}) });
+    this.writer.push({ level, message, data, time: Date.now(), sizeHint });
   }
 
   /** Writes what is waiting (tests, shutdown). */

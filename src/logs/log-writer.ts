@@ -20,7 +20,7 @@ export interface PendingLog {
   /** Date.now() when it happened. */
   time: number;
   /** An upper bound of the data's JSON length when known cheaply (see limitData). */
-  sizeHint?: number;
+  sizeHint?: number | undefined;
 }
 
 export interface LogWriterOptions {

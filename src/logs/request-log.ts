@@ -36,11 +36,32 @@ export function requestId(req: IncomingMessage): string {
 }
 
 /** Query parameters whose values are credentials: file and backup tokens, OAuth2 codes and states. */
-const SECRET_QUERY = /([?&](?:token|access_token|code|state)=)[^&#]*/gi;
+const SECRET_QUERY = /([?&](?:token|access_token|code|state)=)[^&#]*/g;
 
-/** The URL as logged: secret query values replaced. */
+const SECRET_NAMES = new Set(['token', 'access_token', 'code', 'state']);
+
+/** The URL as logged: secret query values replaced (the regular expression runs only when one of the names is there). */
 export function redactUrl(url: string): string {
-  return url.includes('?') ? url.replace(SECRET_QUERY, '$1[redacted]') : url;
+  const query = url.indexOf('?');
+  if (query === -1) return url;
+  // A %-encoded name (`%74oken=`) is the same parameter to the server: decode each name.
+  if (url.includes('%', query)) return redactEncoded(url, query);
+  return url.includes('token=') || url.includes('code=') || url.includes('state=') ? url.replace(SECRET_QUERY, '$1[redacted]') : url;
+}
+
+function redactEncoded(url: string, query: number): string {
+  const pairs = url.slice(query + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const key = eq === -1 ? pair : pair.slice(0, eq);
+    let name = key;
+    try {
+      name = decodeURIComponent(key.replace(/\+/g, ' '));
+    } catch {
+      // malformed: compared as written
+    }
+    return SECRET_NAMES.has(name) ? `${key}=[redacted]` : pair;
+  });
+  return `${url.slice(0, query + 1)}${pairs.join('&')}`;
 }
 
 /** Successful requests to these are not logged (PocketBase's SkipSuccessActivityLog): the logs API, the SSE connect, the OAuth2 redirect. */

@@ -37,7 +37,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async insert(rows: LogRow[]): Promise<void> {
-    await this.writer.call('insert', rows);
+    await this.writer.call('insert', rows.map((r) => [r.id, r.level, r.message, r.data, r.created]));
   }
 
   async deleteBefore(created: string): Promise<number> {

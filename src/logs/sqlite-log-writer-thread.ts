@@ -3,7 +3,7 @@
  * own: better-sqlite3 is synchronous, and serialising and inserting a batch (the
  * rows and their indexes) costs several times more than building it, so on the main
  * thread it would take that much from request throughput. The main thread hands
- * over the batch's rows (structured-cloned) and gets an answer per call; the worker
+ * over the batch's rows (structured-cloned, as arrays) and gets an answer per call; the worker
  * writes each row's data as JSON and inserts the batch in one transaction.
  *
  * The worker's code is plain JavaScript evaluated from a string (no separate file to
@@ -23,7 +23,7 @@ db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 10000');
 const insertOne = db.prepare('INSERT INTO "_logs" ("id", "level", "message", "data", "created") VALUES (?, ?, ?, ?, ?)');
 const insert = db.transaction((rows) => {
-  for (const r of rows) insertOne.run(r.id, r.level, r.message, JSON.stringify(r.data), r.created);
+  for (const r of rows) insertOne.run(r[0], r[1], r[2], JSON.stringify(r[3]), r[4]);
 });
 const deleteBefore = db.prepare('DELETE FROM "_logs" WHERE "created" < ?');
 parentPort.on('message', ({ id, op, arg }) => {
