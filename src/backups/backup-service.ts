@@ -24,6 +24,7 @@ import { readArchive } from './archive-reader.js';
 import { inspectionChecks } from './verify.js';
 import { RestoreError, type DatabaseRestorer } from './database-restorer.js';
 import { SqliteRestorer } from './sqlite-restorer.js';
+import { PostgresRestorer } from './postgres-restorer.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
 /** PocketBase's rule for a backup name given by a client. */
@@ -49,13 +50,13 @@ export class BackupService {
   reload: () => Promise<void> = async () => {};
   /** Called after a restore (realtime disconnects its clients so they reconnect to the restored state). */
   private readonly restoredListeners = new Set<() => void>();
-  private readonly restorer: DatabaseRestorer | undefined;
+  private readonly restorer: DatabaseRestorer;
 
   constructor(private readonly store: Store, private readonly files: FileService, private readonly settings: SettingsService, readonly dataDir: string) {
     this.lock = new BackupLock(store);
     this.storage = new LocalBackupStorage(join(dataDir, 'backups'));
     this.source = store.dialect.name === 'postgres' ? new PostgresSnapshotSource(store) : new SqliteSnapshotSource(dataDir);
-    this.restorer = store instanceof SqliteStore ? new SqliteRestorer(store, dataDir) : undefined;
+    this.restorer = store instanceof SqliteStore ? new SqliteRestorer(store, dataDir) : new PostgresRestorer(store, dataDir);
   }
 
   onRestored(listener: () => void): () => void {
@@ -73,7 +74,6 @@ export class BackupService {
   async restore(key: string): Promise<void> {
     if (!isBackupKey(key) || !(await this.storage.stat(key))) throw notFound('Missing or invalid backup file.');
     const restorer = this.restorer;
-    if (!restorer) throw new RestoreError('restoring into PostgreSQL is not available in this version');
     await this.lock.run(async () => {
       const scratch = await this.scratchDir('restore_');
       try {
@@ -90,7 +90,11 @@ export class BackupService {
           failed = [`the database copy cannot be read: ${(err as Error).message}`];
         }
         if (failed.length) throw new RestoreError(`the backup failed verification (${failed.join('; ')})`);
-        await restorer.swap(extracted, join(scratch, 'old'));
+        try {
+          await restorer.swap(extracted, join(scratch, 'old'));
+        } catch (err) {
+          throw new RestoreError(`putting the restored data in place failed, nothing changed (${(err as Error).message})`);
+        }
         try {
           await this.reload();
           await this.answers();

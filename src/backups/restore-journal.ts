@@ -40,9 +40,10 @@ function writeJournal(dataDir: string, journal: Journal): void {
 /**
  * Moves `items` of dataDir into oldDir and those of newDir into dataDir (an item
  * missing in newDir is left absent). Synchronous: nothing else runs meanwhile. On a
- * failure the old entries are put back before the error is rethrown.
+ * failure the old entries are put back before the error is rethrown. markDone false
+ * leaves the journal at "swapping" (rolled back after a crash) until markSwapped.
  */
-export function swapIn(dataDir: string, newDir: string, oldDir: string, items: string[]): void {
+export function swapIn(dataDir: string, newDir: string, oldDir: string, items: string[], markDone = true): void {
   const journal: Journal = { phase: 'swapping', oldDir, items, present: items.filter((item) => existsSync(join(dataDir, item))) };
   mkdirSync(oldDir, { recursive: true });
   writeJournal(dataDir, journal);
@@ -53,7 +54,13 @@ export function swapIn(dataDir: string, newDir: string, oldDir: string, items: s
     rollBack(dataDir, journal);
     throw err;
   }
-  writeJournal(dataDir, { ...journal, phase: 'swapped' });
+  if (markDone) writeJournal(dataDir, { ...journal, phase: 'swapped' });
+}
+
+/** A swap left "swapping" (something else had to commit first) is now done. */
+export function markSwapped(dataDir: string): void {
+  const journal = readJournal(dataDir);
+  if (journal) writeJournal(dataDir, { ...journal, phase: 'swapped' });
 }
 
 /** After the restored data answered: the old entries and the journal go. */

@@ -30,7 +30,7 @@ function viewDependencyError(err: unknown): ApiError | undefined {
   return undefined;
 }
 
-const VERSION_KEY = 'collectionsVersion';
+export const VERSION_KEY = 'collectionsVersion';
 
 const isBindable = (f: FieldModel) => typeof f === 'object' && f !== null && fieldType(f.type) !== undefined;
 
