@@ -3,8 +3,8 @@
  * jobs, then `start()`. The same app object is what `galley_hooks/*.ts` files receive.
  */
 export { createApp, GalleyApp, type GalleyOptions, type HookName, type CronHandler } from './app/galley-app.js';
-export type { AppContext, OutgoingMail } from './app/app-context.js';
-export type { RecordsApi, ListOptions } from './app/records-api.js';
+export type { AppContext, OutgoingMail } from './core/app-context.js';
+export type { RecordsApi, ListOptions } from './core/records/records-api.js';
 export type { RouteEvent, RouteHandler } from './app/route-event.js';
 export type { HookHandler } from './hooks/hook.js';
 export type * from './hooks/events.js';

@@ -20,7 +20,7 @@ import type { Hook, HookHandler } from '../hooks/hook.js';
 import { HOOK_NAMES, type HookMethods } from '../hooks/hook-names.js';
 import { CustomRoutes } from './custom-routes.js';
 import type { RouteHandler } from './route-event.js';
-import type { AppContext } from './app-context.js';
+import type { AppContext } from '../core/app-context.js';
 import { HookFiles } from './hook-files.js';
 import { migrateAtStart } from './app-migrations.js';
 

@@ -17,7 +17,7 @@ import { valuesToRow } from '../core/records/record-writer.js';
 import { getAccessibleRecord } from '../core/records/record-reader.js';
 import { rowSatisfies } from '../core/rules/row-access.js';
 import type { EventAuth, EventRequest, RecordValues } from '../hooks/events.js';
-import type { AppContext } from './app-context.js';
+import type { AppContext } from '../core/app-context.js';
 
 const JSON_RESULT = Symbol('json');
 

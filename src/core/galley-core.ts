@@ -14,7 +14,7 @@ import { RecordChanges } from './records/record-changes.js';
 import { FileService } from '../files/file-service.js';
 import type { RecordDeps } from './records/deps.js';
 import { Hooks } from '../hooks/hooks.js';
-import { AppContext } from '../app/app-context.js';
+import { AppContext } from './app-context.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { SmtpSettings } from './settings/smtp-settings.js';
 import { SoloPubSub, type PubSub } from '../pubsub/pubsub.js';

@@ -5,7 +5,7 @@
  */
 import type { CollectionModel } from '../core/collections/model.js';
 import type { MailMessage } from '../mail/mailer.js';
-import type { AppContext } from '../app/app-context.js';
+import type { AppContext } from '../core/app-context.js';
 
 export type RecordValues = Record<string, unknown>;
 

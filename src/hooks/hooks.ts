@@ -10,7 +10,7 @@ import type { RecordDeps } from '../core/records/deps.js';
 import type { RecordChange } from '../core/records/record-changes.js';
 import type { LifecycleAction, RecordLifecycle } from '../core/records/record-lifecycle.js';
 import { rowToValues } from '../core/records/serialize.js';
-import type { AppContext } from '../app/app-context.js';
+import type { AppContext } from '../core/app-context.js';
 import { Hook } from './hook.js';
 import type {
   FileDownloadRequestEvent, FileTokenRequestEvent, MailerEvent, RealtimeConnectEvent, RealtimeMessageEvent, RealtimeSubscribeEvent, RecordAfterEvent, RecordAuthRequestEvent,

@@ -4,15 +4,15 @@
  * trusted caller (API rules do not apply). Records are plain objects of field values,
  * hidden fields included.
  */
-import type { Collection } from '../core/collections/collection.js';
-import type { RecordDeps } from '../core/records/deps.js';
-import { ApiError } from '../core/errors.js';
-import { findRecordById, listRecords } from '../core/records/record-reader.js';
-import { createRecord, updateRecord } from '../core/records/record-writer.js';
-import { deleteRecord } from '../core/records/record-deleter.js';
-import { rowToValues } from '../core/records/serialize.js';
-import { systemAccess } from '../core/rules/rule-access.js';
-import { SUPERUSER_SYSTEM } from '../core/auth/request-auth.js';
+import type { Collection } from '../collections/collection.js';
+import type { RecordDeps } from './deps.js';
+import { ApiError } from '../errors.js';
+import { findRecordById, listRecords } from './record-reader.js';
+import { createRecord, updateRecord } from './record-writer.js';
+import { deleteRecord } from './record-deleter.js';
+import { rowToValues } from './serialize.js';
+import { systemAccess } from '../rules/rule-access.js';
+import { SUPERUSER_SYSTEM } from '../auth/request-auth.js';
 
 export type RecordValues = Record<string, unknown>;
 

@@ -3,13 +3,13 @@
  * jobs): records, collections, settings, mail, transactions and parameterised SQL.
  * Inside a write's hooks it works within that write's transaction.
  */
-import type { GalleyCore } from '../core/galley-core.js';
-import type { RecordDeps } from '../core/records/deps.js';
-import type { CollectionModel } from '../core/collections/model.js';
-import type { Settings } from '../core/settings/settings.js';
+import type { GalleyCore } from './galley-core.js';
+import type { RecordDeps } from './records/deps.js';
+import type { CollectionModel } from './collections/model.js';
+import type { Settings } from './settings/settings.js';
 import type { Row } from '../store/store.js';
-import { closeScope, openScope, type WriteScope } from '../core/records/write-scope.js';
-import { RecordsApi } from './records-api.js';
+import { closeScope, openScope, type WriteScope } from './records/write-scope.js';
+import { RecordsApi } from './records/records-api.js';
 import type { Logger } from '../logs/logger.js';
 
 export interface OutgoingMail {
