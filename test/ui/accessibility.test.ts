@@ -44,7 +44,7 @@ const SCREENS: Screen[] = [
     },
   },
   {
-    name: 'collection rules', path: '/collections/posts/schema',
+    name: 'collection rules', path: '/collections/posts/schema', shot: 'rules',
     ready: async (p) => { await heading('Edit posts')(p); await p.getByRole('tab', { name: 'API rules' }).click(); await p.getByLabel('List rule', { exact: true }).waitFor(); },
   },
   {
