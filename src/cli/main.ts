@@ -9,6 +9,7 @@ import { superuserCommand } from './superuser.js';
 import { migrateCommand } from './migrate.js';
 import { typegenCommand } from './typegen.js';
 import { importCommand } from './import.js';
+import { backupCommand } from './backup.js';
 
 const program = new Command('galley')
   .description('Galley: the backend of an app as one program (PocketBase-compatible API, SQLite or PostgreSQL).')
@@ -19,6 +20,7 @@ program.addCommand(superuserCommand());
 program.addCommand(migrateCommand());
 program.addCommand(typegenCommand());
 program.addCommand(importCommand());
+program.addCommand(backupCommand());
 configureErrors(program);
 
 /**
