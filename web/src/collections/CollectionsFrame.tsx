@@ -1,6 +1,6 @@
 /**
  * The collection screens' layout: the collections panel on the side, the screen beside
- * it. On phones the panel stacks on top, except beside a record list or form (`compact`),
+ * it. On phones the panel stacks on top, except beside an editor, a record list or form (`compact`),
  * where the breadcrumbs lead back to it and the screen itself comes first.
  */
 import type { ReactNode } from 'react';

@@ -49,7 +49,7 @@ export function CollectionsPage({ name, newType }: { name?: string; newType?: st
   };
 
   return (
-    <CollectionsFrame items={items} error={listError} current={name}>
+    <CollectionsFrame items={items} error={listError} current={name} compact={!!(name || newType)}>
       {loadError && <p className="error" role="alert">{loadError}</p>}
       {!name && !newType && (
         <div className="card">
