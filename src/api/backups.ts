@@ -13,6 +13,7 @@ import { BackupBusyError } from '../backups/backup-lock.js';
 import { ArchiveError } from '../backups/archive-reader.js';
 import { isBackupKey } from '../backups/backup-storage.js';
 import { RestoreError } from '../backups/database-restorer.js';
+import { BackupFailedError } from '../backups/backup-service.js';
 import { resolveFileToken } from '../core/auth/file-token.js';
 import { clientIp } from '../server/client-ip.js';
 import { SuperuserIpGuard } from '../server/superuser-ip-guard.js';
@@ -25,7 +26,7 @@ async function mapped<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
-    if (err instanceof BackupBusyError) throw badRequest(err.message);
+    if (err instanceof BackupBusyError || err instanceof BackupFailedError) throw badRequest(err.message);
     if (err instanceof ArchiveError) throw badRequest(`The backup archive is invalid: ${err.message}`);
     if (err instanceof RestoreError) throw badRequest(`The backup cannot be restored: ${err.message}`);
     throw err;

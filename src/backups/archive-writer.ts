@@ -27,10 +27,15 @@ export async function writeArchive(out: string, sources: ArchiveSource[], head: 
   for (const source of sources) {
     // Level 1: most of the size gain for a fraction of the CPU (PocketBase uses BestSpeed too).
     zip.addReadStreamLazy(source.path, { compressionLevel: 1 }, (cb) => {
-      Promise.resolve(source.open()).then((stream) => cb(null, measured(stream, (size, sha256) => entries.push({ path: source.path, size, sha256 }))), (err: unknown) => {
-        failures.push(err);
-        cb(err, undefined as unknown as Readable);
-      });
+      // yazl is never handed an error (it would stall): a failed source is an empty
+      // entry, the failure is kept, and the archive is refused once written.
+      Promise.resolve(source.open()).then(
+        (stream) => cb(null, measured(stream, (size, sha256) => entries.push({ path: source.path, size, sha256 }), (err) => failures.push(err))),
+        (err: unknown) => {
+          failures.push(err);
+          cb(null, Readable.from([]));
+        },
+      );
     });
   }
   let manifest: Manifest | undefined;
@@ -45,8 +50,8 @@ export async function writeArchive(out: string, sources: ArchiveSource[], head: 
   return manifest;
 }
 
-/** The stream passed through, reporting its size and SHA-256 when it ends. */
-function measured(stream: Readable, done: (size: number, sha256: string) => void): Readable {
+/** The stream passed through, reporting its size and SHA-256 when it ends (a read error: failed, and the stream ends). */
+function measured(stream: Readable, done: (size: number, sha256: string) => void, failed: (err: Error) => void): Readable {
   const hash = createHash('sha256');
   let size = 0;
   const t = new Transform({
@@ -60,6 +65,10 @@ function measured(stream: Readable, done: (size: number, sha256: string) => void
       cb();
     },
   });
-  stream.once('error', (err) => t.destroy(err));
+  stream.once('error', (err) => {
+    failed(err);
+    stream.unpipe(t);
+    t.end();
+  });
   return stream.pipe(t);
 }

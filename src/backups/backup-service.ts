@@ -32,6 +32,9 @@ const NAME = /^[a-z0-9_-]+\.zip$/;
 
 export const GALLEY_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** A backup that could not be written (PocketBase's 400 "Failed to create backup."); nothing was stored. */
+export class BackupFailedError extends Error {}
+
 export interface BackupListItem {
   key: string;
   size: number;
@@ -143,7 +146,12 @@ export class BackupService {
       const scratch = await this.scratchDir('backup_');
       try {
         const archive = join(scratch, 'archive.zip');
-        await this.writeBackup(join(scratch, 'snapshot'), archive);
+        try {
+          await this.writeBackup(join(scratch, 'snapshot'), archive);
+        } catch (err) {
+          this.log(`backup ${key} failed: ${(err as Error).message}`);
+          throw new BackupFailedError(`Failed to create backup: ${(err as Error).message}.`);
+        }
         await this.storage.put(key, archive);
         await this.verifyStored(key);
         return key;
