@@ -100,6 +100,7 @@ describe.each(ENGINES)('secrets in logs on %s', (engine) => {
       expect(store).toContain('"status":400');
       expect(store).toContain('token=[redacted]');
       expect(store).toContain('code=[redacted]&state=[redacted]');
+      expect(store).toContain('POST /api/collections/users/auth-with-oauth2'); // the last request: written by the flush at shutdown
       for (const secret of secrets) {
         expect(secret.length).toBeGreaterThan(8);
         expect(output.includes(secret), `secret ${secret.slice(0, 12)}… on stdout/stderr`).toBe(false);
