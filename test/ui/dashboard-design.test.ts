@@ -146,6 +146,14 @@ describe.each(ENGINES)('dashboard design system on %s', (engine) => {
     await due.hover();
     await expect.poll(() => tip.isVisible()).toBe(true);
     expect(await tip.textContent()).toBe('2020-01-02 03:04:05.000Z UTC');
+    // Not cut off by the cell or the table frame: its middle is the topmost thing on screen there.
+    expect(await tip.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      el.style.pointerEvents = 'auto'; // tips ignore the pointer; let hit-testing find it for this check
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      el.style.pointerEvents = '';
+      return hit === el;
+    })).toBe(true);
     // The tooltip describes the date for assistive technology too.
     expect(await row.locator('.tip-host').getAttribute('aria-describedby')).toBe(await tip.getAttribute('id'));
     expect(problems).toEqual([]);
