@@ -8,10 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
+import { ENGINES, startGalley, SUPERUSER_EMAIL, type TestGalley } from './support/galley.js';
 import { expectErrorBody, failure } from './support/errors.js';
 import { fileOf, form } from './support/files.js';
 import { rezip, unzip } from './support/zip-edit.js';
+import { startSmtpCapture } from './support/smtp-capture.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -136,7 +137,12 @@ describe.each(ENGINES)('backups on %s', (engine) => {
     for (const [name] of cases) expect(keys).not.toContain(name);
   });
 
-  it('marks an archive whose manifest lies about a table as failing verification', async () => {
+  it('marks an archive whose manifest lies about a table as failing verification, and mails the superusers', async () => {
+    const smtp = await startSmtpCapture();
+    await g.admin.settings.update({
+      meta: { appName: 'Acme', senderName: 'Acme', senderAddress: 'noreply@example.com' },
+      smtp: { enabled: true, host: '127.0.0.1', port: smtp.port, username: smtp.user, password: smtp.pass },
+    });
     const good = Buffer.from(await (await download('first.zip')).arrayBuffer());
     const lying = await rezip(good, (path, data) => {
       if (path !== 'manifest.json') return data;
@@ -149,6 +155,22 @@ describe.each(ENGINES)('backups on %s', (engine) => {
     expect(item.verification.ok).toBe(false);
     const tables = item.verification.checks.find((c: { name: string }) => c.name === 'tables');
     expect(tables).toMatchObject({ ok: false, detail: expect.stringMatching(/notes has 31 rows, the manifest says 30/) });
+    const mail = await smtp.next(SUPERUSER_EMAIL);
+    expect(mail.decoded).toContain('Acme: Backup verification failure');
+    expect(mail.decoded).toMatch(/lying\.zip failed its verification: tables: notes has 31 rows/);
+    await g.admin.settings.update({ smtp: { enabled: false } });
+    await smtp.close();
+  });
+
+  it('reports the backups in the metrics', async () => {
+    const text = await (await g.fetch('/api/metrics', { token: g.admin.authStore.token })).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const now = Date.now() / 1000;
+    expect(value('galley_backup_last_success_timestamp_seconds')).toBeGreaterThan(now - 600);
+    expect(value('galley_backup_last_verify_success_timestamp_seconds')).toBeGreaterThan(now - 600);
+    expect(value('galley_backup_last_size_bytes')).toBeGreaterThan(0);
+    // lying.zip, uploaded above, failed its verification.
+    expect(value('galley_backup_failed_verifications')).toBe(1);
   });
 
   it('deletes a backup', async () => {

@@ -22,6 +22,7 @@ import { fileSource, writeArchive, type ArchiveSource } from './archive-writer.j
 import { verifyArchive, type Verification } from './verify.js';
 import { readArchive } from './archive-reader.js';
 import { inspectionChecks } from './verify.js';
+import type { BackupAlert } from './backup-alert.js';
 import { RestoreError, type DatabaseRestorer } from './database-restorer.js';
 import { SqliteRestorer } from './sqlite-restorer.js';
 import { PostgresRestorer } from './postgres-restorer.js';
@@ -49,6 +50,8 @@ export class BackupService {
   readonly source: SnapshotSource;
   /** Where a failed verification is reported (the core points it at its logger). */
   log: (message: string) => void = (m) => process.stderr.write(`${m}\n`);
+  /** Mails the superusers about a failed backup or verification (set by the core; a failure to send is logged). */
+  alert: BackupAlert = async () => {};
   /** Reloads what the core keeps of the data (collections, settings, webhooks) after a restore; set by the core. */
   reload: () => Promise<void> = async () => {};
   /** Called after a restore (realtime disconnects its clients so they reconnect to the restored state). */
@@ -148,11 +151,12 @@ export class BackupService {
         const archive = join(scratch, 'archive.zip');
         try {
           await this.writeBackup(join(scratch, 'snapshot'), archive);
+          await this.storage.put(key, archive);
         } catch (err) {
           this.log(`backup ${key} failed: ${(err as Error).message}`);
+          await this.sendAlert('Backup failure', `The backup ${key} failed: ${(err as Error).message}`);
           throw new BackupFailedError(`Failed to create backup: ${(err as Error).message}.`);
         }
-        await this.storage.put(key, archive);
         await this.verifyStored(key);
         return key;
       } finally {
@@ -216,8 +220,17 @@ export class BackupService {
     if (!verification.ok) {
       const failed = verification.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('; ');
       this.log(`backup ${key} failed verification: ${failed}`);
+      await this.sendAlert('Backup verification failure', `The backup ${key} failed its verification: ${failed}`);
     }
     return verification;
+  }
+
+  private async sendAlert(subject: string, text: string): Promise<void> {
+    try {
+      await this.alert(subject, text);
+    } catch (err) {
+      this.log(`mailing the superusers about a backup failed: ${(err as Error).message}`);
+    }
   }
 
   /** Stores an uploaded archive (a local file) under key, after checking it reads as a backup. */

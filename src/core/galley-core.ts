@@ -35,6 +35,8 @@ import { PostgresLogStore } from '../logs/postgres-log-store.js';
 import { errorText, type Logger } from '../logs/logger.js';
 import { BackupService } from '../backups/backup-service.js';
 import { recoverInterruptedRestore } from '../backups/restore-journal.js';
+import { registerBackupMetrics } from '../backups/backup-metrics.js';
+import { mailSuperusers } from '../backups/backup-alert.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -85,6 +87,8 @@ export class GalleyCore {
     this.files.logWarning = (message) => this.logger.warn(message);
     this.backups = new BackupService(store, this.files, this.settings, dataDir);
     this.backups.log = (message) => this.logger.error(message);
+    registerBackupMetrics(this.metrics, this.backups);
+    this.backups.alert = mailSuperusers(store, this.settings, (smtp) => this.mailer(smtp));
     this.backups.reload = async () => {
       await this.collections.reload();
       await this.settings.refresh();
