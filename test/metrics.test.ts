@@ -135,6 +135,7 @@ describe.each(ENGINES)('metrics on %s', (engine) => {
   it('reports the webhook outbox and the process defaults', async () => {
     const text = await scrape();
     expect(text).toContain('# TYPE galley_webhook_deliveries gauge');
+    expect(sample(text, 'galley_log_queue_entries')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024);
     expect(text).toContain('nodejs_eventloop_lag_seconds');
     expect(text).toContain('nodejs_gc_duration_seconds');

@@ -50,6 +50,11 @@ export class LogService implements LogSink {
     this.writer.push({ level, message, data, time: Date.now(), sizeHint });
   }
 
+  /** Logs waiting to be written (metrics). */
+  get waiting(): number {
+    return this.writer.waiting;
+  }
+
   /** Writes what is waiting (tests, shutdown). */
   flush(): Promise<void> {
     return this.writer.flush();

@@ -56,6 +56,11 @@ export class LogWriter {
     this.intervalMs = options.intervalMs ?? 3000;
   }
 
+  /** Logs waiting to be written: the open batch and the queue behind the write in progress (metrics). */
+  get waiting(): number {
+    return this.batch.length + this.queue.length;
+  }
+
   push(entry: PendingLog): void {
     this.batch.push(entry);
     if (this.batch.length >= this.batchSize) void this.flush();

@@ -1,7 +1,7 @@
 /**
  * Connects a core's parts to its metrics: database statements (through the store's
  * observer), cron runs, and the gauges read at scrape time (the webhook backlog, the
- * PostgreSQL pool). Requests and realtime are measured by the HTTP app.
+ * log writer's queue, the PostgreSQL pool). Requests and realtime are measured by the HTTP app.
  */
 import type { Store } from '../store/store.js';
 import type { StoreObserver } from '../store/store-observer.js';
@@ -11,6 +11,7 @@ import { storeMetrics } from './store-metrics.js';
 export interface InstrumentedParts {
   store: Store;
   crons: { onRun?: (job: string, ok: boolean) => void };
+  logs: { readonly waiting: number };
 }
 
 /** The store observer for these metrics; the caller installs it (alone or with the tracer's). */
@@ -22,6 +23,8 @@ export function instrumentCore(metrics: GalleyMetrics, parts: InstrumentedParts)
     const rows = await store.all('SELECT "status", COUNT(*) AS "n" FROM "_webhookDeliveries" GROUP BY "status"');
     return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
   });
+  const { logs } = parts;
+  metrics.gauge('galley_log_queue_entries', 'Logs waiting for the log writer (batched off the request path).', () => logs.waiting);
   const pool = store.poolStats?.bind(store);
   if (pool) {
     metrics.labelledGauge('galley_db_pool_connections', 'PostgreSQL pool connections: total, idle, and requests waiting for one.', 'state', () => pool());
