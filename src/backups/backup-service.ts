@@ -23,10 +23,16 @@ import { verifyArchive, type Verification } from './verify.js';
 import { readArchive } from './archive-reader.js';
 import { inspectionChecks } from './verify.js';
 import type { BackupAlert } from './backup-alert.js';
+import type { CronService } from '../cron/cron-service.js';
+import type { BackupsSettings } from '../core/settings/backups-settings.js';
 import { RestoreError, type DatabaseRestorer } from './database-restorer.js';
 import { SqliteRestorer } from './sqlite-restorer.js';
 import { PostgresRestorer } from './postgres-restorer.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+
+/** PocketBase's scheduled backup job and the names of its archives. */
+const AUTO_BACKUP_JOB = '__pbAutoBackup__';
+const AUTO_PREFIX = '@auto_pb_backup_';
 
 /** PocketBase's rule for a backup name given by a client. */
 const NAME = /^[a-z0-9_-]+\.zip$/;
@@ -124,6 +130,38 @@ export class BackupService {
     await this.store.get('SELECT count(*) AS "n" FROM "_superusers"');
   }
 
+  /**
+   * Follows `backups.cron`: the `__pbAutoBackup__` job (once per cluster, as every
+   * scheduled job) is registered, moved or removed whenever the settings show a new
+   * schedule. Returns the unsubscribe.
+   */
+  followSchedule(crons: CronService): () => void {
+    let scheduled = '';
+    const apply = ({ cron }: BackupsSettings) => {
+      if (cron === scheduled) return;
+      scheduled = cron;
+      if (cron === '') crons.unregister(AUTO_BACKUP_JOB);
+      else crons.register(AUTO_BACKUP_JOB, cron, () => this.autoBackup());
+    };
+    // The core's open reads the settings after this: the stored schedule arrives as a change.
+    return this.settings.onChange((settings) => apply(settings.backups));
+  }
+
+  /** A scheduled backup (`@auto_pb_backup_…`, a name only the server gives), then the oldest automatic ones beyond cronMaxKeep go. */
+  async autoBackup(): Promise<void> {
+    try {
+      await this.create(undefined, AUTO_PREFIX);
+    } catch (err) {
+      // create() logged and mailed a failed backup; another one running is only logged.
+      if (!(err instanceof BackupFailedError)) this.log(`scheduled backup skipped: ${(err as Error).message}`);
+      return;
+    }
+    const keep = this.settings.current().backups.cronMaxKeep;
+    if (keep <= 0) return;
+    const autos = (await this.storage.list()).filter((b) => b.key.startsWith(AUTO_PREFIX)).sort((a, b) => b.modified.getTime() - a.modified.getTime());
+    for (const old of autos.slice(keep)) await this.storage.delete(old.key);
+  }
+
   /** True when no backup or restore runs (here or on another instance). */
   async canBackup(): Promise<boolean> {
     return !(await this.lock.busy());
@@ -142,8 +180,8 @@ export class BackupService {
   }
 
   /** A backup named `name` (PocketBase's default name when absent); returns its key once stored and verified. */
-  async create(name?: string): Promise<string> {
-    const key = name ?? this.defaultName();
+  async create(name?: string, prefix = 'pb_backup_'): Promise<string> {
+    const key = name ?? this.defaultName(prefix);
     if (name !== undefined) await this.checkNewName(name);
     return this.lock.run(async () => {
       const scratch = await this.scratchDir('backup_');
@@ -258,11 +296,11 @@ export class BackupService {
       });
   }
 
-  /** pb_backup_<app name>_<UTC YYYYMMDDHHMMSS>.zip, as PocketBase names them. */
-  private defaultName(): string {
+  /** pb_backup_<app name>_<UTC YYYYMMDDHHMMSS>.zip, as PocketBase names them (`@auto_pb_backup_…` when scheduled). */
+  private defaultName(prefix: string): string {
     const app = this.settings.current().meta.appName.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50);
     const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return `pb_backup_${app ? `${app}_` : ''}${stamp}.zip`;
+    return `${prefix}${app ? `${app}_` : ''}${stamp}.zip`;
   }
 
   private async scratchDir(prefix: string): Promise<string> {

@@ -88,6 +88,7 @@ export class GalleyCore {
     this.backups = new BackupService(store, this.files, this.settings, dataDir);
     this.backups.log = (message) => this.logger.error(message);
     registerBackupMetrics(this.metrics, this.backups);
+    this.backups.followSchedule(this.crons);
     this.backups.alert = mailSuperusers(store, this.settings, (smtp) => this.mailer(smtp));
     this.backups.reload = async () => {
       await this.collections.reload();

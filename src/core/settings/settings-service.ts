@@ -42,7 +42,16 @@ export class SettingsService {
   private remember(settings: Settings): Settings {
     this.snapshot = settings;
     this.snapshotAt = Date.now();
+    for (const listener of this.listeners) listener(settings);
     return settings;
+  }
+
+  private readonly listeners = new Set<(settings: Settings) => void>();
+
+  /** Told of the settings each time they are read or written (to follow a section, e.g. the backup schedule). */
+  onChange(listener: (settings: Settings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async get(db: Executor = this.store): Promise<Settings> {

@@ -1,6 +1,6 @@
 /**
  * The application settings document (API spec 8.3): its sections, defaults, how a
- * PATCH applies, and the public JSON. Sections not modelled yet (backups, ...) are added to SECTIONS; stored keys of unknown sections
+ * PATCH applies, and the public JSON. Sections not modelled yet are added to SECTIONS; stored keys of unknown sections
  * are kept untouched so an older instance never drops a newer one's settings.
  */
 import { badRequest, fieldError, isFieldError, type ErrorData } from '../errors.js';
@@ -14,6 +14,7 @@ import { batchSection, type BatchSettings } from './batch-settings.js';
 import { logsSection, type LogsSettings } from './logs-settings.js';
 import { webhooksSection, type WebhooksSettings } from './webhooks-settings.js';
 import { authProtectionSection, type AuthProtectionSettings } from './auth-protection-settings.js';
+import { backupsSection, type BackupsSettings } from './backups-settings.js';
 import { isPlainObject, type SettingsSection } from './settings-section.js';
 
 export interface Settings {
@@ -27,11 +28,12 @@ export interface Settings {
   logs: LogsSettings;
   webhooks: WebhooksSettings;
   authProtection: AuthProtectionSettings;
+  backups: BackupsSettings;
   [section: string]: unknown;
 }
 
 const SECTIONS: SettingsSection<object>[] = [
-  metaSection, smtpSection, s3Section, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection, webhooksSection, authProtectionSection,
+  metaSection, smtpSection, s3Section, backupsSection, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection, webhooksSection, authProtectionSection,
 ] as unknown as SettingsSection<object>[];
 
 /** Settings from their stored JSON (or defaults), every known section complete. */
