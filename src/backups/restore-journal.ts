@@ -9,7 +9,7 @@
  * (the old entries removed). So after a restart there is either the old data or the
  * new, whole.
  */
-import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface Journal {
@@ -77,8 +77,35 @@ export function undoSwap(dataDir: string): void {
   if (journal) rollBack(dataDir, journal);
 }
 
-/** At open, before the database: finishes or rolls back a restore a crash interrupted. Returns what it did. */
+/** Work folders older than this in `.galley_tmp/` were left by a process that died (a backup runs for minutes, not a day). */
+const STALE_MS = 24 * 3600_000;
+
+/**
+ * At open, before the database: finishes or rolls back a restore a crash interrupted,
+ * and removes stale work folders of backups and verifications. Returns what it did
+ * about a restore.
+ */
 export function recoverInterruptedRestore(dataDir: string): 'none' | 'rolled back' | 'completed' {
+  const result = recoverJournal(dataDir);
+  const tmp = join(dataDir, '.galley_tmp');
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    // no work folder yet
+  }
+  for (const name of names) {
+    const path = join(tmp, name);
+    try {
+      if (name !== 'restore-journal.json' && Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return result;
+}
+
+function recoverJournal(dataDir: string): 'none' | 'rolled back' | 'completed' {
   const journal = readJournal(dataDir);
   if (!journal) return 'none';
   if (journal.phase === 'swapped') {
