@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
 import { failure } from './support/errors.js';
 import { eventually } from './support/realtime.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import S3rver from 's3rver';
 
 describe.each(ENGINES)('scheduled backups on %s', (engine) => {
   let g: TestGalley;
@@ -33,6 +37,27 @@ describe.each(ENGINES)('scheduled backups on %s', (engine) => {
     expect(JSON.stringify(await g.admin.settings.getAll())).not.toContain('the-s3-secret');
     // Nothing was scheduled by the refused patches.
     expect((await g.admin.crons.getFullList()).map((j) => j.id)).not.toContain('__pbAutoBackup__');
+  });
+
+  it('tests the backups S3 bucket (POST /api/settings/test/s3 with filesystem "backups")', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galley-s3-backups-'));
+    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'archives', configs: [] }] });
+    const { port } = await s3.run();
+    try {
+      expect((await failure(g.admin.settings.testS3('backups'))).message).toBe('S3 storage of backups is not enabled.');
+      await g.admin.settings.update({ backups: { s3: { enabled: true, bucket: 'archives', region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, accessKey: 'S3RVER', secret: 'S3RVER', forcePathStyle: true } } });
+      expect(await g.admin.settings.testS3('backups')).toBe(true);
+      // The files' own s3 section is not the backups' one.
+      expect((await failure(g.admin.settings.testS3('storage'))).message).toBe('S3 storage is not enabled.');
+      await g.admin.settings.update({ backups: { s3: { bucket: 'no-such-bucket' } } });
+      const err = await failure(g.admin.settings.testS3('backups'));
+      expect(err.message).toMatch(/^Failed to reach the S3 storage/);
+      expect(JSON.stringify(err.response)).not.toContain('S3RVER');
+    } finally {
+      await g.admin.settings.update({ backups: { s3: { enabled: false } } });
+      await s3.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes scheduled backups, verified, keeping the newest cronMaxKeep', async () => {
