@@ -1,8 +1,9 @@
 /**
  * Backups of one Galley instance: create (a snapshot of the database through the
  * engine's SnapshotSource, the uploaded files present at that moment, then one zip with
- * its manifest), the automatic verification after each one, list, upload, delete.
- * Everything runs under the cluster-wide BackupLock, so only one backup or restore
+ * its manifest), the automatic verification after each one, list, upload, delete,
+ * restore (through the engine's DatabaseRestorer), and the scheduled backups of the
+ * `backups` settings. Everything runs under the cluster-wide BackupLock, so only one backup or restore
  * runs at a time. Work files go to `<dataDir>/.galley_tmp/` (the disk the archives end
  * on, so storing one is a rename) and are removed however the work ends.
  */
