@@ -6,7 +6,7 @@
  * or rolled back at the next open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, renameSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
@@ -102,17 +102,32 @@ describe.each(ENGINES)('restoring a backup on %s', (engine) => {
       const count = async (c: GalleyCore) => Number((await c.store.get('SELECT count(*) AS "n" FROM "_collections"'))!.n);
       const oldCount = await count(core);
       await core.close();
-      const swapAndCrash = async (phase: 'swapping' | 'swapped') => {
+      // An uploaded file of the old data.
+      mkdirSync(join(dir, 'storage', 'oldcollection', 'oldrecord'), { recursive: true });
+      writeFileSync(join(dir, 'storage', 'oldcollection', 'oldrecord', 'old.txt'), 'old');
+      const swapAndCrash = async (phase: 'swapping' | 'swapped', halfway = false) => {
         // The backup's data, extracted as a restore does.
         const extracted = mkdtempSync(join(tmpdir(), 'galley-crash-new-'));
         await readArchive(join(g.dir, 'backups', 'before.zip'), { extractTo: extracted });
-        swapIn(dir, extracted, join(dir, '.galley_tmp', `restore_${phase}`, 'old'), SQLITE_ITEMS);
+        const oldDir = join(dir, '.galley_tmp', `restore_${phase}${halfway ? '_half' : ''}`, 'old');
+        swapIn(dir, extracted, oldDir, SQLITE_ITEMS);
+        if (halfway) {
+          // As if the process died after moving data.db but before moving storage/: the old storage/ still in place.
+          renameSync(join(dir, 'storage'), join(extracted, 'storage'));
+          renameSync(join(oldDir, 'storage'), join(dir, 'storage'));
+        }
         const journal = join(dir, '.galley_tmp', 'restore-journal.json');
         writeFileSync(journal, JSON.stringify({ ...JSON.parse(readFileSync(journal, 'utf8')), phase }));
       };
       await swapAndCrash('swapping');
       let reopened = await GalleyCore.open({ dir, db: '' });
       expect(await count(reopened)).toBe(oldCount);
+      await reopened.close();
+      const oldFiles = readdirSync(join(dir, 'storage'), { recursive: true }).sort();
+      await swapAndCrash('swapping', true);
+      reopened = await GalleyCore.open({ dir, db: '' });
+      expect(await count(reopened)).toBe(oldCount);
+      expect(readdirSync(join(dir, 'storage'), { recursive: true }).sort()).toEqual(oldFiles);
       await reopened.close();
       await swapAndCrash('swapped');
       reopened = await GalleyCore.open({ dir, db: '' });
