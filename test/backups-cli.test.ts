@@ -5,7 +5,7 @@
  * a restore (on PostgreSQL into the database the server uses, which reloads; on SQLite
  * into another data directory), and delete.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,9 @@ import { killStarted, lines, runCli } from './support/cli.js';
 import { rezip } from './support/zip-edit.js';
 import { eventually } from './support/realtime.js';
 import { GalleyCore } from '../src/core/galley-core.js';
+
+// Each test runs the CLI several times, a process start each (seconds apiece on a busy machine).
+vi.setConfig({ testTimeout: 120_000 });
 
 describe.each(ENGINES)('galley backup on %s', (engine) => {
   let g: TestGalley;

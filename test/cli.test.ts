@@ -15,6 +15,9 @@ import { freePort } from './support/postgres-server.js';
 import { killStarted, lines, runCli, startServe, type CliResult } from './support/cli.js';
 import { failure } from './support/sdk.js';
 
+// Each test runs the CLI several times, a process start each (seconds apiece on a busy machine).
+vi.setConfig({ testTimeout: 120_000 });
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A failed command: non-zero exit, exactly one line on stderr, no stack trace. */

@@ -5,7 +5,7 @@
  * unwritable target, a damaged data.db, records that cannot be copied): each is one
  * line on stderr and leaves the target as it was.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,9 @@ import { createPgDatabase } from './support/galley.js';
 import { killStarted, lines, runCli, type CliResult } from './support/cli.js';
 import { copyPbFixture, withPbDb } from './support/pocketbase-fixture.js';
 import { GalleyCore } from '../src/core/galley-core.js';
+
+// Each test runs the CLI several times, a process start each (seconds apiece on a busy machine).
+vi.setConfig({ testTimeout: 120_000 });
 
 function expectOneLineError(r: CliResult, ...mentions: string[]) {
   expect(r.code, `stdout: ${r.stdout} stderr: ${r.stderr}`).not.toBe(0);

@@ -3,7 +3,7 @@
  * on SQLite and PostgreSQL: create, status, up/down with --dry-run, one-line errors,
  * the collections snapshot, migrations at start and `serve --dev`. Needs `npm run build`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,9 @@ import PocketBase from 'pocketbase';
 import { createPgDatabase, ENGINES, type Engine } from './support/galley.js';
 import { killStarted, lines, runCli, startServe, type CliResult } from './support/cli.js';
 import { copyExamples, createCollection, filesIn, migrationDir, readIn, removeMigrationDirs, writeMigration } from './support/migrations.js';
+
+// Each test runs the CLI several times, a process start each (seconds apiece on a busy machine).
+vi.setConfig({ testTimeout: 120_000 });
 
 const EMAIL = 'admin@example.com';
 const PASSWORD = 'correct-horse-battery';

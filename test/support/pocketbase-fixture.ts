@@ -1,5 +1,5 @@
 /**
- * PocketBase's own test data (a real pb_data folder, ../shared/fixtures/pocketbase-testdata)
+ * PocketBase's own test data (a real pb_data folder, test/fixtures/pocketbase-testdata, copied from the team's shared fixtures; MIT, see its LICENSE.md)
  * copied to a temp folder for each use, since SQLite writes -shm/-wal beside data.db.
  * Its users and superusers all have the password 1234567890 (bcrypt hashes).
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
-export const PB_FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/pocketbase-testdata', import.meta.url));
+export const PB_FIXTURE = fileURLToPath(new URL('../fixtures/pocketbase-testdata', import.meta.url));
 export const PB_PASSWORD = '1234567890';
 
 /** A fresh copy of the fixture; returns the pb_data path. */

@@ -40,7 +40,7 @@ function unsupportedTags(html: string): string[] {
 
 const htmlOf = (editor: Editor) => (editor.isEmpty ? '' : editor.getHTML());
 
-function Toolbar({ editor, controls, label }: { editor: Editor; controls: string; label: string }) {
+function Toolbar({ editor, label }: { editor: Editor; label: string }) {
   const state = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -67,7 +67,9 @@ function Toolbar({ editor, controls, label }: { editor: Editor; controls: string
       onMouseDown={(e) => e.preventDefault()} onClick={run}><Icon className="icon" aria-hidden="true" /></button>
   );
   return (
-    <div className="rec-rte-toolbar" role="toolbar" aria-label={label} aria-controls={controls}>
+    // No aria-controls: the editable it would name is mounted a moment after the toolbar, and axe
+    // (rightly) flags a reference to an id not yet in the page.
+    <div className="rec-rte-toolbar" role="toolbar" aria-label={label}>
       {toggle('Bold', 'Bold (Ctrl+B)', state.bold, () => chain().toggleBold().run(), Bold)}
       {toggle('Italic', 'Italic (Ctrl+I)', state.italic, () => chain().toggleItalic().run(), Italic)}
       {toggle('Heading', 'Heading', state.heading, () => chain().toggleHeading({ level: 2 }).run(), Heading2)}
@@ -133,7 +135,7 @@ export function EditorInput({ field, value, onChange, error }: FieldProps<string
       note={dropped.length ? <span className="muted rec-rte-note">Not editable here, kept until you edit: {dropped.map((t) => `<${t}>`).join(' ')}</span> : null}>
       <div className="rec-editor">
         <div className="rec-rte">
-          {editor && <Toolbar editor={editor} controls={id} label={`${field.name} formatting`} />}
+          {editor && <Toolbar editor={editor} label={`${field.name} formatting`} />}
           <EditorContent editor={editor} />
         </div>
         <iframe className="rec-editor-preview" sandbox="" srcDoc={html} title={`${field.name} preview`} />
