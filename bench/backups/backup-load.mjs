@@ -14,7 +14,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arg, CLI, SUPERUSER, createCollection, freePort, sleep, superuserToken, waitHealthy, wrk } from '../lib/harness.mjs';
+import { arg, CLI, SUPERUSER, createCollection, freePort, median, sleep, superuserToken, waitHealthy, wrk } from '../lib/harness.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
 
 const ENGINES = arg('engines', 'sqlite,postgres').split(',');
@@ -25,7 +25,6 @@ const ROUNDS = Number(arg('rounds', 2));
 const CONNECTIONS = Number(arg('connections', 20));
 const SCRIPT = 'bench/wrk/create.lua';
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const log = (m) => process.stderr.write(`${m}\n`);
 
 async function count(base, token) {

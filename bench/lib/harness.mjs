@@ -2,6 +2,7 @@
 // waiting for a server, the superuser every benchmark signs in as, and one wrk run
 // read through wrk/report.lua's BENCH line. Traffic goes to 127.0.0.1 only.
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { spawnSync, execFileSync } from 'node:child_process';
 
 export const CLI = 'dist/cli/main.js';
@@ -46,10 +47,18 @@ export async function createCollection(base, token, definition) {
   if (!res.ok) throw new Error(`collection: ${await res.text()}`);
 }
 
-/** One wrk run on core 1: `{requests, rps, p50_ms, p99_ms, non2xx, socket_errors}`. */
-export function wrk(url, { script, seconds, connections }) {
-  const out = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], { encoding: 'utf8' });
+/** One wrk run on core 1: `{requests, rps, p50_ms, p99_ms, non2xx, socket_errors}`; `args` go to the script (after `--`). */
+export function wrk(url, { script, seconds, connections, args = [] }) {
+  const out = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url, ...(args.length ? ['--', ...args] : [])], { encoding: 'utf8' });
   const line = out.stdout.split('\n').find((l) => l.startsWith('BENCH '));
   if (!line) throw new Error(`wrk failed: ${out.stderr}`);
   return Object.fromEntries(line.slice(6).split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+}
+
+export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+/** A process's CPU time so far (user + system; all threads, or the one thread `tid`), in microseconds: steadier than req/s on a busy machine. */
+export function cpuMicros(pid, tid) {
+  const fields = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // utime, stime in clock ticks (USER_HZ 100)
 }

@@ -11,11 +11,14 @@
 //
 // Needs root (PostgreSQL runs as the `postgres` user) and the PostgreSQL binaries
 // under /usr/lib/postgresql; builds nothing: run `npx tsc -p tsconfig.build.json` first.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arg, CLI, SUPERUSER, freePort, sleep, superuserToken, waitHealthy } from '../lib/harness.mjs';
+import { arg, CLI, SUPERUSER, cpuMicros, freePort, median, sleep, superuserToken, waitHealthy, wrk as runWrk } from '../lib/harness.mjs';
+import { startPostgres } from '../lib/postgres.mjs';
+
+const wrk = (url, script, seconds, ids) => runWrk(url, { script, seconds, connections: CONNECTIONS, args: [ids] });
 
 const ENGINES = arg('engines', 'sqlite,postgres').split(',');
 const ROWS = Number(arg('rows', 20000));
@@ -23,39 +26,6 @@ const SECONDS = Number(arg('seconds', 5));
 const ROUNDS = Number(arg('rounds', 5));
 const CONNECTIONS = Number(arg('connections', 50));
 const SCENARIOS = [['get-one', 'bench/wrk/get-one.lua'], ['list', 'bench/wrk/list.lua']];
-
-/** A throwaway PostgreSQL (as test/support/postgres-server.ts starts one). */
-async function startPostgres() {
-  const root = '/usr/lib/postgresql';
-  const version = readdirSync(root).sort((a, b) => Number(b) - Number(a)).find((v) => existsSync(join(root, v, 'bin', 'initdb')));
-  const bin = join(root, version, 'bin');
-  const dir = mkdtempSync(join(tmpdir(), 'galley-logs-bench-pg-'));
-  chmodSync(dir, 0o777);
-  const asPg = (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' });
-  asPg('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const port = await freePort();
-  asPg('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -h 127.0.0.1 -k ${dir}`, '-l', join(dir, 'log'), '-w', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop() {
-      spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop'], { stdio: 'ignore' });
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function wrk(url, script, seconds, ids) {
-  const out = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, url, '--', ids], { encoding: 'utf8' });
-  const line = out.stdout.split('\n').find((l) => l.startsWith('BENCH '));
-  if (!line) throw new Error(`wrk failed: ${out.stderr}`);
-  return Object.fromEntries(line.slice(6).split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
-}
-
-/** The process's CPU time so far (user + system, every thread; or one thread's: its tid), in microseconds. */
-function cpuMicros(pid, tid) {
-  const fields = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // utime, stime in clock ticks (USER_HZ 100)
-}
 
 async function setMaxDays(base, token, maxDays) {
   const res = await fetch(`${base}/api/settings`, { method: 'PATCH', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ logs: { maxDays } }) });
@@ -66,8 +36,6 @@ async function logCount(base, token) {
   const res = await fetch(`${base}/api/logs?perPage=1`, { headers: { authorization: token } });
   return (await res.json()).totalItems;
 }
-
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 async function runEngine(engine) {
   const dir = mkdtempSync(join(tmpdir(), 'galley-logs-bench-'));

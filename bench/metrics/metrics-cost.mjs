@@ -9,11 +9,11 @@
 //
 // Needs root (PostgreSQL runs as the `postgres` user) and the PostgreSQL binaries
 // under /usr/lib/postgresql; builds nothing: run `npx tsc -p tsconfig.build.json` first.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arg, CLI, SUPERUSER, freePort, sleep, waitHealthy } from '../lib/harness.mjs';
+import { arg, CLI, SUPERUSER, cpuMicros, freePort, median, sleep, waitHealthy, wrk as runWrk } from '../lib/harness.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
 
 const ENGINES = arg('engines', 'sqlite,postgres').split(',');
@@ -23,20 +23,7 @@ const ROUNDS = Number(arg('rounds', 5));
 const CONNECTIONS = Number(arg('connections', 50));
 const SCENARIOS = [['get-one', 'bench/wrk/get-one.lua'], ['list', 'bench/wrk/list.lua']];
 
-function wrk(url, script, seconds, ids) {
-  const out = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, url, '--', ids], { encoding: 'utf8' });
-  const line = out.stdout.split('\n').find((l) => l.startsWith('BENCH '));
-  if (!line) throw new Error(`wrk failed: ${out.stderr}`);
-  return Object.fromEntries(line.slice(6).split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
-}
-
-/** The process's CPU time so far (user + system, all threads), in microseconds: steadier than req/s on a busy machine. */
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // utime, stime in clock ticks (USER_HZ 100)
-}
-
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const wrk = (url, script, seconds, ids) => runWrk(url, { script, seconds, connections: CONNECTIONS, args: [ids] });
 
 /** `galley serve` on core 0 with this environment; resolves once healthy. */
 async function serve(dir, db, env) {
