@@ -4,7 +4,7 @@
  * OTLP/HTTP exporter, registers them globally, and makes `traced()` record spans.
  * Without the environment, nothing is loaded.
  */
-import { context, propagation, trace, SpanKind, SpanStatusCode, ROOT_CONTEXT, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, trace, SpanKind, SpanStatusCode, ROOT_CONTEXT, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StoreObserver } from '../store/store-observer.js';
 import { activeTracing, setActiveTracing, type Tracing } from './tracing.js';
@@ -49,18 +49,7 @@ async function createTracing(options: TracingOptions): Promise<Tracing> {
   const tracer = trace.getTracer('galley');
 
   return {
-    span(name, attributes, fn, spanKind = SpanKind.INTERNAL) {
-      return tracer.startActiveSpan(name, { kind: spanKind, attributes }, async (span) => {
-        try {
-          return await fn();
-        } catch (err) {
-          fail(span, err);
-          throw err;
-        } finally {
-          span.end();
-        }
-      });
-    },
+    span: (name, attributes, fn, spanKind = SpanKind.INTERNAL) => inSpan(tracer, name, { kind: spanKind, attributes }, fn),
     inject(headers) {
       propagation.inject(context.active(), headers);
     },
@@ -74,6 +63,20 @@ async function createTracing(options: TracingOptions): Promise<Tracing> {
       context.disable();
     },
   };
+}
+
+/** `fn` in a new active span, ended when it settles; a throw marks the span failed. */
+function inSpan<T>(tracer: Tracer, name: string, options: SpanOptions, fn: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, options, async (span) => {
+    try {
+      return await fn();
+    } catch (err) {
+      fail(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 function fail(span: Span, err: unknown): void {
@@ -95,18 +98,7 @@ function storeSpans(tracer: Tracer, engine: 'sqlite' | 'postgres'): StoreObserve
         span.end();
       };
     },
-    transaction(run) {
-      return tracer.startActiveSpan(`transaction ${engine}`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': engine === 'postgres' ? 'postgresql' : 'sqlite' } }, async (span) => {
-        try {
-          return await run();
-        } catch (err) {
-          fail(span, err);
-          throw err;
-        } finally {
-          span.end();
-        }
-      });
-    },
+    transaction: (run) => inSpan(tracer, `transaction ${engine}`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': engine === 'postgres' ? 'postgresql' : 'sqlite' } }, run),
     waited() {},
   };
 }
