@@ -2,11 +2,15 @@
  * GET /api/metrics: the Prometheus text format, for superusers or for a scraper that
  * sends the metrics token of the configuration as a bearer token (GALLEY_METRICS_TOKEN),
  * so no superuser password has to sit in the scraper's configuration.
+ * GET /api/metrics/overview: this instance's figures at a glance as JSON, for the
+ * dashboard's home (superusers only; with metrics off it answers `enabled: false`).
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import type { GalleyMetrics } from '../metrics/galley-metrics.js';
+import { metricsOverview } from '../metrics/overview.js';
+import { requireSuperuser } from './guards.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -25,5 +29,13 @@ export function registerMetricsRoutes(app: FastifyInstance, metrics: GalleyMetri
     }
     const text = await metrics.text();
     return reply.type(metrics.contentType).send(text);
+  });
+}
+
+/** Registered whether metrics are on or off, so the dashboard can say which. */
+export function registerMetricsOverviewRoute(app: FastifyInstance, metrics: GalleyMetrics, enabled: boolean): void {
+  app.get('/api/metrics/overview', async (request) => {
+    requireSuperuser(request);
+    return metricsOverview(metrics, enabled);
   });
 }

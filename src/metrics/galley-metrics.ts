@@ -5,6 +5,7 @@
  * the outside world (realtime clients, webhook backlog, the pool) are read when scraped.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestWindow } from './request-window.js';
 
 /** OpenTelemetry's advisory buckets for http.server.request.duration, in seconds. */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -30,6 +31,9 @@ export class GalleyMetrics {
     help: 'HTTP server requests in flight (OpenTelemetry http.server.active_requests).',
     registers: [this.registry],
   });
+
+  /** The last five minutes of requests, for the dashboard's overview (GET /api/metrics/overview). */
+  readonly requestWindow = new RequestWindow();
 
   readonly dbDuration = new Histogram({
     name: 'galley_db_query_duration_seconds',

@@ -2,6 +2,7 @@
  * Request metrics as Fastify hooks: the duration histogram by method, route template
  * (never the raw path: ids would make every URL a series of its own) and status, and
  * the requests in flight. Realtime streams count as in flight while they are open.
+ * Each request also goes into the overview's five-minute window (a few increments).
  */
 import type { FastifyInstance } from 'fastify';
 import type { GalleyMetrics } from './galley-metrics.js';
@@ -9,8 +10,12 @@ import type { GalleyMetrics } from './galley-metrics.js';
 /** Methods outside the standard set become `_OTHER` (OpenTelemetry's rule), so clients cannot mint series. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+const OVERVIEW_ROUTE = '/api/metrics/overview';
+const REALTIME_ROUTE = '/api/realtime';
+
 export function registerHttpMetrics(app: FastifyInstance, metrics: GalleyMetrics): void {
   const active = metrics.httpActive;
+  const recent = metrics.requestWindow;
   const ended = () => active.dec();
   app.addHook('onRequest', (_request, reply, done) => {
     active.inc();
@@ -22,6 +27,8 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: GalleyMetrics
     // Unmatched requests (404s, custom routes) share one series.
     const route = request.routeOptions.url ?? '';
     metrics.httpDuration.labels(method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+    // The overview leaves out its own polling and realtime streams (their time is the connection's life).
+    if (route !== OVERVIEW_ROUTE && !(route === REALTIME_ROUTE && request.method === 'GET')) recent.record(reply.elapsedTime, reply.statusCode);
     done();
   });
 }

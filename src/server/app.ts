@@ -36,7 +36,7 @@ import { registerWebhookRoutes } from '../api/webhooks.js';
 import { RealtimeBroker, type RealtimeOptions } from '../realtime/realtime-broker.js';
 import { registerHttpMetrics } from '../metrics/http-metrics.js';
 import { activeTracing } from '../tracing/tracing.js';
-import { registerMetricsRoutes } from '../api/metrics.js';
+import { registerMetricsOverviewRoute, registerMetricsRoutes } from '../api/metrics.js';
 import { registerLogRoutes } from '../api/logs.js';
 import { registerBackupRoutes } from '../api/backups.js';
 import { REQUEST_ID_HEADER, registerRequestLog, requestId } from '../logs/request-log.js';
@@ -140,6 +140,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     registerHttpMetrics(app, core.metrics);
     registerMetricsRoutes(app, core.metrics, options.metricsToken ?? process.env.GALLEY_METRICS_TOKEN);
   }
+  registerMetricsOverviewRoute(app, core.metrics, core.metricsEnabled);
   registerHealthRoutes(app, core);
   registerCollectionRoutes(app, core);
   registerRecordRoutes(app, core);
