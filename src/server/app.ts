@@ -108,7 +108,10 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     const header = request.headers.authorization;
     const proceed = (auth: RequestAuth) => {
       request.auth = auth;
-      done(guard(request) as FastifyError | undefined);
+      const verdict = guard(request);
+      // A promise only when a cluster-wide rate-limit counter asks the database.
+      if (verdict instanceof Promise) verdict.then((err) => done(err as FastifyError | undefined), done);
+      else done(verdict as FastifyError | undefined);
     };
     if (!header) return proceed(GUEST);
     let auth: RequestAuth | Promise<RequestAuth>;

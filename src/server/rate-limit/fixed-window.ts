@@ -1,8 +1,11 @@
 /**
- * Fixed-window counters: at most `max` hits per `windowMs` for a key, the window starting
- * at the key's first hit. In process memory, so per instance (API spec 11.2: shared
- * counters across instances are future work); expired windows are swept periodically.
+ * Fixed-window counters in process memory: at most `max` hits per `windowMs` for a key,
+ * the window starting at the key's first hit. The rate limiter's counter on SQLite (one
+ * process serves the database; PostgreSQL shares leased-counter.ts across instances);
+ * expired windows are swept periodically.
  */
+import type { RateLimitCounter } from './rate-limit-counter.js';
+
 interface Window {
   resetAt: number;
   count: number;
@@ -10,7 +13,7 @@ interface Window {
 
 const SWEEP_EVERY_MS = 60_000;
 
-export class FixedWindowCounter {
+export class FixedWindowCounter implements RateLimitCounter {
   private readonly windows = new Map<string, Window>();
   private nextSweep = 0;
 

@@ -3,6 +3,7 @@
  * an excluded IP, finds the applicable rule and counts the request in a fixed window per
  * (rule, client IP), and for collection routes also per collection and route, so
  * `*:authWithPassword` limits every auth collection separately. Exceeding → 429.
+ * The counter is shared by the cluster on PostgreSQL (rate-limit-counter.ts).
  */
 import type { FastifyRequest } from 'fastify';
 import type { BlockList } from 'node:net';
@@ -10,7 +11,7 @@ import { ApiError } from '../../core/errors.js';
 import type { CollectionService } from '../../core/collections/collection-service.js';
 import type { RateLimitSettings } from '../../core/settings/rate-limit-settings.js';
 import { ipInRanges, ipRanges } from '../../core/net/ip-ranges.js';
-import { FixedWindowCounter } from './fixed-window.js';
+import type { RateLimitCounter } from './rate-limit-counter.js';
 import { RuleMatcher, type Candidates } from './rule-matcher.js';
 import { routeTags } from './route-tags.js';
 
@@ -27,13 +28,15 @@ interface Compiled {
 const tagOf = (label: string): string | undefined => (label.startsWith('/') || label.includes(' ') ? undefined : label.split(':')[1]);
 
 export class RateLimiter {
-  private readonly counter = new FixedWindowCounter();
   private readonly compiled = new WeakMap<RateLimitSettings, Compiled>();
 
-  constructor(private readonly collections: CollectionService) {}
+  constructor(private readonly collections: CollectionService, private readonly counter: RateLimitCounter) {}
 
-  /** A 429 error when `request` exceeds its rule, else undefined. Superusers are not passed here. */
-  check(request: FastifyRequest, settings: RateLimitSettings, clientIp: () => string): ApiError | undefined {
+  /**
+   * A 429 error when `request` exceeds its rule, else undefined; a promise of either
+   * only when the counter must ask the database. Superusers are not passed here.
+   */
+  check(request: FastifyRequest, settings: RateLimitSettings, clientIp: () => string): ApiError | undefined | Promise<ApiError | undefined> {
     if (!settings.enabled || settings.rules.length === 0) return undefined;
     const compiled = this.compile(settings);
     const tags = routeTags(request.method, request.routeOptions.url);
@@ -56,7 +59,10 @@ export class RateLimiter {
     const { rule } = match;
     const scope = match.byTag ? `${collection}|${request.method} ${request.routeOptions.url}` : '';
     const key = `${rule.label}|${rule.audience}|${scope}|${ip}`;
-    return this.counter.hit(key, rule.maxRequests, rule.duration * 1000) ? undefined : new ApiError(429);
+    const allowed = this.counter.hit(key, rule.maxRequests, rule.duration * 1000);
+    if (allowed === true) return undefined;
+    if (allowed === false) return new ApiError(429);
+    return allowed.then((ok) => (ok ? undefined : new ApiError(429)));
   }
 
   private compile(settings: RateLimitSettings): Compiled {
