@@ -17,8 +17,8 @@ import { badRequest, fieldError, notFound } from '../core/errors.js';
 import { BackupLock } from './backup-lock.js';
 import { isBackupKey, LocalBackupStorage, type BackupInfo, type BackupStorage } from './backup-storage.js';
 import type { SnapshotSource } from './snapshot-source.js';
-import { SqliteSnapshotSource } from './sqlite-snapshot.js';
-import { PostgresSnapshotSource } from './postgres-snapshot.js';
+import { inspectSqliteSnapshot, SqliteSnapshotSource } from './sqlite-snapshot.js';
+import { inspectPostgresSnapshot, PostgresSnapshotSource } from './postgres-snapshot.js';
 import { fileSource, writeArchive, type ArchiveSource } from './archive-writer.js';
 import { verifyArchive, type Verification } from './verify.js';
 import { readArchive } from './archive-reader.js';
@@ -94,18 +94,19 @@ export class BackupService {
         if (!path) throw notFound('Missing or invalid backup file.');
         const extracted = join(scratch, 'new');
         const manifest = await readArchive(path, { extractTo: extracted });
-        if (manifest.engine !== this.source.engine)
-          throw new RestoreError(`the backup is of a ${manifest.engine} database; restoring it into ${this.source.engine} is not available in this version`);
         let failed: string[];
         try {
-          failed = inspectionChecks(manifest, await this.source.inspect(extracted)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+          // Checked by the engine the backup comes from; restoring into the other one converts it (cross-engine-copy.ts).
+          const inspection = manifest.engine === 'sqlite' ? await inspectSqliteSnapshot(extracted) : await inspectPostgresSnapshot(extracted);
+          failed = inspectionChecks(manifest, inspection).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
         } catch (err) {
           failed = [`the database copy cannot be read: ${(err as Error).message}`];
         }
         if (failed.length) throw new RestoreError(`the backup failed verification (${failed.join('; ')})`);
         try {
-          await restorer.swap(extracted, join(scratch, 'old'));
+          await restorer.swap(extracted, join(scratch, 'old'), manifest.engine);
         } catch (err) {
+          if (err instanceof RestoreError) throw err;
           throw new RestoreError(`putting the restored data in place failed, nothing changed (${(err as Error).message})`);
         }
         try {

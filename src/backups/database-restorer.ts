@@ -4,9 +4,15 @@
  * implementation per engine; sqlite-restorer.ts swaps files (restore-journal.ts makes
  * that crash-safe).
  */
+import type { DialectName } from '../store/dialect.js';
+
 export interface DatabaseRestorer {
-  /** Puts the restored data in place; on a failure the live data is as it was. */
-  swap(extractedDir: string, oldDir: string): Promise<void>;
+  /**
+   * Puts the restored data in place; on a failure the live data is as it was.
+   * `from` is the engine the backup was taken on: the other one's data is converted
+   * (cross-engine-copy.ts).
+   */
+  swap(extractedDir: string, oldDir: string, from: DialectName): Promise<void>;
   /** Puts the previous data back (the restored data failed its check after the swap). */
   undo(): Promise<void>;
   /** Removes the previous data (the restored data answered). */

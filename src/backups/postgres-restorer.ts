@@ -7,6 +7,7 @@
  * dying, leaves the old data. The DROPs lock the tables, so other instances wait
  * (their requests are held, not failed) until the commit. The uploaded files under
  * storage/ are swapped first through the journal and put back if the transaction fails.
+ * A SQLite backup is converted in the same transaction instead (cross-engine-copy.ts).
  * A crash in the moment between the commit and the journal's "swapped" mark would roll
  * the files back under the new data: that window is not closed yet.
  */
@@ -16,11 +17,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import type { Executor, Store } from '../store/store.js';
-import { quoteIdent } from '../store/dialect.js';
+import { quoteIdent, type DialectName } from '../store/dialect.js';
 import { VERSION_KEY } from '../core/collections/collection-service.js';
 import type { DatabaseRestorer } from './database-restorer.js';
 import { PG_DIR, PG_SCHEMA_ENTRY, type PgSchema, type PgTableLayout } from './postgres-snapshot.js';
 import { EXCLUDED_TABLES } from './snapshot-source.js';
+import { openArchiveTables } from './archive-tables.js';
+import { copyAcrossEngines } from './cross-engine-copy.js';
 import { finishSwap, markSwapped, swapIn, undoSwap } from './restore-journal.js';
 
 const STORAGE_ITEMS = ['storage'];
@@ -30,23 +33,26 @@ const MAX_PARAMS = 30_000;
 export class PostgresRestorer implements DatabaseRestorer {
   constructor(private readonly store: Store, private readonly dataDir: string) {}
 
-  async swap(extractedDir: string, oldDir: string): Promise<void> {
-    const schema = JSON.parse(await readFile(join(extractedDir, PG_SCHEMA_ENTRY), 'utf8')) as PgSchema;
+  async swap(extractedDir: string, oldDir: string, from: DialectName): Promise<void> {
+    const schema = from === 'postgres' ? JSON.parse(await readFile(join(extractedDir, PG_SCHEMA_ENTRY), 'utf8')) as PgSchema : undefined;
+    const converted = from === 'postgres' ? undefined : await openArchiveTables(from, extractedDir);
     // Left "swapping" until the database commits: a crash before that puts the files back.
     swapIn(this.dataDir, extractedDir, oldDir, STORAGE_ITEMS, false);
     try {
       await this.store.transaction(async (tx) => {
         await dropAll(tx);
-        for (const table of schema.tables) await createTable(tx, table);
-        for (const table of schema.tables) await loadRows(tx, table, join(extractedDir, PG_DIR, `${table.name}.jsonl`));
-        for (const table of schema.tables) await finishTable(tx, table);
-        for (const view of schema.views) await tx.exec(`CREATE VIEW ${quoteIdent(view.name)} AS ${view.definition}`);
+        if (converted) return copyAcrossEngines(tx, this.store.dialect, converted);
+        for (const table of schema!.tables) await createTable(tx, table);
+        for (const table of schema!.tables) await loadRows(tx, table, join(extractedDir, PG_DIR, `${table.name}.jsonl`));
+        for (const table of schema!.tables) await finishTable(tx, table);
+        for (const view of schema!.views) await tx.exec(`CREATE VIEW ${quoteIdent(view.name)} AS ${view.definition}`);
         await tx.run(`INSERT INTO "_params" ("id", "value") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"`, [VERSION_KEY, randomUUID()]);
       });
     } catch (err) {
       undoSwap(this.dataDir);
       throw err;
     } finally {
+      converted?.close();
       this.store.schemaChanged();
     }
     markSwapped(this.dataDir);

@@ -3,8 +3,13 @@
  * restored ones while the store's connections are closed (SqliteStore.replaceFile: the
  * writer lock is held and the swap is synchronous, so no request sees a closed
  * connection), through restore-journal.ts so a crash leaves the old or the new data.
+ * A PostgreSQL backup is first written into a new data.db beside the extracted dump
+ * (cross-engine-copy.ts), in one transaction, and then swapped in the same way.
  */
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { DialectName } from '../store/dialect.js';
+import { openArchiveTables } from './archive-tables.js';
+import { copyAcrossEngines } from './cross-engine-copy.js';
 import type { DatabaseRestorer } from './database-restorer.js';
 import { finishSwap, swapIn, undoSwap } from './restore-journal.js';
 
@@ -14,7 +19,8 @@ export const SQLITE_ITEMS = ['data.db', 'data.db-wal', 'data.db-shm', 'storage']
 export class SqliteRestorer implements DatabaseRestorer {
   constructor(private readonly store: SqliteStore, private readonly dataDir: string) {}
 
-  swap(extractedDir: string, oldDir: string): Promise<void> {
+  async swap(extractedDir: string, oldDir: string, from: DialectName): Promise<void> {
+    if (from !== 'sqlite') await buildDatabase(extractedDir, from);
     return this.store.replaceFile(() => swapIn(this.dataDir, extractedDir, oldDir, SQLITE_ITEMS));
   }
 
@@ -24,5 +30,17 @@ export class SqliteRestorer implements DatabaseRestorer {
 
   async finish(): Promise<void> {
     finishSwap(this.dataDir);
+  }
+}
+
+/** A data.db in dir holding the backup of another engine extracted there. */
+async function buildDatabase(dir: string, from: DialectName): Promise<void> {
+  const source = await openArchiveTables(from, dir);
+  const store = SqliteStore.open(dir);
+  try {
+    await store.transaction((tx) => copyAcrossEngines(tx, store.dialect, source));
+  } finally {
+    source.close();
+    await store.close();
   }
 }
