@@ -32,11 +32,11 @@ import { RestoreError } from './database-restorer.js';
 /** Galley's internal tables, copied column by column. */
 const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns'];
 /**
- * Not moved: `_collections` is written from the definitions; `_authCounters` holds
- * sign-in failure windows (PostgreSQL only, kept in memory on SQLite) that expire on
- * their own.
+ * Not moved: `_collections` is written from the definitions; `_authCounters` and
+ * `_rateLimits` hold sign-in failure and rate-limit windows (PostgreSQL only, kept in
+ * memory on SQLite) that expire on their own within minutes.
  */
-const NOT_COPIED = new Set(['_collections', '_authCounters']);
+const NOT_COPIED = new Set(['_collections', '_authCounters', '_rateLimits']);
 
 /** Parameters per statement stay far below both engines' limits (as in the PocketBase import). */
 const MAX_PARAMS = 8000;
