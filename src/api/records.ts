@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
 import { ApiError } from '../core/errors.js';
-import { listRecords, viewRecord } from '../core/records/record-reader.js';
+import { findRecordById, listRecords, viewRecord } from '../core/records/record-reader.js';
 import { createRecord, updateRecord } from '../core/records/record-writer.js';
 import { deleteRecord } from '../core/records/record-deleter.js';
 import type { AccessContext } from '../core/rules/rule-access.js';
@@ -16,6 +16,7 @@ import { eventAuth, eventRequest } from './request-event.js';
 import type { Hook } from '../hooks/hook.js';
 import type { RecordRequestEvent } from '../hooks/events.js';
 import type { RecordFileHooks } from '../core/records/file-hooks.js';
+import { bodyCanBeReadAgain, withSchemaRetry } from './schema-retry.js';
 
 type Params = { c: string; id?: string };
 
@@ -38,7 +39,8 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     app: core.app(), collection: collection.model, auth: eventAuth(request), request: eventRequest(request), ...extra,
   });
 
-  app.get('/api/collections/:c/records', async (request, reply) => {
+  // Every route runs again after a reload when the schema moved under it (schema-retry.ts).
+  app.get('/api/collections/:c/records', (request, reply) => withSchemaRetry(core, async () => {
     const collection = collectionOf(request);
     const list = async () => {
       const params = parseListParams(request.query as Record<string, unknown>);
@@ -52,9 +54,9 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     const e = event(request, collection);
     await hook.trigger(e, async (ev) => { ev.result = await list(); }, tags(collection));
     return e.result ?? reply.code(204).send();
-  });
+  }));
 
-  app.get('/api/collections/:c/records/:id', async (request, reply) => {
+  app.get('/api/collections/:c/records/:id', (request, reply) => withSchemaRetry(core, async () => {
     const collection = collectionOf(request);
     const id = (request.params as Params).id!;
     const view = async () => {
@@ -66,15 +68,36 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     const e = event(request, collection, { recordId: id });
     await hook.trigger(e, async (ev) => { ev.record = await view(); }, tags(collection));
     return e.record ?? reply.code(204).send();
-  });
+  }));
+
+  /**
+   * The answer to a committed write: when the schema moved before it could be written
+   * (an expand reading a changed collection), the record is read again under the new one.
+   */
+  const respondWritten = (request: FastifyRequest, collection: Collection, row: Row, ctx: AccessContext) =>
+    withSchemaRetry(core, async () => {
+      const current = core.collections.find(collection.id) ?? collection;
+      const fresh = current === collection ? row : (await findRecordById(core.store, current, String(row.id))) ?? row;
+      return respond(request, current, fresh, ctx);
+    });
+
+  /** Create and update, run again after a schema reload only while nothing was committed. */
+  const save = (request: FastifyRequest, reply: FastifyReply, hook: Hook<RecordRequestEvent>, id: string | undefined) => {
+    let committed = false;
+    return withSchemaRetry(core, () => saveOnce(request, reply, hook, id, () => { committed = true; }),
+      () => !committed && bodyCanBeReadAgain(request));
+  };
 
   /** Create and update: the body (with its uploads) goes through the request hooks first. */
-  const save = async (request: FastifyRequest, reply: FastifyReply, hook: Hook<RecordRequestEvent>, id: string | undefined) => {
+  const saveOnce = async (request: FastifyRequest, reply: FastifyReply, hook: Hook<RecordRequestEvent>, id: string | undefined, onCommit: () => void) => {
     const collection = collectionOf(request);
     const ctx = accessContext(request, core);
-    const write = (body: Record<string, unknown>, files?: RecordFileHooks) =>
-      (id === undefined ? createRecord(deps, collection, body, ctx, files) : updateRecord(deps, collection, id, body, ctx, files));
-    if (hook.isEmpty(tags(collection))) return respond(request, collection, await writeWithFiles(core, request, collection, write), ctx);
+    const write = async (body: Record<string, unknown>, files?: RecordFileHooks) => {
+      const row = await (id === undefined ? createRecord(deps, collection, body, ctx, files) : updateRecord(deps, collection, id, body, ctx, files));
+      onCommit();
+      return row;
+    };
+    if (hook.isEmpty(tags(collection))) return respondWritten(request, collection, await writeWithFiles(core, request, collection, write), ctx);
     let e: RecordRequestEvent | undefined;
     await writeWithFiles(core, request, collection, async (body, files) => {
       e = event(request, collection, { body, ...(id === undefined ? {} : { recordId: id }) });
@@ -90,7 +113,7 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
   app.post('/api/collections/:c/records', (request, reply) => save(request, reply, core.hooks.onRecordCreateRequest, undefined));
   app.patch('/api/collections/:c/records/:id', (request, reply) => save(request, reply, core.hooks.onRecordUpdateRequest, (request.params as Params).id!));
 
-  app.delete('/api/collections/:c/records/:id', async (request, reply) => {
+  app.delete('/api/collections/:c/records/:id', (request, reply) => withSchemaRetry(core, async () => {
     const collection = collectionOf(request);
     const id = (request.params as Params).id!;
     const remove = () => deleteRecord(deps, collection, id, accessContext(request, core));
@@ -98,5 +121,5 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     if (hook.isEmpty(tags(collection))) await remove();
     else await hook.trigger(event(request, collection, { recordId: id }), remove, tags(collection));
     return reply.code(204).send();
-  });
+  }));
 }

@@ -175,6 +175,8 @@ export class GalleyCore {
       try {
         const { PostgresPubSub } = await import('../pubsub/postgres-pubsub.js');
         core.pubsub = await PostgresPubSub.connect(config.db);
+        // Another instance's schema change is known the moment it commits, not at the next poll.
+        core.pubsub.onSchemaChange(() => void core.collections.refresh().catch(() => {}));
       } catch (err) {
         await core.close();
         throw new ConfigError(`cannot listen for events on PostgreSQL: ${(err as Error).message} (${redactUrl(config.db)})`);

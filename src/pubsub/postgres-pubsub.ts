@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import type { MessageHandler, PubSub } from './pubsub.js';
+import { SCHEMA_CHANNEL, type MessageHandler, type PubSub } from './pubsub.js';
 import { log } from '../logs/logger.js';
 
 const CHANNEL = 'galley_events';
@@ -27,6 +27,8 @@ export class PostgresPubSub implements PubSub {
   private client: pg.Client | undefined;
   private closed = false;
   private readonly handlers = new Set<MessageHandler>();
+  private readonly schemaHandlers = new Set<() => void>();
+  private readonly reconnectHandlers = new Set<() => void>();
   private readonly partials = new Map<string, Partial>();
   private queued: string[] = [];
   private inFlight = false;
@@ -41,12 +43,25 @@ export class PostgresPubSub implements PubSub {
 
   private async open(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
-    client.on('notification', (n) => { if (n.channel === CHANNEL && n.payload) this.receive(n.payload); });
+    client.on('notification', (n) => {
+      if (n.channel === CHANNEL && n.payload) this.receive(n.payload);
+      else if (n.channel === SCHEMA_CHANNEL) this.notify(this.schemaHandlers);
+    });
     client.on('error', () => this.reconnect(client));
     client.on('end', () => this.reconnect(client));
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${CHANNEL}; LISTEN ${SCHEMA_CHANNEL}`);
     this.client = client;
+  }
+
+  private notify(handlers: Set<() => void>): void {
+    for (const handler of handlers) {
+      try {
+        handler();
+      } catch (err) {
+        this.onError(`pubsub: a handler failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   private reconnect(failed: pg.Client): void {
@@ -55,7 +70,11 @@ export class PostgresPubSub implements PubSub {
     failed.end().catch(() => {});
     const retry = () => {
       if (this.closed) return;
-      this.open().catch((err: Error) => {
+      this.open().then(() => {
+        // Whatever was published while the link was down is lost: let listeners catch up.
+        this.notify(this.reconnectHandlers);
+        this.notify(this.schemaHandlers);
+      }, (err: Error) => {
         this.onError(`realtime: reconnecting to PostgreSQL failed (${err.message}); retrying`);
         setTimeout(retry, RECONNECT_MS).unref();
       });
@@ -94,6 +113,16 @@ export class PostgresPubSub implements PubSub {
   subscribe(handler: MessageHandler): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
+  }
+
+  onSchemaChange(handler: () => void): () => void {
+    this.schemaHandlers.add(handler);
+    return () => this.schemaHandlers.delete(handler);
+  }
+
+  onReconnect(handler: () => void): () => void {
+    this.reconnectHandlers.add(handler);
+    return () => this.reconnectHandlers.delete(handler);
   }
 
   private receive(payload: string): void {

@@ -4,6 +4,9 @@
  * every *other* instance; the publisher handles its own copy directly. Best effort:
  * an instance that is disconnected at the time misses the message.
  */
+/** PostgreSQL NOTIFY channel of schema changes (payload: the new version), sent inside the change's transaction. */
+export const SCHEMA_CHANNEL = 'galley_schema';
+
 export type MessageHandler = (message: string) => void;
 
 export interface PubSub {
@@ -11,6 +14,10 @@ export interface PubSub {
   readonly shared: boolean;
   publish(message: string): void;
   subscribe(handler: MessageHandler): () => void;
+  /** Called when a schema change commits (any instance's, this one's included). */
+  onSchemaChange(handler: () => void): () => void;
+  /** Called after the link was re-established: messages of the meantime may have been missed. */
+  onReconnect(handler: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -19,6 +26,12 @@ export class SoloPubSub implements PubSub {
   readonly shared = false;
   publish(): void {}
   subscribe(): () => void {
+    return () => {};
+  }
+  onSchemaChange(): () => void {
+    return () => {};
+  }
+  onReconnect(): () => void {
     return () => {};
   }
   async close(): Promise<void> {}

@@ -20,6 +20,7 @@ import { parseIndex } from './indexes.js';
 import { deriveViewFields } from './view-fields.js';
 import { validateRuleExpressions } from './validate-rules.js';
 import { fieldType } from '../fields/registry.js';
+import { SCHEMA_CHANNEL } from '../../pubsub/pubsub.js';
 import type { FieldModel } from '../fields/field.js';
 
 /** A change refused by the engine because a view reads what it removes, as a 400. */
@@ -104,12 +105,24 @@ export class CollectionService {
    */
   watch(intervalMs = 2000): () => void {
     const timer = setInterval(() => {
-      this.serial(async () => {
-        if ((await this.readVersion()) !== this.version) await this.reload();
-      }).catch(() => {}); // a failed poll is retried at the next tick
+      this.refresh().catch(() => {}); // a failed poll is retried at the next tick
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
+  }
+
+  /**
+   * Reloads the definitions if another instance changed them since the last load; true
+   * when it did. Called by the poll, on a schema-change notification, and by a request
+   * whose statement failed because the schema moved under it. Runs in the serial queue,
+   * so concurrent callers share one reload and never see it half done.
+   */
+  refresh(): Promise<boolean> {
+    return this.serial(async () => {
+      if ((await this.readVersion()) === this.version) return false;
+      await this.reload();
+      return true;
+    });
   }
 
   private version = '';
@@ -130,6 +143,9 @@ export class CollectionService {
       `INSERT INTO "_params" ("id", "value") VALUES (${p(1)}, ${p(2)}) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"`,
       [VERSION_KEY, version],
     );
+    // The other instances hear of the change the moment it commits (a NOTIFY is
+    // delivered at commit, never for a rolled-back transaction); the poll stays as a fallback.
+    if (this.store.dialect.name === 'postgres') await tx.get(`SELECT pg_notify('${SCHEMA_CHANNEL}', ${p(1)})`, [version]);
     this.version = version;
   }
 
