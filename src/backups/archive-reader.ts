@@ -33,33 +33,9 @@ const MAX_MANIFEST = 64 * 1024 * 1024;
 
 /** Opens, checks and (optionally) extracts the archive; returns its manifest. */
 export async function readArchive(file: string, opts: ReadOptions = {}): Promise<Manifest> {
-  let zip: yauzl.ZipFile;
+  const zip = await openZip(file);
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, strictFileNames: true });
-  } catch (err) {
-    throw new ArchiveError(`the file is not a readable zip archive (${(err as Error).message})`);
-  }
-  try {
-    const entries = new Map<string, yauzl.Entry>();
-    try {
-      for await (const entry of zip.eachEntry()) {
-        const name = entry.fileName;
-        if (name.endsWith('/')) continue;
-        const type = (entry.externalFileAttributes >>> 16) & S_IFMT;
-        if (type === S_IFLNK) throw new ArchiveError(`the archive holds a symbolic link (${name})`);
-        if (type !== 0 && type !== S_IFREG) throw new ArchiveError(`the archive holds an entry that is not a regular file (${name})`);
-        if (!safePath(name)) throw new ArchiveError(`the archive holds a path outside its root (${name})`);
-        if (entry.isEncrypted()) throw new ArchiveError(`the archive holds an encrypted entry (${name})`);
-        if (entries.has(name)) throw new ArchiveError(`the archive holds ${name} twice`);
-        entries.set(name, entry);
-      }
-    } catch (err) {
-      if (err instanceof ArchiveError) throw err;
-      const message = (err as Error).message;
-      // yauzl refuses such names itself (strictFileNames): say what it means.
-      if (/relative path|absolute path|invalid characters/.test(message)) throw new ArchiveError(`the archive holds a path outside its root (${message})`);
-      throw new ArchiveError(`the zip archive is damaged (${message})`);
-    }
+    const entries = await scanEntries(zip);
     const manifestEntry = entries.get(MANIFEST_PATH);
     if (!manifestEntry) throw new ArchiveError('the archive has no manifest.json: it is not a Galley backup');
     if (manifestEntry.uncompressedSize > MAX_MANIFEST) throw new ArchiveError('manifest.json is too large');
@@ -93,6 +69,39 @@ export async function readArchive(file: string, opts: ReadOptions = {}): Promise
   }
 }
 
+export async function openZip(file: string): Promise<yauzl.ZipFile> {
+  try {
+    return await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, strictFileNames: true });
+  } catch (err) {
+    throw new ArchiveError(`the file is not a readable zip archive (${(err as Error).message})`);
+  }
+}
+
+/** Every file entry by name, refusing symlinks, special files, paths outside the root, encrypted and duplicate entries. */
+export async function scanEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const entries = new Map<string, yauzl.Entry>();
+  try {
+    for await (const entry of zip.eachEntry()) {
+      const name = entry.fileName;
+      if (name.endsWith('/')) continue;
+      const type = (entry.externalFileAttributes >>> 16) & S_IFMT;
+      if (type === S_IFLNK) throw new ArchiveError(`the archive holds a symbolic link (${name})`);
+      if (type !== 0 && type !== S_IFREG) throw new ArchiveError(`the archive holds an entry that is not a regular file (${name})`);
+      if (!safePath(name)) throw new ArchiveError(`the archive holds a path outside its root (${name})`);
+      if (entry.isEncrypted()) throw new ArchiveError(`the archive holds an encrypted entry (${name})`);
+      if (entries.has(name)) throw new ArchiveError(`the archive holds ${name} twice`);
+      entries.set(name, entry);
+    }
+  } catch (err) {
+    if (err instanceof ArchiveError) throw err;
+    const message = (err as Error).message;
+    // yauzl refuses such names itself (strictFileNames): say what it means.
+    if (/relative path|absolute path|invalid characters/.test(message)) throw new ArchiveError(`the archive holds a path outside its root (${message})`);
+    throw new ArchiveError(`the zip archive is damaged (${message})`);
+  }
+  return entries;
+}
+
 /** A relative path of plain segments: no absolute path, drive, backslash, "." or "..". */
 function safePath(name: string): boolean {
   if (name === '' || name.startsWith('/') || name.includes('\\') || name.includes('\0') || /^[A-Za-z]:/.test(name)) return false;
@@ -108,7 +117,8 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-async function checkEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, target: string | undefined): Promise<{ size: number; sha256: string }> {
+/** Reads an entry whole (written to target when given); its size and SHA-256. */
+export async function checkEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, target: string | undefined): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
   const stream: Readable = await zip.openReadStreamPromise(entry);

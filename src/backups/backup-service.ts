@@ -27,6 +27,8 @@ import type { BackupAlert } from './backup-alert.js';
 import type { CronService } from '../cron/cron-service.js';
 import type { BackupsSettings } from '../core/settings/backups-settings.js';
 import { RestoreError, type DatabaseRestorer } from './database-restorer.js';
+import { importPocketBaseArchive, isPocketBaseArchive } from './pocketbase-backup.js';
+import type { DialectName } from '../store/dialect.js';
 import { SqliteRestorer } from './sqlite-restorer.js';
 import { PostgresRestorer } from './postgres-restorer.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -93,18 +95,12 @@ export class BackupService {
         const path = await this.storage.localPath(key);
         if (!path) throw notFound('Missing or invalid backup file.');
         const extracted = join(scratch, 'new');
-        const manifest = await readArchive(path, { extractTo: extracted });
-        let failed: string[];
+        let from: DialectName = 'sqlite';
+        // A PocketBase backup goes through the PocketBase import into a Galley SQLite copy first.
+        if (await isPocketBaseArchive(path)) await importPocketBaseArchive(path, scratch, extracted);
+        else from = await checkedGalleyArchive(path, extracted);
         try {
-          // Checked by the engine the backup comes from; restoring into the other one converts it (cross-engine-copy.ts).
-          const inspection = manifest.engine === 'sqlite' ? await inspectSqliteSnapshot(extracted) : await inspectPostgresSnapshot(extracted);
-          failed = inspectionChecks(manifest, inspection).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
-        } catch (err) {
-          failed = [`the database copy cannot be read: ${(err as Error).message}`];
-        }
-        if (failed.length) throw new RestoreError(`the backup failed verification (${failed.join('; ')})`);
-        try {
-          await restorer.swap(extracted, join(scratch, 'old'), manifest.engine);
+          await restorer.swap(extracted, join(scratch, 'old'), from);
         } catch (err) {
           if (err instanceof RestoreError) throw err;
           throw new RestoreError(`putting the restored data in place failed, nothing changed (${(err as Error).message})`);
@@ -279,7 +275,8 @@ export class BackupService {
       throw badRequest('An error occurred while validating the submitted data.', { file: fieldError('validation_invalid_name', 'The file name must end in .zip and use only letters, digits, "_", "-", "." and "@".') });
     if (await this.storage.stat(key)) throw badRequest('An error occurred while validating the submitted data.', { file: fieldError('validation_backup_name_exists', 'The backup file name is invalid or already exists.') });
     await this.lock.run(async () => {
-      await readArchive(file);
+      // A PocketBase zip has no manifest: its verification below checks it.
+      if (!(await isPocketBaseArchive(file))) await readArchive(file);
       await this.storage.put(key, file);
       await this.verifyStored(key);
     });
@@ -310,4 +307,22 @@ export class BackupService {
     await mkdir(root, { recursive: true });
     return mkdtemp(join(root, prefix || 'work_'));
   }
+}
+
+/**
+ * Extracts a Galley archive under extracted and checks it as a verification does, by
+ * the engine it was taken on (restoring into the other one converts it); returns that
+ * engine. A failed check is a RestoreError.
+ */
+async function checkedGalleyArchive(path: string, extracted: string): Promise<DialectName> {
+  const manifest = await readArchive(path, { extractTo: extracted });
+  let failed: string[];
+  try {
+    const inspection = manifest.engine === 'sqlite' ? await inspectSqliteSnapshot(extracted) : await inspectPostgresSnapshot(extracted);
+    failed = inspectionChecks(manifest, inspection).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+  } catch (err) {
+    failed = [`the database copy cannot be read: ${(err as Error).message}`];
+  }
+  if (failed.length) throw new RestoreError(`the backup failed verification (${failed.join('; ')})`);
+  return manifest.engine;
 }

@@ -5,6 +5,7 @@
  * came from (integrity check), every table's row count and content hash is compared
  * with the manifest, the last migration with the manifest's schema version, and the
  * collection definitions are loaded as Galley would. The scratch copy is removed.
+ * A PocketBase backup zip is checked by pocketbase-backup.ts instead.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import type { Manifest } from './manifest.js';
 import { inspectSqliteSnapshot } from './sqlite-snapshot.js';
 import { inspectPostgresSnapshot } from './postgres-snapshot.js';
 import type { SnapshotInspection } from './snapshot-source.js';
+import { isPocketBaseArchive, verifyPocketBaseArchive } from './pocketbase-backup.js';
 
 export interface VerificationCheck {
   name: 'archive' | 'integrity' | 'tables' | 'schemaVersion' | 'schema';
@@ -35,6 +37,10 @@ export async function verifyArchive(file: string, scratchRoot: string): Promise<
   try {
     let manifest: Manifest;
     try {
+      if (await isPocketBaseArchive(file)) {
+        checks.push(...(await verifyPocketBaseArchive(file, scratch)));
+        return result(started, checks);
+      }
       manifest = await readArchive(file, { extractTo: scratch, wants: (path) => !path.startsWith('storage/') });
       checks.push({ name: 'archive', ok: true, detail: `${manifest.entries.length} entries match the manifest` });
     } catch (err) {

@@ -4,6 +4,9 @@
  * Each command opens the core, calls core.backups, and closes it; a failure is one line
  * on stderr and exit code 1 (a failed verification too).
  */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { resolveConfig } from '../config.js';
 import { GalleyCore } from '../core/galley-core.js';
@@ -32,6 +35,23 @@ const progress = (message: string) => { if (process.stderr.isTTY) process.stderr
 
 function formatVerification(v: Verification): string {
   return v.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`).join('') + `  ${v.ok ? 'verified' : 'FAILED verification'} in ${v.durationMs} ms\n`;
+}
+
+/** A zip given by path: copied into the backups folder (under its file name) as an upload is. */
+async function addArchive(core: GalleyCore, path: string): Promise<string> {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new Error(`${file} does not exist`);
+  await mkdir(join(core.backups.dataDir, '.galley_tmp'), { recursive: true });
+  const scratch = await mkdtemp(join(core.backups.dataDir, '.galley_tmp', 'cli_'));
+  try {
+    const copy = join(scratch, 'archive.zip');
+    await copyFile(file, copy);
+    await core.backups.upload(copy, basename(file));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  process.stdout.write(`copied ${file} to the backups as ${basename(file)}\n`);
+  return basename(file);
 }
 
 export function backupCommand(): Command {
@@ -63,9 +83,10 @@ export function backupCommand(): Command {
       if (!v.ok) process.exitCode = 1;
     })));
   cmd.addCommand(addDbOptions(new Command('restore'))
-    .argument('<key>', 'the archive name')
-    .description('Replace the data with the backup\'s (verified first; on SQLite stop the server first)')
+    .argument('<key>', 'the archive name in <dir>/backups, or the path of a zip (a Galley or PocketBase backup), which is copied there first')
+    .description('Replace the data with the backup\'s (verified first; on SQLite stop the server first). A backup of the other engine is converted: --db=postgres://… moves a SQLite app to PostgreSQL')
     .action(async (key: string, flags: DbFlags) => withCore(flags, async (core) => {
+      if (/[/\\]/.test(key)) key = await addArchive(core, key);
       progress('Extracting and verifying the backup...');
       await core.backups.restore(key);
       process.stdout.write(`restored ${key}\n`);
