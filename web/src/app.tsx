@@ -25,6 +25,8 @@ import { CollectionsPage } from './pages/CollectionsPage';
 const SettingsPage = lazy(() => import('./pages/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const RecordsPage = lazy(() => import('./pages/records/RecordsPage').then((m) => ({ default: m.RecordsPage })));
 const RecordPage = lazy(() => import('./pages/records/RecordPage').then((m) => ({ default: m.RecordPage })));
+const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
+const LogsPage = lazy(() => import('./pages/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
 
 type Route = { pattern: string; render: (params: Record<string, string>) => ReactElement; public?: boolean };
 
@@ -39,7 +41,8 @@ const ROUTES: Route[] = [
   { pattern: '/auth/oauth2-redirect-failure', render: () => <OAuth2RedirectPage success={false} />, public: true },
   { pattern: '/settings', render: () => <SettingsPage /> },
   { pattern: '/settings/:section', render: (p) => <SettingsPage section={p.section!} /> },
-  { pattern: '/', render: () => <CollectionsPage /> },
+  { pattern: '/', render: () => <OverviewPage /> },
+  { pattern: '/logs', render: () => <LogsPage /> },
   { pattern: '/collections', render: () => <CollectionsPage /> },
   { pattern: '/collections/:name/schema', render: (p) => <CollectionsPage name={p.name!} /> },
   { pattern: '/new-collection/:type', render: (p) => <CollectionsPage newType={p.type!} /> },

@@ -13,7 +13,7 @@ let prefetched: Promise<CollectionModel[]> | null = null;
  */
 export function prefetchCollections(path: string): void {
   if (!pb.authStore.isValid || !pb.authStore.isSuperuser) return;
-  if (path === '/' || path.startsWith('/collections') || path.startsWith('/new-collection')) {
+  if (path.startsWith('/collections') || path.startsWith('/new-collection')) {
     prefetched = load();
     prefetched.catch(() => undefined); // reported by the hook that takes it
   }

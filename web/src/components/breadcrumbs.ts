@@ -10,6 +10,8 @@ export function crumbsFor(path: string): Crumb[] {
   const parts = path.split('?')[0]!.split('/').filter(Boolean).map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
   const collections: Crumb = { label: 'Collections', href: '#/collections' };
   const [first, name, kind, id] = parts;
+  if (!first) return [{ label: 'Overview' }];
+  if (first === 'logs') return [{ label: 'Logs' }];
   if (first === 'settings') return [{ label: 'Settings', href: '#/settings' }, { label: SETTINGS[name ?? 'application'] ?? name ?? 'Application' }];
   if (first === 'new-collection') return [collections, { label: `New ${name ?? ''} collection` }];
   if (first === 'collections' && name) {
@@ -23,8 +25,10 @@ export function crumbsFor(path: string): Crumb[] {
 }
 
 /** The main navigation section a path belongs to. */
-export function sectionOf(path: string): 'collections' | 'settings' | '' {
+export function sectionOf(path: string): 'overview' | 'collections' | 'logs' | 'settings' | '' {
+  if (path === '/') return 'overview';
+  if (path.startsWith('/logs')) return 'logs';
   if (path.startsWith('/settings')) return 'settings';
-  if (path === '/' || path.startsWith('/collections') || path.startsWith('/new-collection')) return 'collections';
+  if (path.startsWith('/collections') || path.startsWith('/new-collection')) return 'collections';
   return '';
 }
