@@ -15,6 +15,7 @@ import { RealtimeClient } from './realtime-client.js';
 import { parseSubscription } from './subscription.js';
 import { deliverChange } from './event-delivery.js';
 import { decodeChange, encodeChange, localDeliverable, type Deliverable } from './change-wire.js';
+import { ClusterInterest, DEFAULT_TIMING, type InterestTiming } from './cluster-interest.js';
 
 export interface RealtimeOptions {
   /** Close a connection after this long without a message (PocketBase: 5 minutes). */
@@ -23,6 +24,8 @@ export interface RealtimeOptions {
   maxLifetimeMs?: number;
   /** How long to wait for another instance to answer a forwarded request. */
   forwardTimeoutMs?: number;
+  /** Heartbeat, warm-up and acknowledgement times of the cluster interest (tests shorten them). */
+  interest?: Partial<InterestTiming>;
 }
 
 export type SubscribeResult = 'ok' | 'unknown-client' | 'ip-mismatch' | 'auth-mismatch';
@@ -51,6 +54,8 @@ export class RealtimeBroker {
   private readonly forwardTimeoutMs: number;
   /** Realtime events in the metrics. */
   private readonly counted: { sent(): void; dropped(): void };
+  /** What the other instances' clients listen to: changes nobody there wants are not published. */
+  private readonly interest: ClusterInterest;
 
   constructor(private readonly core: GalleyCore, options: RealtimeOptions = {}, private readonly log: (message: string) => void = () => {}) {
     const sent = core.metrics.realtimeEvents.labels('sent');
@@ -60,11 +65,14 @@ export class RealtimeBroker {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
     this.maxLifetimeMs = options.maxLifetimeMs ?? 30 * 60_000;
     this.forwardTimeoutMs = options.forwardTimeoutMs ?? 1000;
+    this.interest = new ClusterInterest(core.pubsub, () => this.interestKeys(), { ...DEFAULT_TIMING, ...options.interest });
+    this.stops.push(() => this.interest.close());
     this.stops.push(core.changes.listen((changes) => {
       for (const change of changes) {
         const item = localDeliverable(change);
         this.enqueue(item);
-        if (core.pubsub.shared) core.pubsub.publish(encodeChange(item));
+        // Decided after the commit, so a subscription acknowledged before it is counted (cluster-interest.ts).
+        if (this.interest.wants(change.collection)) core.pubsub.publish(encodeChange(item));
       }
     }));
     this.stops.push(core.pubsub.subscribe((message) => this.receive(message)));
@@ -88,7 +96,7 @@ export class RealtimeBroker {
   /** Replaces a client's subscriptions (API spec 6.2), wherever the client is connected. */
   async subscribe(clientId: string, subscriptions: string[], auth: RequestAuth, ip: string): Promise<SubscribeResult> {
     const client = this.clients.get(clientId);
-    if (client) return applySubscribe(client, subscriptions, auth, ip);
+    if (client) return this.announced(applySubscribe(client, subscriptions, auth, ip));
     const ref: AuthRef = auth.record && auth.collection ? { c: auth.collection.id, r: String(auth.record.id) } : null;
     return (await this.forward({ t: 'subscribe', client: clientId, subs: subscriptions, auth: ref, ip })) as SubscribeResult;
   }
@@ -101,6 +109,22 @@ export class RealtimeBroker {
     const client = this.clients.get(clientId);
     if (client) return applySend(client, topic, data, ip);
     return (await this.forward({ t: 'send', client: clientId, topic, data, ip })) as SendResult;
+  }
+
+  /** A subscription is confirmed only once every instance would publish what it needs. */
+  private async announced(result: SubscribeResult): Promise<SubscribeResult> {
+    if (result === 'ok') await this.interest.changed();
+    return result;
+  }
+
+  /** The collections this instance's clients may want events of: subscribed ones, and the auth collections of signed-in clients. */
+  private interestKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const client of this.clients.values()) {
+      for (const sub of client.subscriptions) keys.add(sub.collection);
+      if (client.auth.record && client.auth.collection) keys.add(client.auth.collection.id);
+    }
+    return keys;
   }
 
   /** Ends every connection but keeps serving (after a restore: clients reconnect to the restored data). */
@@ -166,6 +190,7 @@ export class RealtimeBroker {
     } catch {
       return;
     }
+    if (this.interest.receive(parsed)) return;
     if (parsed.t === 'change') {
       const item = decodeChange(parsed, this.core.collections.registry);
       if (item) this.enqueue(item);
@@ -185,7 +210,7 @@ export class RealtimeBroker {
 
   private async answer(command: Forwarded, client: RealtimeClient): Promise<string> {
     if (command.t === 'send') return applySend(client, command.topic, command.data, command.ip);
-    return applySubscribe(client, command.subs, await this.resolveAuthRef(command.auth), command.ip);
+    return this.announced(applySubscribe(client, command.subs, await this.resolveAuthRef(command.auth), command.ip));
   }
 
   private async resolveAuthRef(ref: AuthRef): Promise<RequestAuth> {
