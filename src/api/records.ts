@@ -45,7 +45,7 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     const list = async () => {
       const params = parseListParams(request.query as Record<string, unknown>);
       const ctx = accessContext(request, core);
-      const page = await listRecords(core.store, collection, params, ctx);
+      const page = await listRecords(core.store, collection, params, ctx, core.counts);
       const items = await recordsJson(core.store, collection, page.rows, ctx, expandParam(request));
       return { items, page: page.page, perPage: page.perPage, totalItems: page.totalItems, totalPages: page.totalPages };
     };

@@ -75,7 +75,10 @@ export class AppContext {
   }
 
   /** Raw SQL with bound parameters (`?` on SQLite, `$1` on PostgreSQL); bypasses hooks and rules. */
-  query(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return this.deps.store.all(sql, params);
+  async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const rows = await this.deps.store.all(sql, params);
+    // It may have written anything: cached list totals must not outlive it.
+    await this.deps.versions?.changedAll();
+    return rows;
   }
 }

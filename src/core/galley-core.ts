@@ -37,6 +37,13 @@ import { BackupService } from '../backups/backup-service.js';
 import { recoverInterruptedRestore } from '../backups/restore-journal.js';
 import { registerBackupMetrics } from '../backups/backup-metrics.js';
 import { mailSuperusers } from '../backups/backup-alert.js';
+import type { DataVersions } from './versions/data-versions.js';
+import { LocalDataVersions } from './versions/local-data-versions.js';
+import { PostgresDataVersions } from './versions/postgres-data-versions.js';
+import { CountCache } from './versions/count-cache.js';
+import { TokenCache } from './auth/resolve-auth.js';
+import type { VersionListener } from './versions/version-listener.js';
+import { ensureChangeTriggers } from './versions/change-triggers.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -71,8 +78,24 @@ export class GalleyCore {
   /** Backups (docs/backups.md): snapshots, archives, verification, one at a time across the cluster. */
   readonly backups: BackupService;
 
+  /** Per collection, a version that moves after every committed write, from any instance (list totals are cached on it). */
+  readonly versions: DataVersions;
+
+  /** List totals reused while the collections they counted are unchanged. */
+  readonly counts: CountCache;
+
+  /** Authorization tokens → the signed-in record, reused while its collection is unchanged. */
+  readonly tokens: TokenCache;
+
+  private versionListener: VersionListener | undefined;
+
   private constructor(readonly store: Store, dataDir: string, logStore: LogStore) {
     this.collections = new CollectionService(store);
+    this.versions = store.dialect.name === 'postgres'
+      ? new PostgresDataVersions(store, (id) => this.collections.find(id)?.isAuth ?? false)
+      : new LocalDataVersions(() => store.externalVersion?.() ?? 0);
+    this.counts = new CountCache(this.versions, this.collections.registry);
+    this.tokens = new TokenCache(store, this.collections, this.versions);
     this.settings = new SettingsService(store);
     this.signInProtection = new SignInProtection(counterStoreFor(store), () => this.settings.current().authProtection);
     this.files = new FileService(this.settings, dataDir);
@@ -92,14 +115,28 @@ export class GalleyCore {
     this.backups.alert = mailSuperusers(store, this.settings, (smtp) => this.mailer(smtp));
     this.backups.reload = async () => {
       await this.collections.reload();
+      await this.watchTableChanges();
       await this.settings.refresh();
       await this.webhooks.reload();
     };
     this.recordDeps = {
-      store, collections: this.collections, files: this.files, lifecycle: this.webhooks.lifecycle(this.hooks),
+      store, collections: this.collections, files: this.files, lifecycle: this.webhooks.lifecycle(this.hooks), versions: this.versions,
       // Committed changes: to realtime (and other listeners), then the after-success hooks.
       changes: { emit: (changes) => { this.changes.emit(changes); return this.hooks.committed(changes); } },
     };
+  }
+
+  /**
+   * PostgreSQL: every collection's table moves its data version, and an auth one announces its writes
+   * to the sign-in caches, whoever makes them. A failure leaves Galley's own moves only.
+   */
+  private async watchTableChanges(): Promise<void> {
+    if (this.store.dialect.name !== 'postgres') return;
+    try {
+      await ensureChangeTriggers(this.store, this.collections.registry.all());
+    } catch (err) {
+      this.logger.warn(`could not add the data version triggers: ${errorText(err)}`);
+    }
   }
 
   /** Server-side access for code that is not a hook handler (routes, jobs, an embedding program). */
@@ -163,6 +200,8 @@ export class GalleyCore {
     try {
       await core.logs.init();
       await core.collections.load();
+      await core.watchTableChanges();
+      core.collections.onChange(() => core.watchTableChanges());
       await core.settings.refresh();
       await core.webhooks.init();
     } catch (err) {
@@ -175,6 +214,10 @@ export class GalleyCore {
       try {
         const { PostgresPubSub } = await import('../pubsub/postgres-pubsub.js');
         core.pubsub = await PostgresPubSub.connect(config.db);
+        const versions = core.versions as PostgresDataVersions;
+        const { VersionListener } = await import('./versions/version-listener.js');
+        core.versionListener = await VersionListener.listen(config.db, (ids) => versions.heard(ids),
+          (connected) => versions.listenerConnected(connected), (message) => core.logger.warn(message));
         // Another instance's schema change is known the moment it commits, not at the next poll.
         core.pubsub.onSchemaChange(() => void core.collections.refresh().catch(() => {}));
       } catch (err) {
@@ -190,6 +233,7 @@ export class GalleyCore {
     await this.webhooks.stop();
     this.stopWatching?.();
     await this.pubsub.close();
+    await this.versionListener?.close();
     this.files.close();
     await this.logs.close().catch((err: unknown) => this.logger.warn(`closing the log store: ${errorText(err)}`));
     await this.store.close();

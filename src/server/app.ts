@@ -10,7 +10,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { CORS_HEADERS, registerPreflight } from './cors.js';
 import type { GalleyCore } from '../core/galley-core.js';
 import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
-import { resolveAuth, tokenFromHeader } from '../core/auth/resolve-auth.js';
+import { tokenFromHeader } from '../core/auth/resolve-auth.js';
 import { registerBodyParsers, BODY_LIMIT } from './body.js';
 import { registerErrorHandling, toApiError } from './error-handler.js';
 import { clientErrorHandler, handleExpect } from './protocol-errors.js';
@@ -116,7 +116,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     if (!header) return proceed(GUEST);
     let auth: RequestAuth | Promise<RequestAuth>;
     try {
-      auth = resolveAuth(core.store, core.collections, tokenFromHeader(header));
+      auth = core.tokens.resolve(tokenFromHeader(header));
     } catch (err) {
       return done(err as FastifyError);
     }

@@ -47,6 +47,11 @@ export interface Store extends Executor {
    * Undefined when the engine has no cheap way to tell (PostgreSQL): read again.
    */
   dataVersion(): number | undefined;
+  /**
+   * SQLite: a number that changes when another connection (another process) committed.
+   * Absent on PostgreSQL, where every instance is another connection anyway.
+   */
+  externalVersion?(): number;
   /** Reports statements, transactions and waits to `observer` from now on (undefined: to nobody). */
   observe(observer: StoreObserver | undefined): void;
   /** PostgreSQL: the connection pool's state (metrics); undefined on SQLite. */

@@ -9,6 +9,7 @@ import { notFound, forbidden } from '../errors.js';
 import { accessCondition, ruleAccess, type Access, type AccessContext } from '../rules/rule-access.js';
 import { SqlParams } from '../filter/sql-params.js';
 import { orderBySql } from './sort.js';
+import type { CountCache } from '../versions/count-cache.js';
 
 export interface ListQuery {
   page: number;
@@ -77,7 +78,8 @@ export function viewRecord(db: Executor, collection: Collection, id: string, ctx
   return getAccessibleRecord(db, collection, id, ruleAccess(collection, 'viewRule', ctx.auth), ctx);
 }
 
-export async function listRecords(db: Executor, collection: Collection, query: ListQuery, ctx: AccessContext): Promise<ListPage> {
+/** counts: where totals are kept while nothing they counted changed (the request path passes the instance's). */
+export async function listRecords(db: Executor, collection: Collection, query: ListQuery, ctx: AccessContext, counts?: CountCache): Promise<ListPage> {
   const access = ruleAccess(collection, 'listRule', ctx.auth);
   if (!ctx.auth.isSuperuser) {
     for (const marker of ['@collection.', '@request.'])
@@ -113,7 +115,8 @@ export async function listRecords(db: Executor, collection: Collection, query: L
   let totalItems = -1;
   let totalPages = -1;
   if (!query.skipTotal) {
-    totalItems = Number((await db.get(countSql, countParams))?.n ?? 0);
+    const count = async () => Number((await db.get(countSql, countParams))?.n ?? 0);
+    totalItems = counts ? await counts.total(collection, countSql, countParams, count) : await count();
     totalPages = Math.ceil(totalItems / query.perPage);
   }
   return { rows, page: query.page, perPage: query.perPage, totalItems, totalPages };

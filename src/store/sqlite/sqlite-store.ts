@@ -148,8 +148,11 @@ export class SqliteStore implements Store {
       this.writer = new Connection(open(this.file));
       this.reader = new Connection(open(this.file));
       this.writer.observer = this.reader.observer = this.observer;
-      this.beginStmt = this.commitStmt = this.versionStmt = undefined;
+      this.beginStmt = this.commitStmt = this.versionStmt = this.writerVersionStmt = undefined;
       this.version++;
+      // New data under every cache: an external version never seen before.
+      this.externalChecked = false;
+      this.writerExternal = -this.version;
       if (failure) throw failure;
     });
   }
@@ -241,15 +244,31 @@ export class SqliteStore implements Store {
       this.versionChecked = true;
       setImmediate(() => { this.versionChecked = false; });
       const external = (this.versionStmt ??= this.reader.db.prepare('PRAGMA data_version').pluck()).get() as number;
-      if (external !== this.externalVersion) {
-        this.externalVersion = external;
+      if (external !== this.lastExternal) {
+        this.lastExternal = external;
         this.version++;
       }
     }
     return this.version;
   }
+  /**
+   * PRAGMA data_version of the writer connection: it moves only with commits of other
+   * connections, and the only other one of this process (the reader) never writes, so
+   * it counts other processes' commits. Read at most once per turn of the event loop.
+   */
+  externalVersion(): number {
+    if (!this.externalChecked) {
+      this.externalChecked = true;
+      setImmediate(() => { this.externalChecked = false; });
+      this.writerExternal = (this.writerVersionStmt ??= this.writer.db.prepare('PRAGMA data_version').pluck()).get() as number;
+    }
+    return this.writerExternal;
+  }
+  private externalChecked = false;
+  private writerExternal = 0;
+  private writerVersionStmt: Database.Statement | undefined;
   private version = 0;
-  private externalVersion = -1;
+  private lastExternal = -1;
   private versionChecked = false;
   private versionStmt: Database.Statement | undefined;
 

@@ -1,0 +1,88 @@
+/**
+ * Data versions shared by every instance on one PostgreSQL database: one sequence per
+ * collection (`_v_<collection id>`) and `_v___all__` for writes Galley cannot attribute.
+ * Sequences are not transactional and take no lock a writer could wait on, so moving
+ * one after a commit costs a short round trip; reading the versions a query depends
+ * on is one more, far cheaper than the COUNT it can save. A sequence is created the
+ * first time it is needed.
+ *
+ * Changes to announced collections (auth collections: their records sign requests in
+ * and are cached per token) are also NOTIFYed in the same statement, and every
+ * instance keeps a mirror of those in memory, so a token can be checked without a
+ * round trip and still be refused on every instance once its record changed.
+ */
+import type { Store } from '../../store/store.js';
+import { quoteIdent } from '../../store/dialect.js';
+import { ALL, type DataVersions } from './data-versions.js';
+import { LocalDataVersions } from './local-data-versions.js';
+import { VERSIONS_CHANNEL } from './version-listener.js';
+
+const NAME = `quote_ident('_v_' || id)::regclass`;
+const READ = `SELECT string_agg(coalesce(pg_sequence_last_value(${NAME}), 0)::text, ':' ORDER BY n) AS "stamp" FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`;
+const MOVE = `SELECT count(nextval(${NAME})) AS "n" FROM unnest($1::text[]) AS t(id)`;
+const MOVE_AND_ANNOUNCE = `WITH "moved" AS (${MOVE}) SELECT "n", pg_notify('${VERSIONS_CHANNEL}', $2) AS "sent" FROM "moved"`;
+const UNDEFINED_TABLE = '42P01';
+
+export class PostgresDataVersions implements DataVersions {
+  /** What this instance heard of announced collections; trusted only while listening. */
+  private readonly mirror = new LocalDataVersions();
+  private listening = false;
+
+  constructor(private readonly store: Store, private readonly announced: (collectionId: string) => boolean) {}
+
+  localStamp(collectionIds: readonly string[]): string | undefined {
+    if (!this.listening || !collectionIds.every(this.announced)) return undefined;
+    return this.mirror.stamp(collectionIds);
+  }
+
+  /** Heard from another instance (or this one's own announcement coming back). */
+  heard(collectionIds: readonly string[]): void {
+    if (collectionIds.includes(ALL)) this.mirror.changedAll();
+    this.mirror.changed(collectionIds);
+  }
+
+  /** The listener's connection: while it is down, announcements may be missed. */
+  listenerConnected(connected: boolean): void {
+    this.mirror.changedAll();
+    this.listening = connected;
+  }
+
+  async stamp(collectionIds: readonly string[]): Promise<string> {
+    const ids = [ALL, ...collectionIds];
+    const row = await this.withSequences(ids, () => this.store.get(READ, [ids]));
+    return String(row?.stamp ?? '');
+  }
+
+  async changed(collectionIds: readonly string[]): Promise<void> {
+    if (!collectionIds.length) return;
+    const announce = collectionIds.filter(this.announced);
+    this.mirror.changed(announce);
+    await this.withSequences(collectionIds, () => announce.length
+      ? this.store.get(MOVE_AND_ANNOUNCE, [collectionIds, JSON.stringify(announce)])
+      : this.store.get(MOVE, [collectionIds]));
+  }
+
+  async changedAll(): Promise<void> {
+    this.mirror.changedAll();
+    await this.withSequences([ALL], () => this.store.get(MOVE_AND_ANNOUNCE, [[ALL], JSON.stringify([ALL])]));
+  }
+
+  private async withSequences<T>(ids: readonly string[], query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNDEFINED_TABLE) throw err;
+      await this.create(ids);
+      return query();
+    }
+  }
+
+  private async create(ids: readonly string[]): Promise<void> {
+    for (const id of new Set(ids)) {
+      // DDL takes no parameters: the name is a checked identifier (quoteIdent).
+      await this.store.exec(`CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(`_v_${id}`)}`).catch(() => {
+        // Another instance created it at the same moment (IF NOT EXISTS is not atomic); the retry tells.
+      });
+    }
+  }
+}
