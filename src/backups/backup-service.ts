@@ -16,6 +16,9 @@ import type { SettingsService } from '../core/settings/settings-service.js';
 import { badRequest, fieldError, notFound } from '../core/errors.js';
 import { BackupLock } from './backup-lock.js';
 import { isBackupKey, LocalBackupStorage, type BackupInfo, type BackupStorage } from './backup-storage.js';
+import { S3BackupStorage } from './s3-backup-storage.js';
+import { S3FileStorage } from '../files/s3-file-storage.js';
+import { copyFiles, listStorage } from '../import/pocketbase/copy-files.js';
 import type { SnapshotSource } from './snapshot-source.js';
 import { inspectSqliteSnapshot, SqliteSnapshotSource } from './sqlite-snapshot.js';
 import { inspectPostgresSnapshot, PostgresSnapshotSource } from './postgres-snapshot.js';
@@ -55,7 +58,6 @@ export interface BackupListItem {
 
 export class BackupService {
   readonly lock: BackupLock;
-  storage: BackupStorage;
   readonly source: SnapshotSource;
   /** Where a failed verification is reported (the core points it at its logger). */
   log: (message: string) => void = (m) => process.stderr.write(`${m}\n`);
@@ -69,9 +71,23 @@ export class BackupService {
 
   constructor(private readonly store: Store, private readonly files: FileService, private readonly settings: SettingsService, readonly dataDir: string) {
     this.lock = new BackupLock(store);
-    this.storage = new LocalBackupStorage(join(dataDir, 'backups'));
     this.source = store.dialect.name === 'postgres' ? new PostgresSnapshotSource(store) : new SqliteSnapshotSource(dataDir);
     this.restorer = store instanceof SqliteStore ? new SqliteRestorer(store, dataDir) : new PostgresRestorer(store, dataDir);
+  }
+
+  private storageCache: { signature: string; storage: BackupStorage } | undefined;
+
+  /** Where the archives are: the `backups.s3` bucket when enabled (shared by every instance), else `DATA_DIR/backups`. */
+  get storage(): BackupStorage {
+    const s3 = this.settings.current().backups.s3;
+    const signature = s3.enabled ? JSON.stringify(s3) : 'local';
+    if (this.storageCache?.signature !== signature) {
+      const previous = this.storageCache?.storage;
+      this.storageCache = { signature, storage: s3.enabled ? new S3BackupStorage(s3) : new LocalBackupStorage(join(this.dataDir, 'backups')) };
+      // Requests still reading through the old client finish first.
+      if (previous instanceof S3BackupStorage) setTimeout(() => previous.close(), 60_000).unref();
+    }
+    return this.storageCache.storage;
   }
 
   onRestored(listener: () => void): () => void {
@@ -92,7 +108,7 @@ export class BackupService {
     await this.lock.run(async () => {
       const scratch = await this.scratchDir('restore_');
       try {
-        const path = await this.storage.localPath(key);
+        const path = await this.storage.localCopy(key, scratch);
         if (!path) throw notFound('Missing or invalid backup file.');
         const extracted = join(scratch, 'new');
         let from: DialectName = 'sqlite';
@@ -107,6 +123,7 @@ export class BackupService {
         }
         try {
           await this.reload();
+          await this.filesBackToS3();
           await this.answers();
         } catch (err) {
           await restorer.undo();
@@ -119,6 +136,25 @@ export class BackupService {
         await rm(scratch, { recursive: true, force: true });
       }
     });
+  }
+
+  /**
+   * The restored settings keep uploaded files on S3: the backup's files (swapped into
+   * the local `storage/` with the database) go back into that bucket, under the same
+   * keys (thumbnails are made again on demand), through the PocketBase import's copier.
+   */
+  private async filesBackToS3(): Promise<void> {
+    const storage = this.files.storage();
+    if (!(storage instanceof S3FileStorage)) return;
+    const ids = new Set((await this.store.all('SELECT "id" FROM "_collections"')).map((r) => String(r.id)));
+    const plan = listStorage(this.dataDir, ids);
+    await copyFiles(storage, plan.files, [], () => {});
+  }
+
+  /** Releases the S3 client of the archives' bucket, if one was made. */
+  close(): void {
+    const storage = this.storageCache?.storage;
+    if (storage instanceof S3BackupStorage) storage.close();
   }
 
   /** The restored app's health check: the database answers and the auth collections are there. */
@@ -243,11 +279,11 @@ export class BackupService {
   }
 
   private async verifyStored(key: string): Promise<Verification> {
-    const path = await this.storage.localPath(key);
-    if (!path) throw notFound('Missing or invalid backup file.');
     const scratch = await this.scratchDir('');
     let verification: Verification;
     try {
+      const path = await this.storage.localCopy(key, scratch);
+      if (!path) throw notFound('Missing or invalid backup file.');
       verification = await verifyArchive(path, scratch);
     } finally {
       await rm(scratch, { recursive: true, force: true });

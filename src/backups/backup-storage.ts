@@ -2,7 +2,7 @@
  * Where backup archives are kept: the BackupStorage interface and its local-disk
  * implementation, `<dataDir>/backups/` (PocketBase's place for them). The verification
  * result of each archive is a JSON document beside it, in `backups/.galley/`, which a
- * listing never shows. An S3 implementation (settings `backups.s3`) is not written yet.
+ * listing never shows. The bucket of the `backups.s3` settings is s3-backup-storage.ts.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
@@ -23,8 +23,12 @@ export interface BackupStorage {
   /** Stores the local file at key (moved when it can be); fails when key exists. */
   put(key: string, file: string): Promise<void>;
   read(key: string, range?: ByteRange): Promise<Readable | undefined>;
-  /** A local path of the archive for random access (the zip is read from its end). */
-  localPath(key: string): Promise<string | undefined>;
+  /**
+   * A local file of the archive for random access (the zip is read from its end): the
+   * archive itself on the local disk, a download into scratchDir (removed by the
+   * caller) from a bucket. Undefined when there is no such archive.
+   */
+  localCopy(key: string, scratchDir: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
   readMeta(key: string): Promise<Record<string, unknown> | undefined>;
   writeMeta(key: string, meta: Record<string, unknown>): Promise<void>;
@@ -87,7 +91,7 @@ export class LocalBackupStorage implements BackupStorage {
     return createReadStream(this.path(key), range ? { start: range.start, end: range.end } : {});
   }
 
-  async localPath(key: string): Promise<string | undefined> {
+  async localCopy(key: string): Promise<string | undefined> {
     return (await this.stat(key)) ? this.path(key) : undefined;
   }
 

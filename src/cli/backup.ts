@@ -27,6 +27,7 @@ async function withCore<T>(flags: DbFlags, fn: (core: GalleyCore) => Promise<T>)
     }
     throw err;
   } finally {
+    core.backups.close();
     await core.close();
   }
 }

@@ -24,6 +24,23 @@ type Sdk = typeof import('@aws-sdk/client-s3');
 let sdk: Promise<Sdk> | undefined;
 const loadSdk = () => (sdk ??= import('@aws-sdk/client-s3'));
 
+/** The SDK and a client for the config (the backups' bucket uses it too). */
+export async function connectS3(config: S3StorageConfig): Promise<{ s3: Sdk; client: S3Client }> {
+  const s3 = await loadSdk();
+  return {
+    s3,
+    client: new s3.S3Client({
+      region: config.region || 'us-east-1',
+      endpoint: config.endpoint || undefined,
+      forcePathStyle: config.forcePathStyle,
+      credentials: { accessKeyId: config.accessKey, secretAccessKey: config.secret },
+      // Only checksum when the service asks: several S3-compatible servers reject the newer default.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  };
+}
+
 export class S3FileStorage implements FileStorage {
   private connection: Promise<{ s3: Sdk; client: S3Client }> | undefined;
   private readonly bucket: string;
@@ -33,18 +50,7 @@ export class S3FileStorage implements FileStorage {
   }
 
   private connect(): Promise<{ s3: Sdk; client: S3Client }> {
-    return (this.connection ??= loadSdk().then((s3) => ({
-      s3,
-      client: new s3.S3Client({
-        region: this.config.region || 'us-east-1',
-        endpoint: this.config.endpoint || undefined,
-        forcePathStyle: this.config.forcePathStyle,
-        credentials: { accessKeyId: this.config.accessKey, secretAccessKey: this.config.secret },
-        // Only checksum when the service asks: several S3-compatible servers reject the newer default.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      }),
-    })));
+    return (this.connection ??= connectS3(this.config));
   }
 
   async put(key: string, source: Buffer | { path: string }, contentType: string): Promise<void> {
@@ -132,7 +138,7 @@ export class S3FileStorage implements FileStorage {
   }
 }
 
-function isNotFound(err: unknown): boolean {
+export function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
 }

@@ -3,7 +3,8 @@
  * of automatic backups (5 fields, or 6 with seconds; '' = none), `cronMaxKeep`, how
  * many automatic backups are kept (the oldest are deleted; at least 1 when a schedule
  * is set), and `s3`, a bucket of its own for the archives (stored and validated as the
- * files' `s3` section; its secret is write-only). Archives on S3 are not written yet.
+ * files' `s3` section; its secret is write-only); when enabled, archives are kept there
+ * (src/backups/s3-backup-storage.ts).
  */
 import { fieldError, type ErrorData } from '../errors.js';
 import { isPlainObject, type SettingsSection } from './settings-section.js';
