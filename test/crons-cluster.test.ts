@@ -95,7 +95,7 @@ describe('crons across instances on PostgreSQL', () => {
   it('runs a job on the galley serve process that receives POST /api/crons/{id}', async () => {
     const token = a.admin.authStore.token;
     const list = await (await fetch(`${serve.url}/api/crons`, { headers: { Authorization: token } })).json();
-    expect(list.map((j: { id: string }) => j.id)).toEqual(['__pbDBOptimize__', '__pbMFACleanup__', '__pbOTPCleanup__', '__galleyCronRunsCleanup__', '__galleyWebhookDeliveriesCleanup__', '__pbLogsCleanup__']);
+    expect(list.map((j: { id: string }) => j.id)).toEqual(['__pbDBOptimize__', '__pbMFACleanup__', '__pbOTPCleanup__', '__galleyCronRunsCleanup__', '__galleyIdempotencyKeysCleanup__', '__galleyWebhookDeliveriesCleanup__', '__pbLogsCleanup__']);
     const users = a.core.collections.get('users');
     await insertOtp(a.core.store, { id: 'expiredotp', collectionId: users.id, recordId: 'r', hash: 'h', sentTo: 'x@example.com', created: Date.now() - 3600_000 });
     const res = await fetch(`${serve.url}/api/crons/__pbOTPCleanup__`, { method: 'POST', headers: { Authorization: token } });

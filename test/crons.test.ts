@@ -16,6 +16,7 @@ const BUILT_INS = [
   { id: '__pbMFACleanup__', expression: '0 * * * *' },
   { id: '__pbOTPCleanup__', expression: '0 * * * *' },
   { id: '__galleyCronRunsCleanup__', expression: '*/10 * * * *' },
+  { id: '__galleyIdempotencyKeysCleanup__', expression: '30 * * * *' },
   { id: '__galleyWebhookDeliveriesCleanup__', expression: '15 * * * *' },
   { id: '__pbLogsCleanup__', expression: '0 */6 * * *' },
 ];

@@ -3,7 +3,8 @@
  * one after another in one transaction, with the caller's auth and the normal rules
  * and validation (`@request.context = "batch"`). All land or none: a failing
  * sub-request rolls everything back, uploaded files included; record events and file
- * deletions happen only after the commit.
+ * deletions happen only after the commit. With an `Idempotency-Key` header the whole
+ * batch is one idempotent write (api/idempotency.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
@@ -23,6 +24,7 @@ import { applyFields } from '../server/fields-projection.js';
 import { RecordFileWrite } from '../files/record-file-write.js';
 import { readBatchInput, type BatchItem } from './batch-input.js';
 import { recordJson } from './record-response.js';
+import { idempotencyKeyOf, idempotent } from './idempotency.js';
 
 /** JSON bodies beyond this are refused whatever the settings say (they are parsed in memory). */
 const JSON_HARD_LIMIT = 1024 * 1024 * 1024;
@@ -40,13 +42,18 @@ export function registerBatchRoutes(app: FastifyInstance, core: GalleyCore): voi
       if (Number(request.headers['content-length']) > bodyLimit(core.settings.current().batch)) done(new ApiError(413));
       else done(null, payload);
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const batch = core.settings.current().batch;
     if (!batch.enabled) throw new ApiError(403, 'Batch requests are not allowed.');
+    const key = idempotencyKeyOf(request);
     const parsed = await readBody(request, { keepFiles: { total: bodyLimit(batch) } });
     try {
       const items = readBatchInput(parsed.data, parsed.files, batch.maxRequests);
-      return await runBatch(core, request, items, batch.timeout * 1000);
+      const timeoutMs = batch.timeout * 1000;
+      if (key === undefined) return await runBatch(core, request, items, timeoutMs);
+      // With an Idempotency-Key the sub-requests run in the key's transaction (api/idempotency.ts).
+      return await idempotent(core, request, reply, key, parsed, async (scope, fileWrites) =>
+        ({ status: 200, body: await runItems(core, scope, request, items, Date.now() + timeoutMs, fileWrites) }));
     } finally {
       await parsed.dispose();
     }
@@ -62,17 +69,7 @@ async function runBatch(core: GalleyCore, request: FastifyRequest, items: BatchI
     results = await core.store.transaction(async (tx) => {
       // Sub-requests write through the scope: their effects wait for this commit.
       scope = openScope(core.recordDeps, tx);
-      const out: BatchResult[] = [];
-      for (const [index, item] of items.entries()) {
-        if (Date.now() > deadline) throw new ApiError(400, 'Batch transaction timeout.');
-        try {
-          out.push(await runItem(core, scope.deps, request, item, fileWrites));
-        } catch (err) {
-          if (err instanceof ApiError) throw failedAt(index, err);
-          throw err;
-        }
-      }
-      return out;
+      return runItems(core, scope, request, items, deadline, fileWrites);
     });
   } catch (err) {
     await Promise.all(fileWrites.map((w) => w.abort()));
@@ -81,6 +78,21 @@ async function runBatch(core: GalleyCore, request: FastifyRequest, items: BatchI
   await closeScope(core.recordDeps, scope!);
   await Promise.all(fileWrites.map((w) => w.afterCommit()));
   return results;
+}
+
+/** The sub-requests one after another inside the scope's transaction; the first failure fails them all. */
+async function runItems(core: GalleyCore, scope: WriteScope, request: FastifyRequest, items: BatchItem[], deadline: number, fileWrites: RecordFileWrite[]): Promise<BatchResult[]> {
+  const out: BatchResult[] = [];
+  for (const [index, item] of items.entries()) {
+    if (Date.now() > deadline) throw new ApiError(400, 'Batch transaction timeout.');
+    try {
+      out.push(await runItem(core, scope.deps, request, item, fileWrites));
+    } catch (err) {
+      if (err instanceof ApiError) throw failedAt(index, err);
+      throw err;
+    }
+  }
+  return out;
 }
 
 function failedAt(index: number, err: ApiError): ApiError {

@@ -10,7 +10,7 @@ import type { GalleyCore } from '../core/galley-core.js';
 import type { Collection } from '../core/collections/collection.js';
 import type { RecordFileHooks } from '../core/records/file-hooks.js';
 import type { Row } from '../store/store.js';
-import { BODY_LIMIT, readBody } from '../server/body.js';
+import { BODY_LIMIT, readBody, type ParsedBody } from '../server/body.js';
 import type { UploadedFile } from '../server/multipart.js';
 import { RecordFileWrite, maxFileSize } from '../files/record-file-write.js';
 
@@ -19,15 +19,21 @@ type Values = Record<string, unknown>;
 export async function writeWithFiles(
   core: GalleyCore, request: FastifyRequest, collection: Collection, write: (body: Values, files?: RecordFileHooks) => Promise<Row>,
 ): Promise<Row> {
-  const fileFields = collection.fields.filter((f) => f.model.type === 'file');
-  if (fileFields.length === 0) return write((await readBody(request)).data);
-  const total = BODY_LIMIT + fileFields.reduce((sum, f) => sum + maxFileSize(f.model) * Math.max(1, Number(f.model.maxSelect) || 1), 0);
-  const parsed = await readBody(request, { keepFiles: { total } });
+  if (!collection.fields.some((f) => f.model.type === 'file')) return write((await readBody(request)).data);
+  const parsed = await readRecordBody(request, collection);
   try {
     return await writeWithUploads(core, collection, parsed.data, parsed.files, write);
   } finally {
     await parsed.dispose();
   }
+}
+
+/** The body of a create or update, with its uploads kept when the collection has file fields (dispose() when done). */
+export function readRecordBody(request: FastifyRequest, collection: Collection): Promise<ParsedBody> {
+  const fileFields = collection.fields.filter((f) => f.model.type === 'file');
+  if (fileFields.length === 0) return readBody(request);
+  const total = BODY_LIMIT + fileFields.reduce((sum, f) => sum + maxFileSize(f.model) * Math.max(1, Number(f.model.maxSelect) || 1), 0);
+  return readBody(request, { keepFiles: { total } });
 }
 
 /** A write with already received files: named, checked, stored in the write, removed again if it fails. */

@@ -17,6 +17,8 @@ import type { Hook } from '../hooks/hook.js';
 import type { RecordRequestEvent } from '../hooks/events.js';
 import type { RecordFileHooks } from '../core/records/file-hooks.js';
 import { bodyCanBeReadAgain, withSchemaRetry } from './schema-retry.js';
+import { idempotencyKeyOf } from './idempotency.js';
+import { idempotentRecords } from './idempotent-records.js';
 
 type Params = { c: string; id?: string };
 
@@ -110,10 +112,25 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     });
     return e?.record ?? reply.code(204).send();
   };
-  app.post('/api/collections/:c/records', (request, reply) => save(request, reply, core.hooks.onRecordCreateRequest, undefined));
-  app.patch('/api/collections/:c/records/:id', (request, reply) => save(request, reply, core.hooks.onRecordUpdateRequest, (request.params as Params).id!));
+  // With an Idempotency-Key header, a write runs in the key's transaction (idempotent-records.ts).
+  const keyed = idempotentRecords(core);
+  app.post('/api/collections/:c/records', async (request, reply) => {
+    const key = idempotencyKeyOf(request);
+    const hook = core.hooks.onRecordCreateRequest;
+    return key === undefined ? save(request, reply, hook, undefined) : keyed.save(request, reply, hook, undefined, key);
+  });
+  app.patch('/api/collections/:c/records/:id', async (request, reply) => {
+    const key = idempotencyKeyOf(request);
+    const hook = core.hooks.onRecordUpdateRequest;
+    const id = (request.params as Params).id!;
+    return key === undefined ? save(request, reply, hook, id) : keyed.save(request, reply, hook, id, key);
+  });
 
-  app.delete('/api/collections/:c/records/:id', (request, reply) => withSchemaRetry(core, async () => {
+  app.delete('/api/collections/:c/records/:id', async (request, reply) => {
+    const key = idempotencyKeyOf(request);
+    return key === undefined ? removeRecord(request, reply) : keyed.remove(request, reply, key);
+  });
+  const removeRecord = (request: FastifyRequest, reply: FastifyReply) => withSchemaRetry(core, async () => {
     const collection = collectionOf(request);
     const id = (request.params as Params).id!;
     const remove = () => deleteRecord(deps, collection, id, accessContext(request, core));
@@ -121,5 +138,5 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
     if (hook.isEmpty(tags(collection))) await remove();
     else await hook.trigger(event(request, collection, { recordId: id }), remove, tags(collection));
     return reply.code(204).send();
-  }));
+  });
 }

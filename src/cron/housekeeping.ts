@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import type { CollectionRegistry } from '../core/collections/registry.js';
 import { ATTEMPT_WINDOW_MS, purgeExpiredOtps } from '../core/auth/otp-store.js';
 import { purgeExpiredMfas } from '../core/auth/mfa-store.js';
+import { purgeExpiredKeys } from '../core/idempotency/idempotency-keys.js';
 import type { CronService } from './cron-service.js';
 
 export const HOUSEKEEPING_JOBS = {
@@ -14,13 +15,14 @@ export const HOUSEKEEPING_JOBS = {
   mfaCleanup: { id: '__pbMFACleanup__', expression: '0 * * * *' },
   otpCleanup: { id: '__pbOTPCleanup__', expression: '0 * * * *' },
   cronRunsCleanup: { id: '__galleyCronRunsCleanup__', expression: '*/10 * * * *' },
+  idempotencyKeysCleanup: { id: '__galleyIdempotencyKeysCleanup__', expression: '30 * * * *' },
 } as const;
 
 /** For a collection without the option: keep rows up to the longest duration allowed. */
 const DAY_SECONDS = 86400;
 
 export function registerHousekeeping(crons: CronService, store: Store, collections: { registry: CollectionRegistry }): void {
-  const { dbOptimize, mfaCleanup, otpCleanup, cronRunsCleanup } = HOUSEKEEPING_JOBS;
+  const { dbOptimize, mfaCleanup, otpCleanup, cronRunsCleanup, idempotencyKeysCleanup } = HOUSEKEEPING_JOBS;
   const authCollections = () => collections.registry.all().filter((c) => c.isAuth);
 
   // Refreshes the planner's statistics (PocketBase runs `PRAGMA optimize` daily too).
@@ -42,5 +44,10 @@ export function registerHousekeeping(crons: CronService, store: Store, collectio
 
   crons.register(cronRunsCleanup.id, cronRunsCleanup.expression, async () => {
     await crons.pruneRuns();
+  });
+
+  // Idempotency keys answer retries for 24 hours (docs/idempotency.md).
+  crons.register(idempotencyKeysCleanup.id, idempotencyKeysCleanup.expression, async () => {
+    await purgeExpiredKeys(store);
   });
 }
