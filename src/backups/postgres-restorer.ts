@@ -8,8 +8,9 @@
  * (their requests are held, not failed) until the commit. The uploaded files under
  * storage/ are swapped first through the journal and put back if the transaction fails.
  * A SQLite backup is converted in the same transaction instead (cross-engine-copy.ts).
- * A crash in the moment between the commit and the journal's "swapped" mark would roll
- * the files back under the new data: that window is not closed yet.
+ * The transaction also writes a commit marker the journal names: a crash between the
+ * commit and the journal's "swapped" mark is settled at the next open by looking for it
+ * (restoreCommitted), so the files always match the rows.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -27,6 +28,20 @@ import { copyAcrossEngines } from './cross-engine-copy.js';
 import { finishSwap, markSwapped, swapIn, undoSwap } from './restore-journal.js';
 
 const STORAGE_ITEMS = ['storage'];
+/** The `_params` row holding the commit marker of the last restore. */
+const MARKER_KEY = 'restoreCommitMarker';
+
+/** True when the restore transaction that wrote this marker committed. */
+export async function restoreCommitted(store: Store, marker: string): Promise<boolean> {
+  try {
+    const row = await store.get(`SELECT "value" FROM "_params" WHERE "id" = $1`, [MARKER_KEY]);
+    return row !== undefined && String(row.value) === marker;
+  } catch (err) {
+    // No _params table: nothing of the restore committed.
+    if ((err as { code?: string }).code === '42P01') return false;
+    throw err;
+  }
+}
 /** PostgreSQL takes at most 65535 parameters per statement. */
 const MAX_PARAMS = 30_000;
 
@@ -37,16 +52,20 @@ export class PostgresRestorer implements DatabaseRestorer {
     const schema = from === 'postgres' ? JSON.parse(await readFile(join(extractedDir, PG_SCHEMA_ENTRY), 'utf8')) as PgSchema : undefined;
     const converted = from === 'postgres' ? undefined : await openArchiveTables(from, extractedDir);
     // Left "swapping" until the database commits: a crash before that puts the files back.
-    swapIn(this.dataDir, extractedDir, oldDir, STORAGE_ITEMS, false);
+    const marker = randomUUID();
+    swapIn(this.dataDir, extractedDir, oldDir, STORAGE_ITEMS, false, marker);
     try {
       await this.store.transaction(async (tx) => {
         await dropAll(tx);
-        if (converted) return copyAcrossEngines(tx, this.store.dialect, converted);
-        for (const table of schema!.tables) await createTable(tx, table);
-        for (const table of schema!.tables) await loadRows(tx, table, join(extractedDir, PG_DIR, `${table.name}.jsonl`));
-        for (const table of schema!.tables) await finishTable(tx, table);
-        for (const view of schema!.views) await tx.exec(`CREATE VIEW ${quoteIdent(view.name)} AS ${view.definition}`);
-        await tx.run(`INSERT INTO "_params" ("id", "value") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"`, [VERSION_KEY, randomUUID()]);
+        if (converted) await copyAcrossEngines(tx, this.store.dialect, converted);
+        else {
+          for (const table of schema!.tables) await createTable(tx, table);
+          for (const table of schema!.tables) await loadRows(tx, table, join(extractedDir, PG_DIR, `${table.name}.jsonl`));
+          for (const table of schema!.tables) await finishTable(tx, table);
+          for (const view of schema!.views) await tx.exec(`CREATE VIEW ${quoteIdent(view.name)} AS ${view.definition}`);
+          await tx.run(`INSERT INTO "_params" ("id", "value") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"`, [VERSION_KEY, randomUUID()]);
+        }
+        await tx.run(`INSERT INTO "_params" ("id", "value") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"`, [MARKER_KEY, marker]);
       });
     } catch (err) {
       undoSwap(this.dataDir);

@@ -7,7 +7,10 @@
  * done it says "swapped". At the next open, recoverInterruptedRestore reads it: a swap
  * cut short is rolled back (the old entries put back), a finished one is completed
  * (the old entries removed). So after a restart there is either the old data or the
- * new, whole.
+ * new, whole. A swap that waits for a database commit (PostgreSQL) carries a commit
+ * marker, which the restore writes in its transaction: at the next open, once the
+ * database is reachable, recoverCommittedRestore looks for it, so a crash between the
+ * commit and the "swapped" mark still keeps the files that belong to the committed data.
  */
 import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +22,8 @@ interface Journal {
   items: string[];
   /** The items the data directory had before the swap. */
   present: string[];
+  /** Set when the swap is done only once a database transaction holding this marker commits. */
+  commitMarker?: string;
 }
 
 const journalPath = (dataDir: string) => join(dataDir, '.galley_tmp', 'restore-journal.json');
@@ -43,8 +48,8 @@ function writeJournal(dataDir: string, journal: Journal): void {
  * failure the old entries are put back before the error is rethrown. markDone false
  * leaves the journal at "swapping" (rolled back after a crash) until markSwapped.
  */
-export function swapIn(dataDir: string, newDir: string, oldDir: string, items: string[], markDone = true): void {
-  const journal: Journal = { phase: 'swapping', oldDir, items, present: items.filter((item) => existsSync(join(dataDir, item))) };
+export function swapIn(dataDir: string, newDir: string, oldDir: string, items: string[], markDone = true, commitMarker?: string): void {
+  const journal: Journal = { phase: 'swapping', oldDir, items, present: items.filter((item) => existsSync(join(dataDir, item))), ...(commitMarker ? { commitMarker } : {}) };
   mkdirSync(oldDir, { recursive: true });
   writeJournal(dataDir, journal);
   try {
@@ -108,7 +113,24 @@ export function recoverInterruptedRestore(dataDir: string): 'none' | 'rolled bac
 function recoverJournal(dataDir: string): 'none' | 'rolled back' | 'completed' {
   const journal = readJournal(dataDir);
   if (!journal) return 'none';
+  // Decided by the database: recoverCommittedRestore, once it is open.
+  if (journal.phase === 'swapping' && journal.commitMarker) return 'none';
   if (journal.phase === 'swapped') {
+    finishSwap(dataDir);
+    return 'completed';
+  }
+  rollBack(dataDir, journal);
+  return 'rolled back';
+}
+
+/**
+ * After the database opened: a swap that waited for a commit is completed when the
+ * commit happened (the marker is in the database), rolled back otherwise.
+ */
+export async function recoverCommittedRestore(dataDir: string, committed: (marker: string) => Promise<boolean>): Promise<'none' | 'rolled back' | 'completed'> {
+  const journal = readJournal(dataDir);
+  if (!journal?.commitMarker || journal.phase !== 'swapping') return 'none';
+  if (await committed(journal.commitMarker)) {
     finishSwap(dataDir);
     return 'completed';
   }

@@ -34,7 +34,8 @@ import { SqliteLogStore } from '../logs/sqlite-log-store.js';
 import { PostgresLogStore } from '../logs/postgres-log-store.js';
 import { errorText, type Logger } from '../logs/logger.js';
 import { BackupService } from '../backups/backup-service.js';
-import { recoverInterruptedRestore } from '../backups/restore-journal.js';
+import { recoverCommittedRestore, recoverInterruptedRestore } from '../backups/restore-journal.js';
+import { restoreCommitted } from '../backups/postgres-restorer.js';
 import { registerBackupMetrics } from '../backups/backup-metrics.js';
 import { mailSuperusers } from '../backups/backup-alert.js';
 import type { DataVersions } from './versions/data-versions.js';
@@ -167,7 +168,7 @@ export class GalleyCore {
   static async open(config: Pick<GalleyConfig, 'dir' | 'db'> & Partial<Pick<GalleyConfig, 'metrics'>>, schemaPollMs = 2000): Promise<GalleyCore> {
     prepareDataDir(config.dir);
     // A restore the process died in: its journal says whether to finish it or put the old data back.
-    const recovered = recoverInterruptedRestore(config.dir);
+    let recovered = recoverInterruptedRestore(config.dir);
     let store: Store;
     if (config.db) {
       try {
@@ -177,6 +178,10 @@ export class GalleyCore {
       } catch (err) {
         throw new ConfigError(`${(err as Error).message} (${redactUrl(config.db)})`);
       }
+      // A restore that died around its commit: the database says which data the files must match.
+      const pg = store;
+      const settled = await recoverCommittedRestore(config.dir, (marker) => restoreCommitted(pg, marker));
+      if (settled !== 'none') recovered = settled;
     } else {
       try {
         store = SqliteStore.open(config.dir);
