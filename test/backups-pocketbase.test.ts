@@ -7,7 +7,7 @@
  * a path outside its root refused with the data unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
@@ -64,14 +64,23 @@ describe.each(ENGINES)('a PocketBase backup zip restored on %s', (engine) => {
     expect(bad.message).toMatch(/path outside its root/);
     const neither = await zip([{ path: 'notes.txt', data: Buffer.from('x') }]);
     expect((await failure(g.admin.backups.upload({ file: fileOf(neither, 'neither.zip', 'application/zip') }))).message).toMatch(/not a Galley backup/);
-    // A data.db that is not a database: stored, but fails its verification and its restore.
+    // A data.db that is not PocketBase's: refused (it is not a Galley backup either, having no manifest).
     const junk = await zip([{ path: 'data.db', data: Buffer.from('not sqlite at all'.repeat(100)) }]);
-    await g.admin.backups.upload({ file: fileOf(junk, 'junk.zip', 'application/zip') });
-    const listed = (await g.admin.backups.getFullList()).find((b) => b.key === 'junk.zip') as unknown as { verification: { ok: boolean } };
-    expect(listed.verification.ok).toBe(false);
-    const err = await failure(g.admin.backups.restore('junk.zip'));
-    expect(err.status).toBe(400);
-    expect(err.message).toMatch(/^The backup cannot be restored: the PocketBase backup cannot be imported: cannot read .*data\.db/);
+    const refused = await failure(g.admin.backups.upload({ file: fileOf(junk, 'junk.zip', 'application/zip') }));
+    expect(refused.status).toBe(400);
+    expect(refused.message).toMatch(/no manifest\.json, so it is not a Galley backup, and it is not a PocketBase backup either \(cannot read .*data\.db/);
+    // Placed in the backups folder by hand, it is listed as failing verification and refused by a restore.
+    if (engine === 'sqlite') {
+      mkdirSync(join(g.dir, 'backups'), { recursive: true });
+      writeFileSync(join(g.dir, 'backups', 'junk.zip'), junk);
+      await g.core.backups.verify('junk.zip');
+      const listed = (await g.admin.backups.getFullList()).find((b) => b.key === 'junk.zip') as unknown as { verification: { ok: boolean } };
+      expect(listed.verification.ok).toBe(false);
+      const err = await failure(g.admin.backups.restore('junk.zip'));
+      expect(err.status).toBe(400);
+      expect(err.message).toMatch(/^The backup cannot be restored: the PocketBase backup cannot be imported: cannot read .*data\.db/);
+    }
+    expect((await g.admin.backups.getFullList()).map((b) => b.key)).not.toContain('slip.zip');
     expect((await g.admin.collections.getOne('mine')).name).toBe('mine');
   });
 

@@ -24,13 +24,13 @@ import { inspectSqliteSnapshot, SqliteSnapshotSource } from './sqlite-snapshot.j
 import { inspectPostgresSnapshot, PostgresSnapshotSource } from './postgres-snapshot.js';
 import { fileSource, writeArchive, type ArchiveSource } from './archive-writer.js';
 import { verifyArchive, type Verification } from './verify.js';
-import { readArchive } from './archive-reader.js';
+import { ArchiveError, readArchive } from './archive-reader.js';
 import { inspectionChecks } from './verify.js';
 import type { BackupAlert } from './backup-alert.js';
 import type { CronService } from '../cron/cron-service.js';
 import type { BackupsSettings } from '../core/settings/backups-settings.js';
 import { RestoreError, type DatabaseRestorer } from './database-restorer.js';
-import { importPocketBaseArchive, isPocketBaseArchive } from './pocketbase-backup.js';
+import { importPocketBaseArchive, isPocketBaseArchive, verifyPocketBaseArchive } from './pocketbase-backup.js';
 import type { DialectName } from '../store/dialect.js';
 import { SqliteRestorer } from './sqlite-restorer.js';
 import { PostgresRestorer } from './postgres-restorer.js';
@@ -311,11 +311,22 @@ export class BackupService {
       throw badRequest('An error occurred while validating the submitted data.', { file: fieldError('validation_invalid_name', 'The file name must end in .zip and use only letters, digits, "_", "-", "." and "@".') });
     if (await this.storage.stat(key)) throw badRequest('An error occurred while validating the submitted data.', { file: fieldError('validation_backup_name_exists', 'The backup file name is invalid or already exists.') });
     await this.lock.run(async () => {
-      // A PocketBase zip has no manifest: its verification below checks it.
-      if (!(await isPocketBaseArchive(file))) await readArchive(file);
+      if (await isPocketBaseArchive(file)) await this.checkPocketBaseUpload(file);
+      else await readArchive(file);
       await this.storage.put(key, file);
       await this.verifyStored(key);
     });
+  }
+
+  /** A zip with a data.db and no manifest is kept only when that data.db is PocketBase data. */
+  private async checkPocketBaseUpload(file: string): Promise<void> {
+    const scratch = await this.scratchDir('upload_');
+    try {
+      const failed = (await verifyPocketBaseArchive(file, scratch)).find((c) => !c.ok);
+      if (failed) throw new ArchiveError(`the archive has no manifest.json, so it is not a Galley backup, and it is not a PocketBase backup either (${failed.detail})`);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
 
   async delete(key: string): Promise<void> {
