@@ -75,6 +75,28 @@ const SCREENS: Screen[] = [
     name: `settings ${section}`, path: `/settings/${section}`, shot: section === 'application' ? 'settings' : undefined,
     ready: async (p) => { await p.locator('.settings-form h2').first().waitFor(); await p.getByText('Loading…').waitFor({ state: 'detached' }); },
   })),
+  { name: 'overview', path: '/', shot: 'overview', ready: async (p) => { await p.locator('[data-stat="Requests per minute"]').waitFor(); } },
+  {
+    name: 'logs', path: '/logs', shot: 'logs',
+    ready: async (p) => {
+      await heading('Logs')(p);
+      await p.getByLabel('Include requests by superusers').check();
+      await p.locator('.logs-open').first().waitFor();
+      await p.locator('.logs-chart canvas').first().waitFor();
+    },
+  },
+  {
+    name: 'log entry dialog', path: '/logs',
+    ready: async (p) => {
+      await p.getByLabel('Include requests by superusers').check();
+      await p.locator('.logs-open').first().click();
+      await p.getByRole('dialog', { name: 'Log entry' }).waitFor();
+    },
+  },
+  {
+    name: 'logs settings dialog', path: '/logs',
+    ready: async (p) => { await p.getByRole('button', { name: 'Logs settings' }).click(); await p.getByLabel('Days to keep logs').waitFor(); },
+  },
   { name: 'not found', path: '/no/such/page', ready: heading('Page not found') },
 ];
 

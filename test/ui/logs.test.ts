@@ -137,6 +137,16 @@ describe('Logs screen', () => {
     expect(unexpected(problems)).toEqual([]);
   });
 
+  it('fits a phone: the page does not scroll sideways, the list scrolls in its frame', async () => {
+    const { page, problems } = await d.open('/logs', { width: 390, height: 800 });
+    page.setDefaultTimeout(TIMEOUT);
+    await page.locator('.logs-open').first().waitFor();
+    await page.locator('.logs-chart canvas').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator('.logs-table-wrap').evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(unexpected(problems)).toEqual([]);
+  });
+
   it('edits the logs settings and saves them', async () => {
     const { page, problems } = await open();
     await page.getByRole('button', { name: 'Logs settings' }).click();

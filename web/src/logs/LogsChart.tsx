@@ -20,6 +20,13 @@ function withAlpha(color: string, alpha: number): string {
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
 
+/** The hours shown: the logs' span, at least 24 hours back from the newest (or from now). */
+function xRange(xs: number[]): [number, number] {
+  const last = xs.length ? xs[xs.length - 1]! : Math.floor(Date.now() / 3600_000) * 3600;
+  const first = Math.min(xs[0] ?? last, last - 23 * 3600);
+  return [first - 1800, last + 1800];
+}
+
 /** Bumps when the theme changes: the pinned one (<html data-theme>) or the OS's. */
 function useThemeVersion(): number {
   const [version, setVersion] = useState(0);
@@ -56,8 +63,8 @@ export default function LogsChart({ stats }: { stats: HourlyStats[] }) {
       legend: { show: false },
       cursor: { y: false, points: { show: false }, drag: { x: false, y: false } },
       scales: {
-        // One bar per hour: leave half an hour either side so the outer bars are whole.
-        x: { time: true, range: (_u, min, max) => [min - 3600, max + 3600] },
+        // At least the last day, and half an hour either side so the outer bars are whole.
+        x: { time: true, range: xRange(xs) },
         y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] },
       },
       axes: [axis, { ...axis, size: 44 }],

@@ -79,10 +79,12 @@ export function LogsTable({ items, loading, hasMore, onMore, onOpen, filtered }:
                 <td className="logs-message">
                   <button type="button" className="link logs-open" onClick={() => onOpen(log)}>{log.message}</button>
                 </td>
-                <td className="logs-chips">
-                  {chips((log.data ?? {}) as Record<string, unknown>).map((c) => (
-                    <Badge key={c.label} tone={c.tone} title={c.label}><span className="sr-only">{c.label} </span>{c.text}</Badge>
-                  ))}
+                <td>
+                  <div className="logs-chips">
+                    {chips((log.data ?? {}) as Record<string, unknown>).map((c) => (
+                      <Badge key={c.label} tone={c.tone} title={c.label}><span className="sr-only">{c.label} </span>{c.text}</Badge>
+                    ))}
+                  </div>
                 </td>
                 <td className="logs-created">
                   {created ? <Tooltip tip={log.created} focusable><span>{relativeTime(created)}</span></Tooltip> : log.created}
