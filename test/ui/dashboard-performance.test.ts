@@ -1,7 +1,7 @@
 /**
  * The dashboard's load budget, on both engines: the JavaScript a first visit downloads
  * (the entry script and the chunks it preloads, gzipped) stays under 200 KB, the
- * editor, records and settings screens being separate chunks; and the first screen
+ * editor, records, settings and logs screens (and the logs chart) being separate chunks; and the first screen
  * (signed in: the collections list with its data) is interactive within the budget
  * measured in the browser from navigation start. docs/dashboard.md has the numbers.
  */
@@ -39,6 +39,8 @@ describe.each(ENGINES)('dashboard load budget on %s', (engine) => {
     const entry = scripts.map((f) => readFileSync(`${DIST}/${f}`, 'utf8')).join('\n');
     // The rich-text editor (TipTap/ProseMirror) and the collection editor load on demand.
     expect(entry).not.toMatch(/ProseMirror-gapcursor/);
+    // The logs chart (uPlot) loads with the Logs screen.
+    expect(entry).not.toMatch(/u-cursor-x/);
     expect(entry).toMatch(/CollectionEditor-[\w-]+\.js/);
   });
 
