@@ -1,5 +1,6 @@
 /**
- * GET /api/health (API spec 8.2): note `code`, not `status`, in this one body. A
+ * GET /api/health (API spec 8.2): note `code`, not `status`, in this one body; 503
+ * while the instance drains before a stop (server/draining.ts). A
  * superuser also gets what the dashboard shows about the deployment (PocketBase's
  * apis/health.go): whether a backup may start, the client IP as Galley sees it, and a
  * proxy header the request carries (a hint to configure trustedProxy).
@@ -7,12 +8,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
 import { clientIp } from '../server/client-ip.js';
+import { isDraining, registerDraining } from '../server/draining.js';
 
 /** Headers common proxies and CDNs set, checked after the configured trusted ones. */
 const COMMON_PROXY_HEADERS = ['CF-Connecting-IP', 'Fly-Client-IP', 'X-Forwarded-For'];
 
 export function registerHealthRoutes(app: FastifyInstance, core: GalleyCore): void {
-  app.get('/api/health', async (request) => {
+  registerDraining(app, core);
+  app.get('/api/health', async (request, reply) => {
+    // Stopping: a load balancer must send no new requests here (the ones that come are still served).
+    if (isDraining(core)) return reply.code(503).send({ message: 'The instance is shutting down.', code: 503, data: {} });
     const body = { message: 'API is healthy.', code: 200, data: {} as Record<string, unknown> };
     if (!request.auth.isSuperuser) return body;
     const { trustedProxy } = core.settings.current();

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { GalleyCore } from '../core/galley-core.js';
 import { buildApp, type AppOptions } from '../server/app.js';
+import { startDraining } from '../server/draining.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { activeTracing } from '../tracing/tracing.js';
 import { ConfigError, resolveConfig } from '../config.js';
@@ -139,6 +140,14 @@ export class GalleyApp {
     await core.crons.start();
     await core.hooks.onServe.trigger({ app: core.app(), url });
     return { url };
+  }
+
+  /**
+   * The first step of a graceful stop: health checks answer 503 (a load balancer takes
+   * the instance out of rotation) while requests are still served. stop() follows.
+   */
+  drain(): void {
+    if (this.running) startDraining(this.running.core);
   }
 
   /** Stops serving (in-flight requests finish), runs onTerminate, closes the database. */
