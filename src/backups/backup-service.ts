@@ -284,7 +284,7 @@ export class BackupService {
     try {
       const path = await this.storage.localCopy(key, scratch);
       if (!path) throw notFound('Missing or invalid backup file.');
-      verification = await verifyArchive(path, scratch);
+      verification = await verifyArchive(path, scratch, this.store.dialect.name === 'postgres' ? this.store : undefined);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -94,7 +94,7 @@ async function dropAll(tx: Executor): Promise<void> {
   for (const t of tables) if (!EXCLUDED_TABLES.has(String(t.name))) await tx.exec(`DROP TABLE IF EXISTS ${quoteIdent(String(t.name))} CASCADE`);
 }
 
-async function createTable(tx: Executor, table: PgTableLayout): Promise<void> {
+export async function createTable(tx: Executor, table: PgTableLayout): Promise<void> {
   const columns = table.columns.map((c) => {
     let sql = `${quoteIdent(c.name)} ${c.type}`;
     if (c.identity === 'a') sql += ' GENERATED ALWAYS AS IDENTITY';
@@ -106,7 +106,7 @@ async function createTable(tx: Executor, table: PgTableLayout): Promise<void> {
   await tx.exec(`CREATE TABLE ${quoteIdent(table.name)} (${columns.join(', ')})`);
 }
 
-async function loadRows(tx: Executor, table: PgTableLayout, file: string): Promise<void> {
+export async function loadRows(tx: Executor, table: PgTableLayout, file: string): Promise<void> {
   const json = new Set(table.columns.filter((c) => c.type === 'json' || c.type === 'jsonb').map((c) => c.name));
   let columns: string[] | undefined;
   let batch: unknown[][] = [];
@@ -132,7 +132,7 @@ async function loadRows(tx: Executor, table: PgTableLayout, file: string): Promi
 }
 
 /** Constraints and indexes after the rows (faster, as pg_dump does), and identity sequences past the restored values. */
-async function finishTable(tx: Executor, table: PgTableLayout): Promise<void> {
+export async function finishTable(tx: Executor, table: PgTableLayout): Promise<void> {
   for (const c of table.constraints) await tx.exec(`ALTER TABLE ${quoteIdent(table.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
   for (const index of table.indexes) await tx.exec(index);
   for (const c of table.columns.filter((col) => col.identity !== '')) {

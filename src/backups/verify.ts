@@ -2,8 +2,8 @@
  * Verification of a backup archive (`galley backup verify KEY`, and after every
  * backup): every entry is read and checked against the manifest (archive-reader.ts),
  * the database part is extracted into a scratch directory and checked by the engine it
- * came from (integrity check), every table's row count and content hash is compared
- * with the manifest, the last migration with the manifest's schema version, and the
+ * came from (SQLite's integrity check; a PostgreSQL dump restored into a scratch
+ * schema), every table's row count and content hash is compared with the manifest, the last migration with the manifest's schema version, and the
  * collection definitions are loaded as Galley would. The scratch copy is removed.
  * A PocketBase backup zip is checked by pocketbase-backup.ts instead.
  */
@@ -15,6 +15,8 @@ import { inspectSqliteSnapshot } from './sqlite-snapshot.js';
 import { inspectPostgresSnapshot } from './postgres-snapshot.js';
 import type { SnapshotInspection } from './snapshot-source.js';
 import { isPocketBaseArchive, verifyPocketBaseArchive } from './pocketbase-backup.js';
+import { checkInScratchSchema } from './postgres-scratch-check.js';
+import type { Store } from '../store/store.js';
 
 export interface VerificationCheck {
   name: 'archive' | 'integrity' | 'tables' | 'schemaVersion' | 'schema';
@@ -29,8 +31,12 @@ export interface Verification {
   checks: VerificationCheck[];
 }
 
-/** Verifies the archive at file; scratchRoot is where the scratch copy goes (same disk as the data). */
-export async function verifyArchive(file: string, scratchRoot: string): Promise<Verification> {
+/**
+ * Verifies the archive at file; scratchRoot is where the scratch copy goes (same disk
+ * as the data). With a PostgreSQL store, a PostgreSQL backup is also restored into a
+ * scratch schema there and checked by PostgreSQL (postgres-scratch-check.ts).
+ */
+export async function verifyArchive(file: string, scratchRoot: string, pgStore?: Store): Promise<Verification> {
   const started = performance.now();
   const checks: VerificationCheck[] = [];
   const scratch = await mkdtemp(join(scratchRoot, 'verify_'));
@@ -50,6 +56,11 @@ export async function verifyArchive(file: string, scratchRoot: string): Promise<
     let inspection: SnapshotInspection;
     try {
       inspection = manifest.engine === 'sqlite' ? await inspectSqliteSnapshot(scratch) : await inspectPostgresSnapshot(scratch);
+      if (manifest.engine === 'postgres' && pgStore) {
+        // The dump as PostgreSQL loads it: types, constraints and indexes checked by the engine, then counted and hashed back.
+        const loaded = await checkInScratchSchema(pgStore, scratch);
+        inspection = loaded.integrity === 'ok' ? { ...inspection, tables: loaded.tables } : { ...inspection, integrity: loaded.integrity };
+      }
     } catch (err) {
       checks.push({ name: 'integrity', ok: false, detail: `the database copy cannot be read: ${(err as Error).message}` });
       return result(started, checks);
