@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { GalleyCore } from '../core/galley-core.js';
 import { buildApp, type AppOptions } from '../server/app.js';
 import { startDraining } from '../server/draining.js';
-import { startTracing } from '../tracing/start-tracing.js';
+import { tracingOptions } from '../tracing/tracing-options.js';
 import { activeTracing } from '../tracing/tracing.js';
 import { ConfigError, resolveConfig } from '../config.js';
 import type { Hook, HookHandler } from '../hooks/hook.js';
@@ -110,7 +110,8 @@ export class GalleyApp {
     if (this.running) return { url: this.running.url };
     const config = resolveConfig({ dir: this.options.dir, db: this.options.db, http: this.options.http });
     // Before the core opens: its store reports statements to the tracer (OTEL_* environment; off without it).
-    await startTracing();
+    // The SDK (and even its API package) is loaded only when tracing is asked for.
+    if (tracingOptions(process.env)) await (await import('../tracing/start-tracing.js')).startTracing();
     const core = await GalleyCore.open(config);
     let http: FastifyInstance | undefined;
     const log = this.options.log ?? defaultLog;

@@ -3,6 +3,7 @@
  * their dependencies, the lookup by email, background work whose failure is logged
  * and never reaches the client, rendering and sending a mail, and record updates made as the system.
  */
+import { isEmail } from '../text-checks.js';
 import type { Executor, Row } from '../../store/store.js';
 import type { Collection } from '../collections/collection.js';
 import type { EmailTemplate } from '../collections/model.js';
@@ -16,7 +17,6 @@ import { selectList } from '../records/record-reader.js';
 import { updateRecord } from '../records/record-writer.js';
 import { systemAccess } from '../rules/rule-access.js';
 import { SUPERUSER_SYSTEM } from './request-auth.js';
-import validator from 'validator';
 import { renderEmailTemplate } from './email-template.js';
 
 export interface EmailFlowDeps extends RecordDeps {
@@ -39,7 +39,7 @@ export const FORM_ERROR = 'An error occurred while validating the submitted data
 export function emailFromBody(value: unknown, key = 'email'): string {
   const email = typeof value === 'string' ? value.trim() : '';
   if (email === '') throw badRequest(FORM_ERROR, { [key]: required() });
-  if (email.length > 255 || !validator.isEmail(email)) throw badRequest(FORM_ERROR, { [key]: fieldError('validation_is_email', 'Must be a valid email address.') });
+  if (email.length > 255 || !isEmail(email)) throw badRequest(FORM_ERROR, { [key]: fieldError('validation_is_email', 'Must be a valid email address.') });
   return email;
 }
 

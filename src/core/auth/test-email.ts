@@ -4,8 +4,8 @@
  * check the SMTP settings and the template together. Unlike the real flows, a
  * sending failure is reported: this is what the superuser is asking about.
  */
+import { isEmail } from '../text-checks.js';
 import { randomBytes } from 'node:crypto';
-import validator from 'validator';
 import type { Collection } from '../collections/collection.js';
 import type { EmailTemplate } from '../collections/model.js';
 import { badRequest, fieldError, required, type ErrorData } from '../errors.js';
@@ -27,7 +27,7 @@ export async function sendTestEmail(deps: EmailFlowDeps, body: Record<string, un
   const template = typeof body.template === 'string' ? body.template : '';
   const collectionRef = typeof body.collection === 'string' && body.collection !== '' ? body.collection : '_superusers';
   if (email === '') errors.email = required();
-  else if (email.length > 255 || !validator.isEmail(email)) errors.email = fieldError('validation_is_email', 'Must be a valid email address.');
+  else if (email.length > 255 || !isEmail(email)) errors.email = fieldError('validation_is_email', 'Must be a valid email address.');
   if (template === '') errors.template = required();
   else if (!(template in TEMPLATES)) errors.template = fieldError('validation_in_invalid', `Must be one of: ${Object.keys(TEMPLATES).join(', ')}.`);
   const collection = deps.collections.find(collectionRef);

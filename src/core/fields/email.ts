@@ -1,4 +1,4 @@
-import validator from 'validator';
+import { isEmail } from '../text-checks.js';
 import type { FieldType } from './field.js';
 import { fieldError, required } from '../errors.js';
 import { checkDomain, domainDefaults, validateDomainOptions } from './domain-options.js';
@@ -14,7 +14,7 @@ export const emailField: FieldType = {
   validate(value, field) {
     const email = value as string;
     if (email === '') return field.required ? required() : undefined;
-    if (email.length > 255 || !validator.isEmail(email)) return fieldError('validation_is_email', 'Must be a valid email address.');
+    if (email.length > 255 || !isEmail(email)) return fieldError('validation_is_email', 'Must be a valid email address.');
     return checkDomain(email.slice(email.lastIndexOf('@') + 1), field, 'validation_email_domain_not_allowed');
   },
   toDb: (value) => value,

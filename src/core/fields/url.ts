@@ -1,4 +1,4 @@
-import validator from 'validator';
+import { isURL } from '../text-checks.js';
 import type { FieldType } from './field.js';
 import { fieldError, required } from '../errors.js';
 import { checkDomain, domainDefaults, validateDomainOptions } from './domain-options.js';
@@ -14,7 +14,7 @@ export const urlField: FieldType = {
   validate(value, field) {
     const url = value as string;
     if (url === '') return field.required ? required() : undefined;
-    if (url.length > 2048 || !validator.isURL(url, { require_tld: false })) return fieldError('validation_invalid_url', 'Must be a valid url.');
+    if (url.length > 2048 || !isURL(url, { require_tld: false })) return fieldError('validation_invalid_url', 'Must be a valid url.');
     let host: string;
     try {
       host = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`).hostname;

@@ -1,5 +1,5 @@
 /** The `meta` settings section: application name and URL, and the sender of system emails (API spec 8.3). */
-import validator from 'validator';
+import { isURL, isEmail } from '../text-checks.js';
 import { fieldError, required, type ErrorData } from '../errors.js';
 import { lengthError, mergeFlat, type SettingsSection } from './settings-section.js';
 
@@ -33,10 +33,10 @@ export const metaSection: SettingsSection<MetaSettings> = {
     text('appName');
     text('senderName');
     if (v.appURL === '') errors.appURL = required();
-    else if (!validator.isURL(v.appURL, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }))
+    else if (!isURL(v.appURL, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }))
       errors.appURL = fieldError('validation_is_url', 'Must be a valid URL.');
     if (v.senderAddress === '') errors.senderAddress = required();
-    else if (v.senderAddress.length > 255 || !validator.isEmail(v.senderAddress))
+    else if (v.senderAddress.length > 255 || !isEmail(v.senderAddress))
       errors.senderAddress = fieldError('validation_is_email', 'Must be a valid email address.');
     return errors;
   },

@@ -3,7 +3,7 @@
  * 465); without it the connection is upgraded with STARTTLS when the server offers
  * it. The password is write-only: never shown, and kept when a PATCH omits it.
  */
-import validator from 'validator';
+import { isIP, isFQDN } from '../text-checks.js';
 import { fieldError, required, type ErrorData } from '../errors.js';
 import { mergeFlat, type SettingsSection } from './settings-section.js';
 
@@ -34,7 +34,7 @@ const defaults = (): SmtpSettings => ({
 
 const AUTH_METHODS = ['', 'PLAIN', 'LOGIN'];
 
-export const isHost = (s: string) => validator.isIP(s) || validator.isFQDN(s, { require_tld: false, allow_underscores: true });
+export const isHost = (s: string) => isIP(s) || isFQDN(s, { require_tld: false, allow_underscores: true });
 const hostError = () => fieldError('validation_is_host', 'Must be a valid IP address or DNS name.');
 
 export const smtpSection: SettingsSection<SmtpSettings> = {

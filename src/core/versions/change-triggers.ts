@@ -14,7 +14,8 @@
 import type { Store } from '../../store/store.js';
 import { quoteIdent } from '../../store/dialect.js';
 import type { Collection } from '../collections/collection.js';
-import { VERSIONS_CHANNEL } from './version-listener.js';
+import { VERSIONS_CHANNEL } from './data-versions.js';
+
 
 const FUNCTION = `CREATE OR REPLACE FUNCTION "_galley_changed"() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN

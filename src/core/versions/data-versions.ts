@@ -25,3 +25,6 @@ export interface DataVersions {
 
 /** The pseudo-collection every stamp includes: moved by changedAll(). */
 export const ALL = '__all__';
+
+/** PostgreSQL: the NOTIFY channel of changes to auth collections (sign-in caches). */
+export const VERSIONS_CHANNEL = 'galley_versions';

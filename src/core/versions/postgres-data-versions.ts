@@ -13,9 +13,9 @@
  */
 import type { Store } from '../../store/store.js';
 import { quoteIdent } from '../../store/dialect.js';
-import { ALL, type DataVersions } from './data-versions.js';
+import { ALL, VERSIONS_CHANNEL, type DataVersions } from './data-versions.js';
 import { LocalDataVersions } from './local-data-versions.js';
-import { VERSIONS_CHANNEL } from './version-listener.js';
+
 
 const NAME = `quote_ident('_v_' || id)::regclass`;
 const READ = `SELECT string_agg(coalesce(pg_sequence_last_value(${NAME}), 0)::text, ':' ORDER BY n) AS "stamp" FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`;

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 
-export const VERSIONS_CHANNEL = 'galley_versions';
+import { VERSIONS_CHANNEL } from './data-versions.js';
 const RECONNECT_MS = 1000;
 
 export class VersionListener {
