@@ -78,7 +78,7 @@ export default function LogsChart({ stats }: { stats: HourlyStats[] }) {
     resize.observe(el);
     return () => { resize.disconnect(); chart.destroy(); };
     // The data arrays are rebuilt each render; their content is what matters.
-  }, [JSON.stringify(stats), theme]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [JSON.stringify(stats), theme]);
 
   const hovered = hover !== null && stats[hover] ? stats[hover] : null;
   return (
