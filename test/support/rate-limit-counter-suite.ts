@@ -66,6 +66,13 @@ export function rateLimitCounterSuite(name: string, open: () => Promise<RateLimi
       expect(results.filter(Boolean).length).toBe(20);
     });
 
+    it('keeps many keys apart when they are hit at the same moment (leases of many keys in one statement)', async () => {
+      const keys = Array.from({ length: 150 }, () => freshKey());
+      const results = await Promise.all(keys.flatMap((k, i) => [0, 1, 2, 3].map((j) => counters[(i + j) % 3]!.hit(k, 3, 60_000))));
+      const admitted = keys.map((_, i) => results.slice(i * 4, i * 4 + 4).filter(Boolean).length);
+      expect(admitted).toEqual(keys.map(() => 3));
+    });
+
     it('refuses a full window on every handle', async () => {
       const k = freshKey();
       expect(await hits(counters[1]!, k, 3, 3)).toEqual([true, true, true]);

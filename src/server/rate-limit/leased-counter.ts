@@ -4,17 +4,19 @@
  * `_rateLimits` (counters need no crash safety, so no WAL). An instance does not count
  * each hit there: it takes a lease of several hits at once (a quarter of what is left
  * in the window, at least one), spends it locally, and asks again when it is spent.
- * A lease is granted by one atomic upsert, so the leases of all instances together
+ * A lease is granted by an atomic upsert, so the leases of all instances together
  * never exceed the limit; when the table says the window is full the instance refuses
- * locally until the window ends, so a flood costs no round trips either.
+ * locally until the window ends, so a flood costs no round trips either. The keys that
+ * need a lease while one batch is on its way go together in the next statement.
  *
  * Why leases rather than local counts synchronised now and then: between two
  * synchronisations every instance would admit on its own, and a burst spread over
  * three instances would pass three times the limit. A lease is admission granted in
  * advance: the cluster never admits more than the limit, and the leased hits are
  * spent by the next requests to that instance, so under continuing traffic none
- * are lost. Round trips: one per lease, about log(max)/log(4/3) per window and key
- * for the whole cluster at full rate, and one per instance per window for a quiet key.
+ * are lost. Leases: about log(max)/log(4/3) per window and key for the whole cluster
+ * at full rate, one per instance per window for a quiet key; round trips fewer, as
+ * leases of many keys share one.
  * Times come from the database's clock, so instances whose clocks differ agree on
  * when a window ends.
  */
@@ -28,21 +30,35 @@ const NOW = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
 const TABLE =
   `CREATE UNLOGGED TABLE IF NOT EXISTS "_rateLimits" ("key" text PRIMARY KEY NOT NULL, "count" integer NOT NULL, ` +
-  `"resetAt" bigint NOT NULL, "granted" integer NOT NULL)`;
+  `"resetAt" bigint NOT NULL, "granted" integer NOT NULL, "max" integer NOT NULL, "windowMs" bigint NOT NULL)`;
 
-/** The lease for `count` hits already taken of $3: a share of what is left, never below zero. */
-const grant = (count: string) => `GREATEST(0, ($3::int - ${count} + ${LEASE_DIVISOR - 1}) / ${LEASE_DIVISOR})`;
-// excluded."resetAt" - $2 is this statement's "now": a stored window that ended by then starts over.
-const ENDED = `"r"."resetAt" <= excluded."resetAt" - $2::bigint`;
+/** The lease for `count` hits already taken of `max`: a share of what is left, never below zero. */
+const grant = (max: string, count: string) => `GREATEST(0, (${max} - ${count} + ${LEASE_DIVISOR - 1}) / ${LEASE_DIVISOR})`;
+// excluded."resetAt" - excluded."windowMs" is this statement's "now": a stored window that ended by then starts over.
+const ENDED = `"r"."resetAt" <= excluded."resetAt" - excluded."windowMs"`;
+/**
+ * Leases for several keys in one statement ($1 keys, $2 windows, $3 limits; keys unique
+ * and sorted, so two instances leasing overlapping keys lock rows in the same order).
+ */
 const LEASE =
-  `INSERT INTO "_rateLimits" AS "r" ("key", "count", "resetAt", "granted") ` +
-  `VALUES ($1, ${grant('0')}, ${NOW} + $2::bigint, ${grant('0')}) ` +
+  `INSERT INTO "_rateLimits" AS "r" ("key", "count", "resetAt", "granted", "max", "windowMs") ` +
+  `SELECT "u"."k", ${grant('"u"."m"', '0')}, ${NOW} + "u"."w", ${grant('"u"."m"', '0')}, "u"."m", "u"."w" ` +
+  `FROM unnest($1::text[], $2::bigint[], $3::int[]) WITH ORDINALITY AS "u"("k", "w", "m", "i") ORDER BY "u"."i" ` +
   `ON CONFLICT ("key") DO UPDATE SET ` +
-  `"granted" = CASE WHEN ${ENDED} THEN excluded."granted" ELSE ${grant('"r"."count"')} END, ` +
-  `"count" = CASE WHEN ${ENDED} THEN excluded."count" ELSE "r"."count" + ${grant('"r"."count"')} END, ` +
-  `"resetAt" = CASE WHEN ${ENDED} THEN excluded."resetAt" ELSE "r"."resetAt" END ` +
-  `RETURNING "count", "granted", "resetAt" - ${NOW} AS "left"`;
+  `"granted" = CASE WHEN ${ENDED} THEN excluded."granted" ELSE ${grant('excluded."max"', '"r"."count"')} END, ` +
+  `"count" = CASE WHEN ${ENDED} THEN excluded."count" ELSE "r"."count" + ${grant('excluded."max"', '"r"."count"')} END, ` +
+  `"resetAt" = CASE WHEN ${ENDED} THEN excluded."resetAt" ELSE "r"."resetAt" END, ` +
+  `"max" = excluded."max", "windowMs" = excluded."windowMs" ` +
+  `RETURNING "key", "count", "granted", "resetAt" - ${NOW} AS "left"`;
 const SWEEP = `DELETE FROM "_rateLimits" WHERE "resetAt" <= ${NOW}`;
+
+/** A key waiting for its lease in the next batch. */
+interface Wanted {
+  key: string;
+  max: number;
+  windowMs: number;
+  done: (err?: unknown) => void;
+}
 
 interface Lease {
   /** Hits this instance may still admit in the window. */
@@ -57,6 +73,8 @@ export class LeasedCounter implements RateLimitCounter {
   private readonly leases = new Map<string, Lease>();
   /** One lease request in flight per key; concurrent requests wait for it. */
   private readonly pending = new Map<string, Promise<void>>();
+  private readonly queue: Wanted[] = [];
+  private sending = false;
   private ready: Promise<void> | undefined;
   private nextSweep = 0;
 
@@ -98,16 +116,52 @@ export class LeasedCounter implements RateLimitCounter {
     }
   }
 
-  private async lease(key: string, max: number, windowMs: number): Promise<void> {
+  /**
+   * Queues a lease request. Requests are sent in batches, one statement for all the keys
+   * that wanted a lease while the previous batch was on its way: under many clients
+   * (few requests per key and window) that is one round trip for many leases.
+   */
+  private lease(key: string, max: number, windowMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ key, max, windowMs, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.sending) void this.send();
+    });
+  }
+
+  private async send(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        try {
+          await this.leaseBatch(batch);
+          for (const w of batch) w.done();
+        } catch (err) {
+          for (const w of batch) w.done(err);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async leaseBatch(batch: Wanted[]): Promise<void> {
     this.ready ??= this.createTable();
     await this.ready;
     const now = Date.now();
     if (now >= this.nextSweep) this.sweep(now);
-    const row = await this.store.get(LEASE, [key, Math.round(windowMs), max]);
-    if (!row) throw new Error('rate limit lease returned no row');
-    // A lease is asked for only when this instance's tokens are spent or their window ended.
-    const endsAt = Date.now() + Math.min(windowMs, Number(row.left));
-    this.leases.set(key, { tokens: Number(row.granted), endsAt, full: Number(row.count) >= max });
+    // One row per key: the statement may not touch a row twice.
+    const wanted = new Map(batch.map((w) => [w.key, w]));
+    const keys = [...wanted.values()];
+    const rows = await this.store.all(LEASE, [keys.map((w) => w.key), keys.map((w) => Math.round(w.windowMs)), keys.map((w) => w.max)]);
+    const received = Date.now();
+    for (const row of rows) {
+      const w = wanted.get(String(row.key));
+      if (!w) continue;
+      // A lease is asked for only when this instance's tokens are spent or their window ended.
+      const endsAt = received + Math.min(w.windowMs, Number(row.left));
+      this.leases.set(w.key, { tokens: Number(row.granted), endsAt, full: Number(row.count) >= w.max });
+    }
   }
 
   private async createTable(): Promise<void> {
