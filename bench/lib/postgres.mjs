@@ -18,6 +18,8 @@ export async function startPostgres() {
   asPg('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -h 127.0.0.1 -k ${dir}`, '-l', join(dir, 'log'), '-w', 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    /** The data directory (its postmaster.pid names the server's process). */
+    dataDir: join(dir, 'data'),
     stop() {
       spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop'], { stdio: 'ignore' });
       rmSync(dir, { recursive: true, force: true });

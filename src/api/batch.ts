@@ -19,6 +19,7 @@ import type { RecordFileHooks } from '../core/records/file-hooks.js';
 import { DEFAULT_BATCH_BODY_SIZE, type BatchSettings } from '../core/settings/batch-settings.js';
 import type { Row } from '../store/store.js';
 import { readBody } from '../server/body.js';
+import { withSchemaRetry } from './schema-retry.js';
 import { decodePathSegment, parseRequestUrl } from '../server/url-input.js';
 import { applyFields } from '../server/fields-projection.js';
 import { RecordFileWrite } from '../files/record-file-write.js';
@@ -50,7 +51,9 @@ export function registerBatchRoutes(app: FastifyInstance, core: GalleyCore): voi
     try {
       const items = readBatchInput(parsed.data, parsed.files, batch.maxRequests);
       const timeoutMs = batch.timeout * 1000;
-      if (key === undefined) return await runBatch(core, request, items, timeoutMs);
+      // A statement the schema moved under rolled the whole transaction back: run it again
+      // under the new schema (not with uploads: their stored copies were removed).
+      if (key === undefined) return await withSchemaRetry(core, () => runBatch(core, request, items, timeoutMs), () => parsed.files.length === 0);
       // With an Idempotency-Key the sub-requests run in the key's transaction (api/idempotency.ts).
       return await idempotent(core, request, reply, key, parsed, async (scope, fileWrites) =>
         ({ status: 200, body: await runItems(core, scope, request, items, Date.now() + timeoutMs, fileWrites) }));
