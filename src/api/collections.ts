@@ -1,4 +1,5 @@
 /** The collections API (API spec 4.5), superusers only. */
+import { answeredNotModified, schemaETag } from './http-cache.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
 import { badRequest } from '../core/errors.js';
@@ -27,7 +28,8 @@ export function registerCollectionRoutes(app: FastifyInstance, core: GalleyCore)
     return result;
   };
 
-  app.get('/api/collections', su, async (request) => {
+  app.get('/api/collections', su, async (request, reply) => {
+    if (answeredNotModified(request, reply, schemaETag(core, request))) return reply;
     const params = parseListParams(request.query as Record<string, unknown>);
     let models = core.collections.registry.all().map((c) => c.model);
     if (params.filter.trim() !== '') models = await filterDefinitions(core.store, models, params.filter);
@@ -56,7 +58,10 @@ export function registerCollectionRoutes(app: FastifyInstance, core: GalleyCore)
     return reply.code(204).send();
   });
 
-  app.get('/api/collections/:c', su, async (request) => publicCollection(core.collections.get(param(request)).model));
+  app.get('/api/collections/:c', su, async (request, reply) => {
+    const model = core.collections.get(param(request)).model;
+    return answeredNotModified(request, reply, schemaETag(core, request)) ? reply : publicCollection(model);
+  });
 
   app.post('/api/collections', su, async (request) => {
     const { data } = await readBody(request);

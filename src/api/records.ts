@@ -17,6 +17,7 @@ import type { Hook } from '../hooks/hook.js';
 import type { RecordRequestEvent } from '../hooks/events.js';
 import type { RecordFileHooks } from '../core/records/file-hooks.js';
 import { bodyCanBeReadAgain, withSchemaRetry } from './schema-retry.js';
+import { answeredNotModified, recordsETag } from './http-cache.js';
 import { idempotencyKeyOf } from './idempotency.js';
 import { idempotentRecords } from './idempotent-records.js';
 
@@ -52,7 +53,10 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
       return { items, page: page.page, perPage: page.perPage, totalItems: page.totalItems, totalPages: page.totalPages };
     };
     const hook = core.hooks.onRecordsListRequest;
-    if (hook.isEmpty(tags(collection))) return list();
+    if (hook.isEmpty(tags(collection))) {
+      const etag = await recordsETag(core, request, collection, 'listRule');
+      return etag && answeredNotModified(request, reply, etag) ? reply : list();
+    }
     const e = event(request, collection);
     await hook.trigger(e, async (ev) => { ev.result = await list(); }, tags(collection));
     return e.result ?? reply.code(204).send();
@@ -66,7 +70,10 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
       return respond(request, collection, await viewRecord(core.store, collection, id, ctx), ctx);
     };
     const hook = core.hooks.onRecordViewRequest;
-    if (hook.isEmpty(tags(collection))) return view();
+    if (hook.isEmpty(tags(collection))) {
+      const etag = await recordsETag(core, request, collection, 'viewRule');
+      return etag && answeredNotModified(request, reply, etag) ? reply : view();
+    }
     const e = event(request, collection, { recordId: id });
     await hook.trigger(e, async (ev) => { ev.record = await view(); }, tags(collection));
     return e.record ?? reply.code(204).send();

@@ -127,6 +127,11 @@ export class CollectionService {
 
   private version = '';
 
+  /** The schema version marker this instance has loaded (one per committed schema change, the same on every instance). */
+  get schemaVersion(): string {
+    return this.version;
+  }
+
   private async readVersion(): Promise<string> {
     const row = await this.store.get(`SELECT "value" FROM "_params" WHERE "id" = ${this.store.dialect.placeholder(1)}`, [VERSION_KEY]);
     return row ? String(row.value) : '';
