@@ -13,7 +13,8 @@
 // Scenarios: get-one as a guest and with a user's token (target: token/guest >= 0.95
 // on the same server); list (first pages, totals), list-filter (n >= 5000), list-owner
 // (the owner rule, signed in), each with `--writes` creates per second running beside
-// them (so cached totals are invalidated as in a live app); create. Ratios: against
+// them (so cached totals are invalidated as in a live app); list-revalidate (the first
+// page with If-None-Match: the gain of an ETag hit); create. Ratios: against
 // the floor where it serves the scenario (get-one, list, create), otherwise against
 // the "before" build. Server on core 0, wrk on core 1; CPU µs per request from /proc.
 //
@@ -43,6 +44,8 @@ const SCENARIOS = {
   list: ['bench/wrk/list.lua', false, true, true],
   'list-filter': ['bench/wrk/list-filter.lua', false, true, false],
   'list-owner': ['bench/wrk/list-owner.lua', true, true, false],
+  // A browser revalidating the first page (If-None-Match): 304s where validators exist; no writes beside.
+  'list-revalidate': ['bench/wrk/list-revalidate.lua', false, false, false],
   create: ['bench/wrk/create.lua', false, false, true],
 };
 
