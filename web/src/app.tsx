@@ -27,6 +27,7 @@ const RecordsPage = lazy(() => import('./pages/records/RecordsPage').then((m) =>
 const RecordPage = lazy(() => import('./pages/records/RecordPage').then((m) => ({ default: m.RecordPage })));
 const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 const LogsPage = lazy(() => import('./pages/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
+const BackupsPage = lazy(() => import('./pages/backups/BackupsPage').then((m) => ({ default: m.BackupsPage })));
 
 type Route = { pattern: string; render: (params: Record<string, string>) => ReactElement; public?: boolean };
 
@@ -43,6 +44,7 @@ const ROUTES: Route[] = [
   { pattern: '/settings/:section', render: (p) => <SettingsPage section={p.section!} /> },
   { pattern: '/', render: () => <OverviewPage /> },
   { pattern: '/logs', render: () => <LogsPage /> },
+  { pattern: '/backups', render: () => <BackupsPage /> },
   { pattern: '/collections', render: () => <CollectionsPage /> },
   { pattern: '/collections/:name/schema', render: (p) => <CollectionsPage name={p.name!} /> },
   { pattern: '/new-collection/:type', render: (p) => <CollectionsPage newType={p.type!} /> },

@@ -5,7 +5,7 @@
  * screen's filter or search box (the element marked data-shortcut="filter").
  */
 import { useEffect, type ReactNode } from 'react';
-import { Activity, ChevronRight, Database, LogOut, ScrollText, Settings, UserRound } from 'lucide-react';
+import { Activity, Archive, ChevronRight, Database, LogOut, ScrollText, Settings, UserRound } from 'lucide-react';
 import { pb } from '../lib/api';
 import { navigate } from '../lib/router';
 import { Button } from '../ui/Button';
@@ -17,6 +17,7 @@ const NAV = [
   { id: 'overview', label: 'Overview', href: '#/', icon: Activity },
   { id: 'collections', label: 'Collections', href: '#/collections', icon: Database },
   { id: 'logs', label: 'Logs', href: '#/logs', icon: ScrollText },
+  { id: 'backups', label: 'Backups', href: '#/backups', icon: Archive },
   { id: 'settings', label: 'Settings', href: '#/settings', icon: Settings },
 ] as const;
 

@@ -12,6 +12,7 @@ export function crumbsFor(path: string): Crumb[] {
   const [first, name, kind, id] = parts;
   if (!first) return [{ label: 'Overview' }];
   if (first === 'logs') return [{ label: 'Logs' }];
+  if (first === 'backups') return [{ label: 'Backups' }];
   if (first === 'settings') return [{ label: 'Settings', href: '#/settings' }, { label: SETTINGS[name ?? 'application'] ?? name ?? 'Application' }];
   if (first === 'new-collection') return [collections, { label: `New ${name ?? ''} collection` }];
   if (first === 'collections' && name) {
@@ -25,9 +26,10 @@ export function crumbsFor(path: string): Crumb[] {
 }
 
 /** The main navigation section a path belongs to. */
-export function sectionOf(path: string): 'overview' | 'collections' | 'logs' | 'settings' | '' {
+export function sectionOf(path: string): 'overview' | 'collections' | 'logs' | 'backups' | 'settings' | '' {
   if (path === '/') return 'overview';
   if (path.startsWith('/logs')) return 'logs';
+  if (path.startsWith('/backups')) return 'backups';
   if (path.startsWith('/settings')) return 'settings';
   if (path.startsWith('/collections') || path.startsWith('/new-collection')) return 'collections';
   return '';
