@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
+import { ENGINES, startGalley, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, type TestGalley } from './support/galley.js';
 import { fileOf, form } from './support/files.js';
 import { failure } from './support/sdk.js';
 import { S3FileStorage } from '../src/files/s3-file-storage.js';
@@ -89,5 +89,21 @@ describe.each(ENGINES)('backups in an S3 bucket on %s', (engine) => {
     expect(back.status).toBe(200);
     expect(Buffer.from(await back.arrayBuffer()).equals(bytes)).toBe(true);
     expect(existsSync(join(g.dir, 'backups')) ? readdirSync(join(g.dir, 'backups')) : []).toEqual([]);
+  });
+
+  it('answers a 400 naming the bucket problem when the bucket cannot be reached', async () => {
+    // other holds g's data since the restore above: its superuser signs in again.
+    await other.admin.collection('_superusers').authWithPassword(SUPERUSER_EMAIL, SUPERUSER_PASSWORD);
+    await other.admin.settings.update({ backups: { s3: { endpoint: 'http://127.0.0.1:9' } } });
+    try {
+      const err = await failure(other.admin.backups.getFullList());
+      expect(err.status).toBe(400);
+      expect(err.message).toMatch(/^Failed to reach the S3 storage of backups: /);
+      expect(JSON.stringify(err.response)).not.toContain('S3RVER');
+      expect((await failure(other.admin.backups.create('x.zip'))).status).toBe(400);
+    } finally {
+      await other.admin.settings.update({ backups: { s3: { endpoint } } });
+    }
+    expect(await keys(other.admin)).toContain('shared.zip');
   });
 });

@@ -2,7 +2,8 @@
  * The backups API (API spec 8.6), superusers only: list, create, upload, download
  * (with a superuser file token in ?token=, Range supported), delete, restore. The work is in
  * core.backups (src/backups/); here requests are parsed and errors mapped: another
- * backup or restore running and a refused archive are PocketBase's 400s.
+ * backup or restore running, a refused archive and an unreachable S3 bucket of backups
+ * are PocketBase's 400s.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
@@ -14,6 +15,7 @@ import { ArchiveError } from '../backups/archive-reader.js';
 import { isBackupKey } from '../backups/backup-storage.js';
 import { RestoreError } from '../backups/database-restorer.js';
 import { BackupFailedError } from '../backups/backup-service.js';
+import { BackupStorageError } from '../backups/s3-backup-storage.js';
 import { resolveFileToken } from '../core/auth/file-token.js';
 import { clientIp } from '../server/client-ip.js';
 import { SuperuserIpGuard } from '../server/superuser-ip-guard.js';
@@ -29,6 +31,7 @@ async function mapped<T>(work: Promise<T>): Promise<T> {
     if (err instanceof BackupBusyError || err instanceof BackupFailedError) throw badRequest(err.message);
     if (err instanceof ArchiveError) throw badRequest(`The backup archive is invalid: ${err.message}`);
     if (err instanceof RestoreError) throw badRequest(`The backup cannot be restored: ${err.message}`);
+    if (err instanceof BackupStorageError) throw badRequest(err.message);
     throw err;
   }
 }
@@ -38,7 +41,7 @@ export function registerBackupRoutes(app: FastifyInstance, core: GalleyCore): vo
 
   app.get('/api/backups', async (request) => {
     requireSuperuser(request);
-    return core.backups.list();
+    return mapped(core.backups.list());
   });
 
   app.post('/api/backups', async (request, reply) => {
@@ -70,7 +73,7 @@ export function registerBackupRoutes(app: FastifyInstance, core: GalleyCore): vo
     const { key } = request.params as KeyParams;
     // Only a superuser file token from ?token= (a link the browser follows has no header).
     if (!(await fileTokenIsSuperuser(request, (request.query as { token?: unknown }).token))) throw new ApiError(403, 'Insufficient permissions to access the resource.');
-    const info = isBackupKey(key) ? await core.backups.storage.stat(key) : undefined;
+    const info = isBackupKey(key) ? await mapped(core.backups.storage.stat(key)) : undefined;
     if (!info) throw notFound('Missing or invalid backup file.');
     const stored = { size: info.size, contentType: 'application/zip', lastModified: info.modified, etag: `"${info.size.toString(16)}-${Math.floor(info.modified.getTime()).toString(16)}"` };
     const range = requestedRange(request.headers, stored);
@@ -79,7 +82,7 @@ export function registerBackupRoutes(app: FastifyInstance, core: GalleyCore): vo
       reply.code(416).header('content-range', `bytes */${info.size}`).type('application/json');
       return reply.send(new ApiError(416, 'The requested range is not satisfiable.').toJSON());
     }
-    const body = await core.backups.storage.read(key, range);
+    const body = await mapped(core.backups.storage.read(key, range));
     if (!body) throw notFound('Missing or invalid backup file.');
     if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`).header('content-length', range.end - range.start + 1);
     else reply.header('content-length', info.size);

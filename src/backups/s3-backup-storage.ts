@@ -20,6 +20,9 @@ type Connection = Awaited<ReturnType<typeof connectS3>>;
 
 const META_PREFIX = '.galley/';
 
+/** The bucket could not be reached or refused a request (a 400 through the API; the secret never in the message). */
+export class BackupStorageError extends Error {}
+
 export class S3BackupStorage implements BackupStorage {
   private connection: Promise<Connection> | undefined;
   private readonly bucket: string;
@@ -32,54 +35,73 @@ export class S3BackupStorage implements BackupStorage {
     return (this.connection ??= connectS3(this.config));
   }
 
+  /** Runs one request; a failure other than "not found" becomes a BackupStorageError. */
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof BackupStorageError || isNotFound(err)) throw err;
+      const message = ((err as Error).message || 'unknown error').replaceAll(this.config.secret || '\0', '***');
+      throw new BackupStorageError(`Failed to reach the S3 storage of backups: ${message}`);
+    }
+  }
+
   private checked(key: string): string {
     if (!isBackupKey(key)) throw new Error(`invalid backup key ${JSON.stringify(key.slice(0, 200))}`);
     return key;
   }
 
   async list(): Promise<BackupInfo[]> {
-    const { s3, client } = await this.connect();
-    const out: BackupInfo[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(new s3.ListObjectsV2Command({ Bucket: this.bucket, Delimiter: '/', ContinuationToken: token }));
-      for (const o of page.Contents ?? [])
-        if (o.Key && isBackupKey(o.Key)) out.push({ key: o.Key, size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) });
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return out;
+    return this.guarded(async () => {
+      const { s3, client } = await this.connect();
+      const out: BackupInfo[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new s3.ListObjectsV2Command({ Bucket: this.bucket, Delimiter: '/', ContinuationToken: token }));
+        for (const o of page.Contents ?? [])
+          if (o.Key && isBackupKey(o.Key)) out.push({ key: o.Key, size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) });
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return out;
+    });
   }
 
   async stat(key: string): Promise<BackupInfo | undefined> {
-    if (!isBackupKey(key)) return undefined;
-    const { s3, client } = await this.connect();
-    try {
-      const head = await client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { key, size: head.ContentLength ?? 0, modified: head.LastModified ?? new Date(0) };
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    return this.guarded(async () => {
+      if (!isBackupKey(key)) return undefined;
+      const { s3, client } = await this.connect();
+      try {
+        const head = await client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+        return { key, size: head.ContentLength ?? 0, modified: head.LastModified ?? new Date(0) };
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    });
   }
 
   async put(key: string, file: string): Promise<void> {
-    const { s3, client } = await this.connect();
-    if (await this.stat(this.checked(key))) throw new Error(`a backup named ${key} already exists`);
-    // One PUT (objects up to 5 GB); the object appears whole or not at all.
-    await client.send(new s3.PutObjectCommand({
-      Bucket: this.bucket, Key: key, Body: createReadStream(file), ContentLength: (await fsStat(file)).size, ContentType: 'application/zip',
-    }));
+    return this.guarded(async () => {
+      const { s3, client } = await this.connect();
+      if (await this.stat(this.checked(key))) throw new Error(`a backup named ${key} already exists`);
+      // One PUT (objects up to 5 GB); the object appears whole or not at all.
+      await client.send(new s3.PutObjectCommand({
+        Bucket: this.bucket, Key: key, Body: createReadStream(file), ContentLength: (await fsStat(file)).size, ContentType: 'application/zip',
+      }));
+    });
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable | undefined> {
-    const { s3, client } = await this.connect();
-    try {
-      const out = await client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.checked(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
-      return out.Body as Readable;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    return this.guarded(async () => {
+      const { s3, client } = await this.connect();
+      try {
+        const out = await client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.checked(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
+        return out.Body as Readable;
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    });
   }
 
   async localCopy(key: string, scratchDir: string): Promise<string | undefined> {
@@ -91,9 +113,11 @@ export class S3BackupStorage implements BackupStorage {
   }
 
   async delete(key: string): Promise<void> {
-    const { s3, client } = await this.connect();
-    await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.checked(key) }));
-    await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: `${META_PREFIX}${key}.json` }));
+    return this.guarded(async () => {
+      const { s3, client } = await this.connect();
+      await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.checked(key) }));
+      await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: `${META_PREFIX}${key}.json` }));
+    });
   }
 
   async readMeta(key: string): Promise<Record<string, unknown> | undefined> {
@@ -107,22 +131,26 @@ export class S3BackupStorage implements BackupStorage {
   }
 
   async writeMeta(key: string, meta: Record<string, unknown>): Promise<void> {
-    const { s3, client } = await this.connect();
-    const body = Buffer.from(JSON.stringify(meta));
-    await client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: `${META_PREFIX}${this.checked(key)}.json`, Body: body, ContentLength: body.length, ContentType: 'application/json' }));
+    return this.guarded(async () => {
+      const { s3, client } = await this.connect();
+      const body = Buffer.from(JSON.stringify(meta));
+      await client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: `${META_PREFIX}${this.checked(key)}.json`, Body: body, ContentLength: body.length, ContentType: 'application/json' }));
+    });
   }
 
   private async readObject(objectKey: string): Promise<string | undefined> {
-    const { s3, client } = await this.connect();
-    try {
-      const out = await client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
-      const chunks: Buffer[] = [];
-      for await (const chunk of out.Body as Readable) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    return this.guarded(async () => {
+      const { s3, client } = await this.connect();
+      try {
+        const out = await client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+        const chunks: Buffer[] = [];
+        for await (const chunk of out.Body as Readable) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    });
   }
 
   /** Releases the client's sockets. */
