@@ -97,6 +97,19 @@ const SCREENS: Screen[] = [
     name: 'logs settings dialog', path: '/logs',
     ready: async (p) => { await p.getByRole('button', { name: 'Logs settings' }).click(); await p.getByLabel('Days to keep logs').waitFor(); },
   },
+  { name: 'backups', path: '/backups', ready: async (p) => { await heading('Backups')(p); await p.locator('.backups-table tbody tr').first().waitFor(); } },
+  {
+    name: 'restore backup dialog', path: '/backups',
+    ready: async (p) => { await p.getByRole('button', { name: 'Restore a11y.zip' }).click(); await p.getByRole('dialog', { name: 'Restore this backup?' }).waitFor(); },
+  },
+  {
+    name: 'backups settings dialog', path: '/backups',
+    ready: async (p) => {
+      await p.getByRole('button', { name: 'Backups settings' }).click();
+      await p.getByLabel('Keep the backups in an S3 bucket').check();
+      await p.getByLabel('Bucket', { exact: true }).waitFor();
+    },
+  },
   { name: 'not found', path: '/no/such/page', ready: heading('Page not found') },
 ];
 
@@ -136,6 +149,7 @@ describe.each(ENGINES)('accessibility (axe-core) on %s', (engine) => {
       ids.post ??= rec.id;
     }
     ids.user = (await d.g.admin.collection('users').create({ email: 'reader@example.com', password: 'reader-pass-1', passwordConfirm: 'reader-pass-1', name: 'Reader' })).id;
+    await d.g.admin.backups.create('a11y.zip');
   });
 
   for (const theme of THEMES) {
