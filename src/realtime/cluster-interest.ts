@@ -25,9 +25,11 @@ export interface InterestTiming {
   warmupMs: number;
   /** The longest a subscription waits for the peers' acknowledgements. */
   ackTimeoutMs: number;
+  /** After a start or reconnect, the time the peers get to answer the hello before a subscription counts on knowing them all. */
+  helloGraceMs: number;
 }
 
-export const DEFAULT_TIMING: InterestTiming = { heartbeatMs: 5000, peerTtlMs: 15_000, warmupMs: 11_000, ackTimeoutMs: 1000 };
+export const DEFAULT_TIMING: InterestTiming = { heartbeatMs: 5000, peerTtlMs: 15_000, warmupMs: 11_000, ackTimeoutMs: 1000, helloGraceMs: 300 };
 
 /** Interest messages on the pubsub channel (beside the broker's change and command messages). */
 export type InterestMessage =
@@ -43,6 +45,8 @@ export class ClusterInterest {
   /** The keys last announced by this instance. */
   private announced = new Set<string>();
   private warmUntil: number;
+  /** Until then, peers may still be answering this instance's hello. */
+  private helloUntil = 0;
   private sequence = 0;
   private readonly waiting = new Map<string, { pending: Set<string>; done: () => void }>();
   /** Keys announced and not yet acknowledged by every peer: their acknowledgement. */
@@ -86,6 +90,9 @@ export class ClusterInterest {
    */
   async changed(): Promise<void> {
     if (!this.pubsub.shared) return;
+    // Just started or reconnected: the peers not heard of yet would not be waited for.
+    const early = this.helloUntil - Date.now();
+    if (early > 0) await new Promise((r) => setTimeout(r, early));
     const keys = this.localKeys();
     const added = [...keys].filter((key) => !this.announced.has(key));
     // Keys another subscription is announcing right now: wait for their acknowledgement too.
@@ -150,6 +157,7 @@ export class ClusterInterest {
   /** Start or reconnect: publish everything for a while, say hello, announce what is wanted here. */
   private restart(): void {
     this.warmUntil = Date.now() + this.timing.warmupMs;
+    this.helloUntil = Date.now() + this.timing.helloGraceMs;
     this.send({ t: 'hello', from: this.origin });
     this.heartbeat();
   }
