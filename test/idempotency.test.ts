@@ -50,6 +50,7 @@ describe.each(ENGINES)('Idempotency-Key on %s', (engine) => {
     });
     expect(raw.status).toBe(200);
     expect(raw.headers.get('idempotent-replayed')).toBe('true');
+    expect(raw.headers.get('access-control-expose-headers')).toBe('Idempotent-Replayed');
     expect(await raw.json()).toEqual(first);
     // Without a key, the same body is a new record.
     await pb.collection('items').create({ ref: 'replay', n: 1 });
@@ -246,14 +247,14 @@ describe.each(ENGINES)('a retry storm after kill -9 on %s', (engine: Engine) => 
     const first = await serve();
     let second = engine === 'postgres' ? await serve() : undefined;
 
-    const total = 60;
+    const total = 100;
     const keys = Array.from({ length: total }, (_, i) => `storm-${i}-${newKey()}`);
     const acked = new Map<number, string>();
     const failed: number[] = [];
     const create = (url: string, i: number) => client(url).collection('items').create({ ref: `r${i}` }, keyed(keys[i]!));
 
     // 20 writers in flight at all times, started apart so that their requests are at every
-    // stage when the process is killed, once 20 writes were answered.
+    // stage when the process is killed: once 20 writes were answered and r22 committed.
     let next = 0;
     let killed = false;
     const writer = async (k: number) => {
@@ -265,13 +266,18 @@ describe.each(ENGINES)('a retry storm after kill -9 on %s', (engine: Engine) => 
         } catch {
           failed.push(i);
         }
-        if (!killed && acked.size >= 20) {
-          killed = true;
-          process.kill(first.child.pid!, 'SIGKILL');
-        }
       }
     };
-    await Promise.all(Array.from({ length: 20 }, (_, k) => writer(k)));
+    const killer = async () => {
+      const p = g.core.store.dialect.placeholder;
+      while (!killed) {
+        await new Promise((r) => setTimeout(r, 10));
+        if (acked.size < 20 || !(await g.core.store.get(`SELECT 1 AS "x" FROM "items" WHERE "ref" = ${p(1)}`, ['r22']))) continue;
+        killed = true;
+        process.kill(first.child.pid!, 'SIGKILL');
+      }
+    };
+    await Promise.all([killer(), ...Array.from({ length: 20 }, (_, k) => writer(k))]);
     expect(killed).toBe(true);
     await first.exited;
     expect(failed.length).toBeGreaterThan(0);

@@ -86,7 +86,8 @@ export async function idempotent(
   }
   if (scope) await closeScope(core.recordDeps, scope);
   await Promise.all(fileWrites.map((w) => w.afterCommit()));
-  if (replayed) void reply.header(REPLAYED_HEADER, 'true');
+  // Readable by browser code too (CORS hides response headers it is not told to expose).
+  if (replayed) void reply.headers({ [REPLAYED_HEADER]: 'true', 'access-control-expose-headers': 'Idempotent-Replayed' });
   void reply.code(response.status);
   return response.body === null ? reply.send() : response.body;
 }
