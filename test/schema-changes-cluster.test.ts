@@ -2,7 +2,7 @@
  * Schema changes in a cluster (issue 18, point 1): three instances on one PostgreSQL.
  * A field add, a field rename, a field drop and a collection rename are made through
  * instance A while SDK clients read and write that collection in a loop through B and
- * C (records routes and batch). B and C must hear of each change at once (NOTIFY) and answer a request whose
+ * C (records routes, batch, file downloads). B and C must hear of each change at once (NOTIFY) and answer a request whose
  * statement the change overtook as under the new schema: no 5xx at all. (PostgreSQL
  * only: one SQLite database is never shared by several instances.)
  */
@@ -74,7 +74,12 @@ describe('schema changes through one instance while two others serve the collect
   it('answers every read and write on the other instances without a 5xx', async () => {
     await a.admin.settings.update({ batch: { enabled: true, maxRequests: 50, timeout: 3, maxBodySize: 0 } });
     const open = { listRule: '', viewRule: '', createRule: '', updateRule: '', deleteRule: '' };
-    await a.admin.collections.create({ name: 'items', type: 'base', ...open, fields: [{ name: 'title', type: 'text' }, { name: 'n', type: 'number' }] });
+    await a.admin.collections.create({
+      name: 'items', type: 'base', ...open,
+      fields: [{ name: 'title', type: 'text' }, { name: 'n', type: 'number' }, { name: 'doc', type: 'file', maxSelect: 1, maxSize: 1000 }],
+    });
+    // A record with a file, downloaded through the SDK's file URL in the loops.
+    const withFile = await a.admin.collection('items').create({ title: 'file', doc: new File(['hello'], 'hello.txt', { type: 'text/plain' }) });
     // B and C know the collection before the loops start (at once, through the notification).
     for (const inst of [b, c]) await expect.poll(() => inst.pb().collection('items').getList(1, 1).then(() => 'ok', () => 'missing')).toBe('ok');
     // And the batch setting (re-read in the background every 2 s).
@@ -119,6 +124,10 @@ describe('schema changes through one instance while two others serve the collect
         if (last) await call('view', () => records.getOne(last));
         if (last) await call('update', () => records.update(last, { n: i + 1, title: 'u', heading: 'u' }));
         if (i % 5 === 0 && last) await call('delete', () => records.delete(last).then(() => { last = ''; }));
+        await call('file', async () => {
+          const res = await fetch(pb.files.getURL(withFile, withFile.doc as string));
+          if (res.status !== 200) throw new ClientResponseError({ url: res.url, status: res.status, response: {} });
+        });
         if (i % 3 === 0) {
           const batch = pb.createBatch();
           batch.collection(state.name).create({ title: 'b', heading: 'b', n: i, extra: 'b' });

@@ -9,6 +9,7 @@ import { ApiError, notFound } from '../core/errors.js';
 import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
 import { issueFileToken, resolveFileToken } from '../core/auth/file-token.js';
 import { findRecordById, viewRecord } from '../core/records/record-reader.js';
+import { withSchemaRetry } from './schema-retry.js';
 import { asList } from '../core/fields/multi-value.js';
 import type { FieldModel } from '../core/fields/field.js';
 import { fileKey, thumbKey, validateKey, type FileStorage } from '../files/file-storage.js';
@@ -46,7 +47,8 @@ export function registerFileRoutes(app: FastifyInstance, core: GalleyCore): void
     return superuserIps.check(settings.superuserIPs, clientIp(request, settings.trustedProxy)) ? GUEST : auth;
   };
 
-  app.get('/api/files/:c/:recordId/:filename', async (request, reply) => {
+  // Run again after a reload when another instance changed the schema under it (schema-retry.ts).
+  app.get('/api/files/:c/:recordId/:filename', (request, reply) => withSchemaRetry(core, async () => {
     const { c, recordId, filename } = request.params as Params;
     const query = request.query as Query;
     const collection = core.collections.find(c);
@@ -89,7 +91,7 @@ export function registerFileRoutes(app: FastifyInstance, core: GalleyCore): void
     }, async () => { await send(); sent = true; }, tags);
     if (!sent) throw notFound();
     return reply;
-  });
+  }));
 }
 
 /** A path segment that can be part of a storage key (no "..", slashes, NUL, ...). */
