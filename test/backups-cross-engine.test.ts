@@ -146,6 +146,17 @@ describe.each(['sqlite', 'postgres'] as Engine[])('a %s backup restored through 
   });
 });
 
+/** A Galley served from an existing data directory / database, with a superuser client signed in. */
+async function serveAt(dir: string, db: string): Promise<{ pb: PocketBase; core: GalleyCore; close: () => Promise<void> }> {
+  const core = await GalleyCore.open({ dir, db });
+  const app = await buildApp(core, { logError: (err) => console.error('unexpected 500 in test server:', err) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const pb = new PocketBase(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
+  pb.autoCancellation(false);
+  await pb.collection('_superusers').authWithPassword(SUPERUSER_EMAIL, SUPERUSER_PASSWORD);
+  return { pb, core, close: async () => { await app.close(); await core.close(); } };
+}
+
 describe('galley backup restore KEY --db=postgres://… from a SQLite backup', () => {
   let source: TestGalley;
   let dir: string;
@@ -187,3 +198,65 @@ describe('galley backup restore KEY --db=postgres://… from a SQLite backup', (
     expect(await expectSameFiles(source.admin, moved)).toBe(2);
   });
 });
+
+describe('galley backup restore PATH --dir from a PostgreSQL backup (back to SQLite)', () => {
+  let source: TestGalley;
+  let dir: string;
+  let served: Awaited<ReturnType<typeof serveAt>> | undefined;
+
+  beforeAll(async () => {
+    source = await startGalley('postgres');
+    await populate(source);
+    await source.admin.backups.create('back.zip');
+  });
+  afterAll(async () => {
+    await served?.close();
+    await source?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('moves the app to a SQLite data directory', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'galley-back-'));
+    const restored = await runCli(['backup', 'restore', join(source.dir, 'backups', 'back.zip'), '--dir', join(dir, 'data')], 90_000);
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    served = await serveAt(join(dir, 'data'), '');
+    expect(served.core.store.dialect.name).toBe('sqlite');
+    expect(await snapshot(served.pb)).toEqual(await snapshot(source.admin));
+    expect(await expectSameFiles(source.admin, served.pb)).toBe(2);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as Engine[])('a %s backup the other engine cannot take', (engine) => {
+  let source: TestGalley;
+  let target: TestGalley;
+
+  beforeAll(async () => {
+    source = await startGalley(engine);
+    await source.admin.collections.create({ name: 'notes', type: 'base', listRule: '', fields: [{ name: 'text', type: 'text' }] });
+    await source.admin.collection('notes').create({ text: 'from the backup' });
+    // A table of the app's own SQL (a hook's, say): not Galley's, so it cannot be converted.
+    await source.core.store.exec('CREATE TABLE "custom_stuff" ("x" text)');
+    await source.admin.backups.create('foreign.zip');
+    target = await startGalley(other(engine));
+    await target.admin.collections.create({ name: 'mine', type: 'base', listRule: '', fields: [{ name: 'x', type: 'text' }] });
+    await target.admin.collection('mine').create({ x: 'kept' });
+  });
+  afterAll(async () => {
+    await source?.close();
+    await target?.close();
+  });
+
+  it('is refused with a 400 naming the table, changing nothing', async () => {
+    const token = await source.admin.files.getToken();
+    const archive = Buffer.from(await (await fetch(source.admin.backups.getDownloadURL(token, 'foreign.zip'))).arrayBuffer());
+    await target.admin.backups.upload({ file: fileOf(archive, 'foreign.zip', 'application/zip') });
+    const before = await snapshot(target.admin);
+    const err = await target.admin.backups.restore('foreign.zip').catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/^The backup cannot be restored: the backup holds tables that are not Galley's \(custom_stuff\)/);
+    expect(await snapshot(target.admin)).toEqual(before);
+    expect((await target.admin.collection('mine').getFullList()).map((r) => r.x)).toEqual(['kept']);
+  });
+});
+
