@@ -14,7 +14,7 @@ import { EXTERNAL_AUTHS, externalAuthsCollection, superusersCollection, usersCol
 import { newRecordId } from './ids.js';
 import { modelForCreate, modelForUpdate } from './merge-input.js';
 import { validateCollection } from './validate.js';
-import { alterTableSql, createTableSql } from './schema-sql.js';
+import { alterTableSql, createTableSql, dropTableExtrasSql } from './schema-sql.js';
 import { deleteDefinition, ensureInternalTables, insertDefinition, loadDefinitions, takeLegacyExternalAuths, updateDefinition } from './definitions-table.js';
 import { parseIndex } from './indexes.js';
 import { deriveViewFields } from './view-fields.js';
@@ -248,6 +248,7 @@ export class CollectionService {
       } catch (err) {
         throw viewDependencyError(err) ?? err;
       }
+      for (const sql of dropTableExtrasSql(c.model, this.store.dialect.name)) await tx.exec(sql);
       await this.checkViews(tx, c.model);
     });
     this.registry.remove(c.id);
@@ -294,6 +295,7 @@ export class CollectionService {
       for (const c of removed) {
         await deleteDefinition(tx, this.store, c.id);
         await tx.exec(`DROP ${c.isView ? 'VIEW' : 'TABLE'} ${q(c.name)}`);
+        for (const sql of dropTableExtrasSql(c.model, this.store.dialect.name)) await tx.exec(sql);
       }
       for (const [i, step] of steps.entries()) {
         try {

@@ -62,6 +62,7 @@ function applyInput(model: CollectionModel, input: Input, old: CollectionModel |
   const ruleKeys = model.type === 'auth' ? [...RULE_KEYS, ...AUTH_RULE_KEYS] : RULE_KEYS;
   for (const key of ruleKeys) if (key in input) (model as unknown as Input)[key] = input[key];
   if ('indexes' in input) model.indexes = input.indexes as string[];
+  if ('search' in input) model.search = (input.search ?? undefined) as CollectionModel['search']; // validation checks it
   if (Array.isArray(input.fields)) model.fields = mergeFields(input.fields, old?.fields ?? []);
   else if (input.fields !== undefined) model.fields = input.fields as FieldModel[]; // validation reports it
   if (model.type === 'auth') {

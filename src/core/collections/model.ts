@@ -55,6 +55,8 @@ export interface CollectionModel extends Partial<AuthOptions> {
   created: string;
   updated: string;
   viewQuery?: string;
+  /** Full-text search options (docs/search.md); absent means the defaults. */
+  search?: { language: string; porter: boolean };
 }
 
 export const TOKEN_KEYS = ['authToken', 'passwordResetToken', 'emailChangeToken', 'verificationToken', 'fileToken'] as const;

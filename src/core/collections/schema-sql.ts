@@ -9,6 +9,8 @@ import { typeOf } from '../fields/registry.js';
 import { isMultiple } from '../fields/multi-value.js';
 import type { CollectionModel } from './model.js';
 import { indexSql, parseIndex } from './indexes.js';
+import { searchIndexFor } from '../../search/engines.js';
+import { searchSignature } from '../../search/options.js';
 
 const columnDef = (f: FieldModel, dialect: DialectName) => `${q(f.name)} ${typeOf(f.type).column(f, dialect)}`;
 
@@ -17,7 +19,7 @@ export function createTableSql(model: CollectionModel, dialect: DialectName): st
   const cols = model.fields.map((f) => columnDef(f, dialect));
   // PostgreSQL has no rowid: an identity column keeps insertion order for paging and @rowid.
   if (dialect === 'postgres') cols.unshift('"_rowid_" bigint GENERATED ALWAYS AS IDENTITY');
-  return [`CREATE TABLE ${q(model.name)} (${cols.join(', ')})`, ...createIndexesSql(model, dialect)];
+  return [`CREATE TABLE ${q(model.name)} (${cols.join(', ')})`, ...createIndexesSql(model, dialect), ...searchIndexFor(dialect).create(model)];
 }
 
 export function createIndexesSql(model: CollectionModel, dialect: DialectName): string[] {
@@ -48,7 +50,11 @@ function convertCardinality(col: string, toMultiple: boolean, dialect: DialectNa
  * id). Indexes are dropped first and rebuilt last so columns can change freely.
  */
 export function alterTableSql(from: CollectionModel, to: CollectionModel, dialect: DialectName): string[] {
-  const out = dropIndexesSql(from, dialect);
+  // The search index goes first (its triggers and generated column read the columns
+  // about to change) and is rebuilt last, only when what it indexes changed.
+  const reindex = searchSignature(from) !== searchSignature(to);
+  const out = reindex ? searchIndexFor(dialect).drop(from) : [];
+  out.push(...dropIndexesSql(from, dialect));
   // SQLite table names are case-insensitive: a change of case only goes through a temporary name.
   if (from.name !== to.name && from.name.toLowerCase() === to.name.toLowerCase())
     out.push(`ALTER TABLE ${q(from.name)} RENAME TO ${q(`_tmp_${to.id}`)}`, `ALTER TABLE ${q(`_tmp_${to.id}`)} RENAME TO ${q(to.name)}`);
@@ -82,5 +88,10 @@ export function alterTableSql(from: CollectionModel, to: CollectionModel, dialec
     }
   }
   out.push(...createIndexesSql(to, dialect));
+  if (reindex) out.push(...searchIndexFor(dialect).create(to));
   return out;
 }
+
+/** Statements that remove what a table's DROP leaves behind (SQLite's FTS table; PostgreSQL's go with the table). */
+export const dropTableExtrasSql = (model: CollectionModel, dialect: DialectName): string[] =>
+  dialect === 'sqlite' ? searchIndexFor(dialect).drop(model) : [];

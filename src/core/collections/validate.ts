@@ -10,10 +10,11 @@ import type { CollectionRegistry } from './registry.js';
 import { indexColumnNames, IndexSyntaxError, parseIndex, type ParsedIndex } from './indexes.js';
 import { stringList } from '../fields/values.js';
 import { validateProviders } from '../auth/oauth2/validate-providers.js';
+import { validateSearch } from '../../search/options.js';
 
 const NAME = /^\w+$/;
 // __proto__: records are JavaScript objects keyed by field name, where that key sets the prototype.
-const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand', '__proto__']);
+const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand', '__proto__', '_search_']);
 const AUTH_RESERVED_FIELD_NAMES = new Set(['passwordconfirm', 'oldpassword']);
 /** Tables Galley keeps for itself; a collection may not take their names. */
 export const INTERNAL_TABLES = new Set(['_collections', '_params', '_migrations', '_logs', '_otps', '_otpattempts', '_mfas']);
@@ -83,6 +84,7 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
   const fieldErrors = validateFields(model, ctx);
   if (fieldErrors) errors.fields = fieldErrors;
   else if (!errors.type) validateRuleExpressions(model, registry, errors);
+  validateSearch(model, errors);
 
   const parsed: ParsedIndex[] = [];
   const indexErrors = validateIndexes(model, registry, parsed);

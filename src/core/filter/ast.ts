@@ -23,4 +23,11 @@ export interface Logical {
   right: Expr;
 }
 
-export type Expr = Comparison | Logical;
+/** A function standing alone as a condition: `search("words")`. */
+export interface Call {
+  kind: 'call';
+  call: Extract<Operand, { kind: 'func' }>;
+  pos: number;
+}
+
+export type Expr = Comparison | Logical | Call;

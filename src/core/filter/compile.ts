@@ -5,7 +5,8 @@
  * operands must match for every value unless the operator is a `?` variant.
  */
 import type { Comparison, Expr, Operand as AstOperand, Operator } from './ast.js';
-import { FilterError } from './filter-error.js';
+import { FilterError, printable } from './filter-error.js';
+import { searchCondition } from './search-function.js';
 import type { JoinScope } from './join-scope.js';
 import { convertLiteral, isEmptyLiteral, literal, sqlAs, type Literal, type Operand, type SqlOperand } from './operand.js';
 import { resolveFieldPath } from './resolve-field-path.js';
@@ -17,6 +18,10 @@ import { quoteIdent as q } from '../../store/dialect.js';
 import type { CompileContext, PathRoot } from './compile-context.js';
 
 export function compileExpr(expr: Expr, root: PathRoot, scope: JoinScope, ctx: CompileContext): string {
+  if (expr.kind === 'call') {
+    if (expr.call.name === 'search') return searchCondition(expr.call, root, ctx);
+    throw new FilterError(`${printable(expr.call.name)}() is not a condition: compare it with a value (position ${expr.pos})`, expr.pos);
+  }
   if (expr.kind !== 'cmp') {
     const join = expr.kind === 'and' ? ' AND ' : ' OR ';
     return `(${compileExpr(expr.left, root, scope, ctx)}${join}${compileExpr(expr.right, root, scope, ctx)})`;
@@ -28,7 +33,10 @@ export function resolveOperand(node: AstOperand, root: PathRoot, scope: JoinScop
   switch (node.kind) {
     case 'text': return literal(node.value);
     case 'number': return literal(node.value);
-    case 'func': return resolveFunction(node, (arg) => resolveOperand(arg, root, scope, ctx), ctx);
+    case 'func':
+      // search() compared with a value (`search("x") = false`) is its condition as a boolean.
+      if (node.name === 'search') return { kind: 'sql', sql: searchCondition(node, root, ctx), type: 'bool', multi: false };
+      return resolveFunction(node, (arg) => resolveOperand(arg, root, scope, ctx), ctx);
     case 'ident': {
       const name = node.name;
       if (name === 'true') return literal(true);

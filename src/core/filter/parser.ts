@@ -2,7 +2,7 @@
  * Tokens → syntax tree, with SQL precedence (&& binds tighter than ||), parentheses,
  * empty groups dropped, and the limits of API spec 3.9 (comparisons, nesting).
  */
-import type { Comparison, Expr, Operand, Operator } from './ast.js';
+import type { Call, Comparison, Expr, Operand, Operator } from './ast.js';
 import { FilterError } from './filter-error.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -70,8 +70,13 @@ class Parser {
     return this.comparison();
   }
 
-  private comparison(): Comparison {
+  private comparison(): Comparison | Call {
     const left = this.operand(0);
+    // A function call with no operator after it is a condition of its own (search()).
+    if (left.kind === 'func' && this.peek()?.type !== 'op') {
+      if (++this.comparisons > MAX_COMPARISONS) throw new FilterError(`too many comparisons (max ${MAX_COMPARISONS})`, left.pos);
+      return { kind: 'call', call: left, pos: left.pos };
+    }
     const opTok = this.next();
     if (opTok.type !== 'op') throw new FilterError(`expected an operator after the operand at position ${left.pos}, found "${opTok.value}"`, opTok.pos);
     const right = this.operand(0);

@@ -107,7 +107,7 @@ export async function listRecords(db: Executor, collection: Collection, query: L
     const where = condition ? ` WHERE ${condition}` : '';
     countSql = `SELECT COUNT(*) AS "n" FROM ${table}${where}`;
     countParams = [...params.values];
-    const orderBy = orderBySql(collection, query.sort, ctx, params);
+    const orderBy = orderBySql(collection, query.sort, ctx, params, query.filter);
     const listSql = `SELECT ${selectList(collection)} FROM ${table}${where} ORDER BY ${orderBy} LIMIT ${params.add(query.perPage, 'bigint')} OFFSET ${params.add(offset, 'bigint')}`;
     rows = pageable ? await db.all(listSql, params.values) : [];
   }

@@ -1,7 +1,8 @@
 /**
  * The `sort` query parameter resolved against the collection's fields into an
  * ORDER BY clause: direct fields, relation paths (a scalar subquery over the same
- * joins a filter would use), `@random` and `@rowid`. Only resolved names reach SQL;
+ * joins a filter would use), `@random`, `@rowid` and `@rank` (the relevance of the
+ * filter's search()). Only resolved names reach SQL;
  * anything else is a 400.
  */
 import type { Collection } from '../collections/collection.js';
@@ -13,12 +14,17 @@ import { AliasCounter, JoinScope } from '../filter/join-scope.js';
 import { resolveFieldPath } from '../filter/resolve-field-path.js';
 import { FilterError, printable } from '../filter/filter-error.js';
 import { MAIN_ALIAS } from '../filter/compile-context.js';
+import { parseCached } from '../filter/condition.js';
+import { firstSearchCall, searchRank } from '../filter/search-function.js';
 
 const MAX_TERMS = 8;
 const MAX_TERM_LENGTH = 255;
 
-/** params: where relation-path sorts put their parameters (needed only for those). */
-export function orderBySql(collection: Collection, sort: string, ctx: AccessContext, params?: SqlParams): string {
+/**
+ * params: where relation-path and `@rank` sorts put their parameters (needed only for those);
+ * filter: the client's filter, whose first search() `@rank` orders by (best first).
+ */
+export function orderBySql(collection: Collection, sort: string, ctx: AccessContext, params?: SqlParams, filter = ''): string {
   const dialect = collection.dialect;
   // _rowid_ rather than rowid: a user field may be called "rowid", never "_rowid_".
   // Views have no insertion order of their own: they page by id.
@@ -34,6 +40,7 @@ export function orderBySql(collection: Collection, sort: string, ctx: AccessCont
     const dir = desc ? 'DESC' : 'ASC';
     if (name === '@random') { parts.push(dialect === 'sqlite' ? 'RANDOM()' : 'random()'); continue; }
     if (name === '@rowid') { parts.push(`${rowid} ${dir}`); hasRowid = true; continue; }
+    if (name === '@rank') { parts.push(`${rankSql(collection, filter, ctx, params)} ${dir}`); continue; }
     if (name.includes('.') || name.includes(':')) {
       // A path may reach no row (NULL): SQLite orders NULL first, PostgreSQL last unless told.
       const nulls = dialect === 'postgres' ? (desc ? ' NULLS LAST' : ' NULLS FIRST') : '';
@@ -52,6 +59,25 @@ export function orderBySql(collection: Collection, sort: string, ctx: AccessCont
   // Ties (and no sort at all) fall back to insertion order, so paging is stable.
   if (!hasRowid) parts.push(`${rowid} ASC`);
   return parts.join(', ');
+}
+
+/** The relevance of the filter's first search(), smaller is better (docs/search.md). */
+function rankSql(collection: Collection, filter: string, ctx: AccessContext, params = new SqlParams(collection.dialect)): string {
+  let call;
+  try {
+    call = filter.trim() ? firstSearchCall(parseCached(filter)) : undefined;
+  } catch (err) {
+    if (!(err instanceof FilterError)) throw err; // the filter's own error is reported by the filter
+  }
+  if (!call) throw badRequest('Invalid sort: @rank orders by relevance and needs a search() in the filter.');
+  try {
+    return searchRank(call, { collection, alias: MAIN_ALIAS }, {
+      registry: ctx.registry, dialect: collection.dialect, params, request: ctx.request, isSuperuser: ctx.auth.isSuperuser, client: true,
+    });
+  } catch (err) {
+    if (err instanceof FilterError) throw badRequest(`Invalid sort "@rank": ${printable(err.message)}.`);
+    throw err;
+  }
 }
 
 /** The value where `condition` holds, else the empty string (not NULL: both engines order it alike). */

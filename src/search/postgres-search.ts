@@ -1,0 +1,91 @@
+/**
+ * PostgreSQL full-text search: a stored generated `tsvector` column `_search_` over
+ * the searchable fields (each field its own vector, so phrases never span fields)
+ * with a GIN index. Being a generated column, it follows every write from any path.
+ * Diacritics are removed with translate() (immutable, unlike unaccent) over the
+ * Latin letters, matching SQLite's `remove_diacritics 2`; query words are
+ * normalised the same way in query.ts. The tsquery text is a bound parameter.
+ */
+import { quoteIdent as q } from '../store/dialect.js';
+import type { CollectionModel } from '../core/collections/model.js';
+import type { FieldModel } from '../core/fields/field.js';
+import { searchableFields, searchOptions, SEARCH_LANGUAGES } from './options.js';
+import type { SearchQuery, SearchTerm } from './query.js';
+import type { SearchIndex } from './search-index.js';
+
+export const SEARCH_COLUMN = '_search_';
+
+/** Accented Latin letters and their base letters, for translate(). */
+const [ACCENTED, PLAIN] = (() => {
+  let from = '';
+  let to = '';
+  const ranges: [number, number][] = [[0xc0, 0x24f], [0x1e00, 0x1eff]];
+  for (const [lo, hi] of ranges) {
+    for (let c = lo; c <= hi; c++) {
+      const ch = String.fromCodePoint(c);
+      const base = ch.normalize('NFKD').replace(/\p{M}+/gu, '');
+      if (base.length === 1 && base !== ch && /^[A-Za-z]$/.test(base)) { from += ch; to += base; }
+    }
+  }
+  return [from, to];
+})();
+
+/** The language is checked against a fixed list before it reaches DDL. */
+function config(model: CollectionModel): string {
+  const language = searchOptions(model).language;
+  if (!(SEARCH_LANGUAGES as readonly string[]).includes(language)) throw new Error(`unknown search language: ${language}`);
+  return `'${language}'::regconfig`;
+}
+
+/** One field's vector; the same expression builds the index and rechecks a narrower search. */
+function fieldVector(model: CollectionModel, f: FieldModel, alias?: string): string {
+  const col = alias ? `${q(alias)}.${q(f.name)}` : q(f.name);
+  return `to_tsvector(${config(model)}, translate(COALESCE(${col}, ''), '${ACCENTED}', '${PLAIN}'))`;
+}
+
+const vectorOf = (model: CollectionModel, fields: FieldModel[], alias?: string) =>
+  fields.map((f) => fieldVector(model, f, alias)).join(' || ');
+
+/** A word as a tsquery lexeme: words hold only letters and digits (query.ts), quoted all the same. */
+const lexeme = (word: string) => `'${word.replaceAll("'", "''").replaceAll('\\', '\\\\')}'`;
+
+function termText(term: SearchTerm): string {
+  const words = term.words.map((w, i) => lexeme(w) + (term.prefix && i === term.words.length - 1 ? ':*' : ''));
+  return words.length === 1 ? words[0]! : `(${words.join(' <-> ')})`;
+}
+
+/** The tsquery text of a query; without exclusions when `positive` (a prefilter the index can answer). */
+export function tsqueryText(query: SearchQuery, positive = false): string {
+  const parts = query.include.map(termText);
+  if (!positive) for (const t of query.exclude) parts.push(`!${termText(t)}`);
+  return parts.join(' & ');
+}
+
+export const postgresSearch: SearchIndex = {
+  create(model) {
+    const fields = searchableFields(model);
+    if (!fields.length) return [];
+    const table = q(model.name);
+    return [
+      `ALTER TABLE ${table} ADD COLUMN ${q(SEARCH_COLUMN)} tsvector GENERATED ALWAYS AS (${vectorOf(model, fields)}) STORED`,
+      `CREATE INDEX ${q(`_search_${model.id}`)} ON ${table} USING GIN (${q(SEARCH_COLUMN)})`,
+    ];
+  },
+  drop(model) {
+    if (!searchableFields(model).length) return [];
+    return [`DROP INDEX IF EXISTS ${q(`_search_${model.id}`)}`, `ALTER TABLE ${q(model.name)} DROP COLUMN IF EXISTS ${q(SEARCH_COLUMN)}`];
+  },
+  condition(target, query, params) {
+    const cfg = config(target.model);
+    const tsquery = (text: string) => `to_tsquery(${cfg}, ${params.add(text)})`;
+    const indexed = `${q(target.alias)}.${q(SEARCH_COLUMN)} @@ ${tsquery(tsqueryText(query, !target.all))}`;
+    if (target.all) return `(${indexed})`;
+    // The index narrows to rows whose searchable text has the words; the fields searched decide.
+    return `(${indexed} AND (${vectorOf(target.model, target.fields, target.alias)}) @@ ${tsquery(tsqueryText(query))})`;
+  },
+  rank(target, query, params) {
+    const vector = target.all ? `${q(target.alias)}.${q(SEARCH_COLUMN)}` : `(${vectorOf(target.model, target.fields, target.alias)})`;
+    const matches = postgresSearch.condition(target, query, params);
+    return `(CASE WHEN ${matches} THEN -ts_rank_cd(${vector}, to_tsquery(${config(target.model)}, ${params.add(tsqueryText(query))})) ELSE 1 END)`;
+  },
+};
