@@ -107,6 +107,10 @@ try {
   }
   const paired = rows.after.map((x, i) => x.rps / rows.before[i].rps);
   lines.push('', `after/before per round: ${paired.map((x) => x.toFixed(3)).join(' / ')}; median **${median(paired).toFixed(3)}**`);
+  for (const [what, key] of [['server CPU per request', 'cpu_us'], ['PostgreSQL CPU per request', 'pg_us']]) {
+    const cpu = rows.after.map((x, i) => x[key] / rows.before[i][key]);
+    lines.push('', `${what}, after/before per round: ${cpu.map((x) => x.toFixed(2)).join(' / ')}; median **${median(cpu).toFixed(2)}**`);
+  }
   console.log(lines.join('\n'));
 } finally {
   for (const s of Object.values(servers)) s.child?.kill('SIGTERM');
