@@ -1,7 +1,9 @@
 /**
- * PostgreSQL full-text search: a stored generated `tsvector` column `_search_` over
- * the searchable fields (each field its own vector, so phrases never span fields)
- * with a GIN index. Being a generated column, it follows every write from any path.
+ * PostgreSQL full-text search: a GIN index on the `tsvector` expression of the
+ * searchable fields (each field its own vector, concatenated, so phrases never span
+ * fields). An expression index follows every write from any path, follows column
+ * renames by itself, and adds no column that views, backups or copies would meet;
+ * a search writes the very same expression, so the planner uses the index.
  * Diacritics are removed with translate() (immutable, unlike unaccent) over the
  * Latin letters, matching SQLite's `remove_diacritics 2`; query words are
  * normalised the same way in query.ts. The tsquery text is a bound parameter.
@@ -12,8 +14,6 @@ import type { FieldModel } from '../core/fields/field.js';
 import { searchableFields, searchOptions, SEARCH_LANGUAGES } from './options.js';
 import type { SearchQuery, SearchTerm } from './query.js';
 import type { SearchIndex } from './search-index.js';
-
-export const SEARCH_COLUMN = '_search_';
 
 /** Accented Latin letters and their base letters, for translate(). */
 const [ACCENTED, PLAIN] = (() => {
@@ -65,26 +65,23 @@ export const postgresSearch: SearchIndex = {
   create(model) {
     const fields = searchableFields(model);
     if (!fields.length) return [];
-    const table = q(model.name);
-    return [
-      `ALTER TABLE ${table} ADD COLUMN ${q(SEARCH_COLUMN)} tsvector GENERATED ALWAYS AS (${vectorOf(model, fields)}) STORED`,
-      `CREATE INDEX ${q(`_search_${model.id}`)} ON ${table} USING GIN (${q(SEARCH_COLUMN)})`,
-    ];
+    return [`CREATE INDEX ${q(`_search_${model.id}`)} ON ${q(model.name)} USING GIN ((${vectorOf(model, fields)}))`];
   },
   drop(model) {
     if (!searchableFields(model).length) return [];
-    return [`DROP INDEX IF EXISTS ${q(`_search_${model.id}`)}`, `ALTER TABLE ${q(model.name)} DROP COLUMN IF EXISTS ${q(SEARCH_COLUMN)}`];
+    return [`DROP INDEX IF EXISTS ${q(`_search_${model.id}`)}`];
   },
   condition(target, query, params) {
     const cfg = config(target.model);
     const tsquery = (text: string) => `to_tsquery(${cfg}, ${params.add(text)})`;
-    const indexed = `${q(target.alias)}.${q(SEARCH_COLUMN)} @@ ${tsquery(tsqueryText(query, !target.all))}`;
+    const all = searchableFields(target.model);
+    const indexed = `(${vectorOf(target.model, all, target.alias)}) @@ ${tsquery(tsqueryText(query, !target.all))}`;
     if (target.all) return `(${indexed})`;
     // The index narrows to rows whose searchable text has the words; the fields searched decide.
     return `(${indexed} AND (${vectorOf(target.model, target.fields, target.alias)}) @@ ${tsquery(tsqueryText(query))})`;
   },
   rank(target, query, params) {
-    const vector = target.all ? `${q(target.alias)}.${q(SEARCH_COLUMN)}` : `(${vectorOf(target.model, target.fields, target.alias)})`;
+    const vector = `(${vectorOf(target.model, target.fields, target.alias)})`;
     const matches = postgresSearch.condition(target, query, params);
     return `(CASE WHEN ${matches} THEN -ts_rank_cd(${vector}, to_tsquery(${config(target.model)}, ${params.add(tsqueryText(query))})) ELSE 1 END)`;
   },

@@ -14,7 +14,7 @@ import { validateSearch } from '../../search/options.js';
 
 const NAME = /^\w+$/;
 // __proto__: records are JavaScript objects keyed by field name, where that key sets the prototype.
-const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand', '__proto__', '_search_']);
+const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand', '__proto__']);
 const AUTH_RESERVED_FIELD_NAMES = new Set(['passwordconfirm', 'oldpassword']);
 /** Tables Galley keeps for itself; a collection may not take their names. */
 export const INTERNAL_TABLES = new Set(['_collections', '_params', '_migrations', '_logs', '_otps', '_otpattempts', '_mfas']);
