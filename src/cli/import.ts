@@ -5,8 +5,6 @@
  */
 import { Command } from 'commander';
 import { resolveConfig } from '../config.js';
-import { importPocketBase } from '../import/pocketbase/import-pocketbase.js';
-import { formatReport } from '../import/pocketbase/report.js';
 import { addDbOptions, type DbFlags } from './db-options.js';
 
 interface ImportFlags extends DbFlags {
@@ -29,6 +27,10 @@ export function importCommand(): Command {
       const tty = process.stderr.isTTY;
       const clear = () => { if (tty) process.stderr.write('\r\x1b[K'); };
       try {
+        // Loaded when the command runs: `galley serve` starts without the importer.
+        const [{ importPocketBase }, { formatReport }] = await Promise.all([
+          import('../import/pocketbase/import-pocketbase.js'), import('../import/pocketbase/report.js'),
+        ]);
         const report = await importPocketBase({
           source: path, dir: config.dir, db: config.db,
           encryptionKey: flags.encryptionKey, dryRun: flags.dryRun, force: flags.force,
