@@ -143,6 +143,11 @@ describe.each(['sqlite', 'postgres'] as Engine[])('a %s backup restored through 
     const made = await target.admin.collection('things').create(form({ title: 'after the move', flag: 'true', docs: [fileOf('new', 'n.txt', 'text/plain')] }));
     expect((await target.admin.collection('things').getFullList({ sort: '-@rowid' }))[0]!.id).toBe(made.id);
     expect((await target.admin.collection('things').create({ title: 'plain' }).catch((e) => e)).status).toBe(400);
+    // Rate limits work on the moved app (on PostgreSQL their counters live in a table of their own).
+    await target.admin.settings.update({ rateLimits: { enabled: true, rules: [{ label: '/api/collections/tags/records', audience: '', duration: 60, maxRequests: 2 }] } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${target.url}/api/collections/tags/records`)).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
   });
 });
 

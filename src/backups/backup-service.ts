@@ -17,6 +17,7 @@ import { badRequest, fieldError, notFound } from '../core/errors.js';
 import { BackupLock } from './backup-lock.js';
 import { isBackupKey, LocalBackupStorage, type BackupInfo, type BackupStorage } from './backup-storage.js';
 import { S3BackupStorage } from './s3-backup-storage.js';
+import { ensureGalleyTables } from './galley-tables.js';
 import { S3FileStorage } from '../files/s3-file-storage.js';
 import { copyFiles, listStorage } from '../import/pocketbase/copy-files.js';
 import type { SnapshotSource } from './snapshot-source.js';
@@ -122,6 +123,8 @@ export class BackupService {
           throw new RestoreError(`putting the restored data in place failed, nothing changed (${(err as Error).message})`);
         }
         try {
+          // A backup older than some internal table lacks it; the running modules created theirs only once.
+          await ensureGalleyTables(this.store);
           await this.reload();
           await this.filesBackToS3();
           await this.answers();

@@ -5,16 +5,17 @@
  * backup's collection definitions (kept exactly, ids, secrets and field ids included),
  * every record value goes through its field type (read as the source engine stores
  * it, written as the target stores it: booleans, JSON, numbers, dates), the internal
- * tables (settings, migrations, webhooks, OTPs, MFAs, cron runs) are copied column by
- * column, insertion order is kept (SQLite rowid ↔ PostgreSQL `_rowid_`), and every
- * table is then verified against the source by row count and a hash of its values in
+ * tables (settings, migrations, webhooks, OTPs, MFAs, cron runs, idempotency keys) are
+ * copied column by column, insertion order is kept (SQLite rowid ↔ PostgreSQL
+ * `_rowid_`), and every table is then verified against the source by row count and a hash of its values in
  * API form. Any failure throws, and the caller's transaction rolls everything back.
  */
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../store/store.js';
 import { quoteIdent, type DialectName } from '../store/dialect.js';
 import { TransactionStore } from '../store/transaction-store.js';
-import { ensureInternalTables, insertDefinition, updateDefinition } from '../core/collections/definitions-table.js';
+import { insertDefinition, updateDefinition } from '../core/collections/definitions-table.js';
+import { ensureGalleyTables } from './galley-tables.js';
 import { createTableSql } from '../core/collections/schema-sql.js';
 import { CollectionService, VERSION_KEY } from '../core/collections/collection-service.js';
 import { CollectionRegistry } from '../core/collections/registry.js';
@@ -22,21 +23,20 @@ import type { BoundField, Collection } from '../core/collections/collection.js';
 import type { CollectionModel } from '../core/collections/model.js';
 import { selectList } from '../core/records/record-reader.js';
 import { ApiError } from '../core/errors.js';
-import { ensureMigrationsTable } from '../migrations/migrations-table.js';
-import { ensureWebhookTables } from '../webhooks/webhook-tables.js';
-import { CronLease } from '../cron/cron-lease.js';
 import { createTableHasher } from './table-hash.js';
 import type { ArchiveTables } from './archive-tables.js';
 import { RestoreError } from './database-restorer.js';
 
 /** Galley's internal tables, copied column by column. */
-const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns'];
+const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns', '_idempotencyKeys'];
 /**
- * Not moved: `_collections` is written from the definitions; `_authCounters` and
- * `_rateLimits` hold sign-in failure and rate-limit windows (PostgreSQL only, kept in
- * memory on SQLite) that expire on their own within minutes.
+ * Sign-in failure and rate-limit windows (PostgreSQL only, kept in memory on SQLite)
+ * that expire on their own within minutes: not moved, and a PostgreSQL target keeps
+ * its own (the running instances use them; they create them only at start).
  */
-const NOT_COPIED = new Set(['_collections', '_authCounters', '_rateLimits']);
+export const EPHEMERAL_TABLES = new Set(['_authCounters', '_rateLimits']);
+/** Not copied row by row: `_collections` is written from the definitions. */
+const NOT_COPIED = new Set(['_collections', ...EPHEMERAL_TABLES]);
 
 /** Parameters per statement stay far below both engines' limits (as in the PocketBase import). */
 const MAX_PARAMS = 8000;
@@ -52,10 +52,7 @@ export async function copyAcrossEngines(tx: Executor, dialect: TransactionStore[
   if (unknown.length)
     throw new RestoreError(`the backup holds tables that are not Galley's (${unknown.join(', ')}); they cannot be moved to ${engineName(dialect.name)}`);
 
-  await ensureInternalTables(target);
-  await ensureMigrationsTable(target);
-  await ensureWebhookTables(target);
-  await new CronLease(target, 'restore').ensureTable();
+  await ensureGalleyTables(target);
   for (const model of tables) {
     await insertDefinition(target, target, model);
     for (const sql of createTableSql(model, dialect.name)) await target.exec(sql);

@@ -13,8 +13,7 @@ import { importPocketBase } from '../import/pocketbase/import-pocketbase.js';
 import { PbSource } from '../import/pocketbase/source.js';
 import { ImportError } from '../import/pocketbase/import-error.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { ensureWebhookTables } from '../webhooks/webhook-tables.js';
-import { CronLease } from '../cron/cron-lease.js';
+import { ensureGalleyTables } from './galley-tables.js';
 import { ArchiveError, checkEntry, openZip, scanEntries } from './archive-reader.js';
 import { MANIFEST_PATH } from './manifest.js';
 import { RestoreError } from './database-restorer.js';
@@ -105,8 +104,7 @@ export async function importPocketBaseArchive(file: string, scratch: string, tar
   // Galley's own tables PocketBase has no counterpart for: the restored app must find them (a running core creates them only at open).
   const store = SqliteStore.open(targetDir);
   try {
-    await ensureWebhookTables(store);
-    await new CronLease(store, 'restore').ensureTable();
+    await ensureGalleyTables(store);
   } finally {
     await store.close();
   }

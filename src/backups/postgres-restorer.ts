@@ -24,7 +24,7 @@ import type { DatabaseRestorer } from './database-restorer.js';
 import { PG_DIR, PG_SCHEMA_ENTRY, type PgSchema, type PgTableLayout } from './postgres-snapshot.js';
 import { EXCLUDED_TABLES } from './snapshot-source.js';
 import { openArchiveTables } from './archive-tables.js';
-import { copyAcrossEngines } from './cross-engine-copy.js';
+import { copyAcrossEngines, EPHEMERAL_TABLES } from './cross-engine-copy.js';
 import { finishSwap, markSwapped, swapIn, undoSwap } from './restore-journal.js';
 
 const STORAGE_ITEMS = ['storage'];
@@ -56,7 +56,7 @@ export class PostgresRestorer implements DatabaseRestorer {
     swapIn(this.dataDir, extractedDir, oldDir, STORAGE_ITEMS, false, marker);
     try {
       await this.store.transaction(async (tx) => {
-        await dropAll(tx);
+        await dropAll(tx, converted ? EPHEMERAL_TABLES : new Set());
         if (converted) await copyAcrossEngines(tx, this.store.dialect, converted);
         else {
           for (const table of schema!.tables) await createTable(tx, table);
@@ -87,11 +87,12 @@ export class PostgresRestorer implements DatabaseRestorer {
   }
 }
 
-async function dropAll(tx: Executor): Promise<void> {
+/** Drops every Galley table and view but the request logs and `keep`. */
+async function dropAll(tx: Executor, keep: ReadonlySet<string>): Promise<void> {
   const views = await tx.all(`SELECT viewname AS "name" FROM pg_views WHERE schemaname = current_schema()`);
   for (const v of views) await tx.exec(`DROP VIEW IF EXISTS ${quoteIdent(String(v.name))} CASCADE`);
   const tables = await tx.all(`SELECT tablename AS "name" FROM pg_tables WHERE schemaname = current_schema()`);
-  for (const t of tables) if (!EXCLUDED_TABLES.has(String(t.name))) await tx.exec(`DROP TABLE IF EXISTS ${quoteIdent(String(t.name))} CASCADE`);
+  for (const t of tables) if (!EXCLUDED_TABLES.has(String(t.name)) && !keep.has(String(t.name))) await tx.exec(`DROP TABLE IF EXISTS ${quoteIdent(String(t.name))} CASCADE`);
 }
 
 export async function createTable(tx: Executor, table: PgTableLayout): Promise<void> {
