@@ -18,6 +18,8 @@ import { buildApp } from '../src/server/app.js';
 import { ENGINES, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, startGalley, type Engine, type TestGalley } from './support/galley.js';
 import { expectErrorBody, failure } from './support/errors.js';
 import { killStarted, startServe, type ServeProcess } from './support/cli.js';
+import { fileOf, form, storedKeys } from './support/files.js';
+import pg from 'pg';
 
 let serial = 0;
 const newKey = () => `key-${Date.now()}-${++serial}-${Math.random().toString(36).slice(2)}`;
@@ -89,6 +91,22 @@ describe.each(ENGINES)('Idempotency-Key on %s', (engine) => {
     expect(await pb.collection('items').delete(rec.id, keyed(del))).toBe(true);
     expect(await pb.collection('items').delete(rec.id, keyed(del))).toBe(true);
     expect((await failure(pb.collection('items').delete(rec.id, keyed(newKey())))).status).toBe(404);
+  });
+
+  it('replays a create with an upload sent again as a new multipart body (another boundary): one record, one stored file', async () => {
+    const docs = await g.admin.collections.create({
+      name: 'docs', type: 'base', createRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'doc', type: 'file', maxSelect: 1, maxSize: 100000 }],
+    });
+    const key = newKey();
+    const send = () => pb.collection('docs').create(form({ title: 'with a file', doc: fileOf('hello, file', 'hello.txt', 'text/plain') }), keyed(key));
+    const first = await send();
+    expect(await send()).toEqual(first);
+    expect((await g.admin.collection('docs').getFullList()).length).toBe(1);
+    expect(await storedKeys(g, docs.id)).toHaveLength(1);
+    // The same key with another file (same name, other size) is another request.
+    const other = await failure(pb.collection('docs').create(form({ title: 'with a file', doc: fileOf('hello, other file', 'hello.txt', 'text/plain') }), keyed(key)));
+    expect(other.status).toBe(422);
+    expect(await storedKeys(g, docs.id)).toHaveLength(1);
   });
 
   it('replays a batch as a whole', async () => {
@@ -201,6 +219,27 @@ describe('Idempotency-Key across two instances on one PostgreSQL database', () =
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect((await a.admin.collection('items').getList(1, 1, { filter: 'ref = "both"' })).totalItems).toBe(1);
   });
+
+  it('makes a retry wait for a first request still holding its key, and answers 409 after 10 s', async () => {
+    const key = newKey();
+    // A first request in the middle of its transaction: the key claimed, nothing committed.
+    const holder = new pg.Client({ connectionString: a.dbUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`INSERT INTO "_idempotencyKeys" ("scope", "key", "fingerprint", "status", "body", "created") VALUES ('guest', $1, 'x', 0, '', $2)`, [key, Date.now()]);
+      const started = Date.now();
+      const err = await failure(client(b.url).collection('items').create({ ref: 'held' }, keyed(key)));
+      expect(err.status).toBe(409);
+      expect(err.response).toEqual({ status: 409, message: 'A request with this Idempotency-Key is still being processed; retry later.', data: {} });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(9500);
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    // The first request died without committing: the retry now writes.
+    expect((await client(a.url).collection('items').create({ ref: 'held' }, keyed(key))).ref).toBe('held');
+  }, 30_000);
 });
 
 /**

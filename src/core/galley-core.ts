@@ -28,6 +28,7 @@ import { activeTracing } from '../tracing/tracing.js';
 import { combineObservers } from '../store/store-observer.js';
 import { SignInProtection } from './auth/protection/sign-in-protection.js';
 import { counterStoreFor } from './auth/protection/counter-store.js';
+import { ensureIdempotencyTable } from './idempotency/idempotency-keys.js';
 import { LogService } from '../logs/log-service.js';
 import type { LogStore } from '../logs/log-store.js';
 import { SqliteLogStore } from '../logs/sqlite-log-store.js';
@@ -209,6 +210,7 @@ export class GalleyCore {
       core.collections.onChange(() => core.watchTableChanges());
       await core.settings.refresh();
       await core.webhooks.init();
+      await ensureIdempotencyTable(store);
     } catch (err) {
       await core.logs.close().catch(() => {});
       await store.close().catch(() => {});

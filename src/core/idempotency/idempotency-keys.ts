@@ -33,7 +33,11 @@ export interface StoredResponse {
 
 const tables = new WeakMap<Store, Promise<void>>();
 
-/** Creates the table once per store (tolerating another instance creating it at the same moment). */
+/**
+ * Creates the table once per store (tolerating another instance creating it at the same
+ * moment): at open (GalleyCore.open, with the other system tables), and awaited again
+ * before use, which is then free.
+ */
 export function ensureIdempotencyTable(store: Store): Promise<void> {
   let ready = tables.get(store);
   if (!ready) {
