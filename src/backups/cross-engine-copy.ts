@@ -41,6 +41,8 @@ const NOT_COPIED = new Set(['_collections', ...EPHEMERAL_TABLES]);
 /** Parameters per statement stay far below both engines' limits (as in the PocketBase import). */
 const MAX_PARAMS = 8000;
 const MAX_ROWS = 200;
+/** Rows per page when a copied table is read back for the comparison. */
+const COMPARE_PAGE = 2000;
 
 /** Copies the backup's tables into the empty database behind tx (its dialect is `dialect`), then verifies them. */
 export async function copyAcrossEngines(tx: Executor, dialect: TransactionStore['dialect'], source: ArchiveTables): Promise<void> {
@@ -165,14 +167,23 @@ async function copyInternal(target: TransactionStore, source: ArchiveTables, tab
 /** Internal tables hold text and integers (PostgreSQL's bigint arrives as text in a dump, which both engines take). */
 const internalValue = (v: unknown): unknown => (typeof v === 'boolean' ? Number(v) : v ?? null);
 
-/** Count and hash of a collection's rows in API form, on both sides. */
+/** Count and hash of a collection's rows in API form with their insertion positions, on both sides. */
 async function compareRecords(target: TransactionStore, source: ArchiveTables, collection: Collection): Promise<string[]> {
-  const names = collection.fields.map((f) => f.model.name);
+  const names = ['(position)', ...collection.fields.map((f) => f.model.name)];
   const s = createTableHasher(names);
-  for await (const row of source.rows(collection.name)) s.add(collection.fields.map((f) => readValue(f, row.values[f.model.name], source.engine === 'postgres')));
+  for await (const row of source.rows(collection.name))
+    s.add([row.position ?? null, ...collection.fields.map((f) => readValue(f, row.values[f.model.name], source.engine === 'postgres'))]);
   const t = createTableHasher(names);
-  for (const row of await target.all(`SELECT ${selectList(collection)} FROM ${quoteIdent(collection.name)}`))
-    t.add(collection.fields.map((f) => readValue(f, row[f.model.name], false)));
+  // Read back in pages by position (keyset): a big table never sits in memory whole.
+  const p = target.dialect.placeholder;
+  const position = target.dialect.name === 'postgres' ? '"_rowid_"' : 'rowid';
+  const sql = `SELECT ${position} AS "__position", ${selectList(collection)} FROM ${quoteIdent(collection.name)} WHERE ${position} > ${p(1)} ORDER BY ${position} LIMIT ${COMPARE_PAGE}`;
+  for (let after = -1; ;) {
+    const rows = await target.all(sql, [after]);
+    for (const row of rows) t.add([Number(row.__position), ...collection.fields.map((f) => readValue(f, row[f.model.name], false))]);
+    if (rows.length < COMPARE_PAGE) break;
+    after = Number(rows[rows.length - 1]!.__position);
+  }
   return sameContent(collection.name, s.done(), t.done());
 }
 
