@@ -40,6 +40,7 @@ describe.each(ENGINES)('full-text search on %s', (engine) => {
       { title: 'New York travel', body: 'Visit New York city' },
       { title: 'York, then new places', body: 'Old roads' },
       { title: 'E-mail etiquette', body: 'Write short emails' },
+      { title: 'Naïve ÉCOLE', body: 'Crème brûlée' },
     ];
     for (const r of rows) {
       const rec = await g.admin.collection('docs').create<Doc>({ published: true, ...r });
@@ -83,6 +84,8 @@ describe.each(ENGINES)('full-text search on %s', (engine) => {
     expect(await titles(guest, 'search("cafe")')).toEqual(['Café culture in Paris']);
     expect(await titles(guest, 'search("CAFÉ paris")')).toEqual(['Café culture in Paris']);
     expect(await titles(guest, 'search("e-mail")')).toEqual(['E-mail etiquette']);
+    expect(await titles(guest, 'search("naive ecole creme brulee")')).toEqual(['Naïve ÉCOLE']);
+    expect(await titles(guest, `search('"crème brûlée" école')`)).toEqual(['Naïve ÉCOLE']);
   });
 
   it('searches one field with search(field, "query")', async () => {

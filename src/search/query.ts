@@ -26,9 +26,13 @@ const MAX_WORDS = 64;
 /** A query the user wrote that cannot be searched; the message says why. */
 export class SearchSyntaxError extends Error {}
 
-/** Lower case, diacritics removed (é → e, ß stays), as unicode61 remove_diacritics 2 and the PostgreSQL index do. */
+/**
+ * Lower case, diacritics removed (é → e; ß, ø stay): decomposed, the combining
+ * diacritical marks (U+0300–U+036F) dropped, recomposed — exactly what the PostgreSQL
+ * index expression does, and what unicode61 remove_diacritics 2 does on SQLite.
+ */
 export function normaliseText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text.normalize('NFD').replace(/[\u0300-\u036f]+/g, '').normalize('NFC').toLowerCase();
 }
 
 /** The words of a text, split where the tokenizers split (anything but letters and digits). */
