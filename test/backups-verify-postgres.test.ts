@@ -4,14 +4,20 @@
  * SQLite counterpart is `PRAGMA integrity_check`, in backups.test.ts). An archive whose
  * dump breaks a primary key but whose manifest was rewritten to match it passes every
  * file-level check and is caught only there; the scratch schema never outlives the
- * check, and the live data is untouched.
+ * check, and the live data is untouched. A database user that may not create schemas
+ * gets the file-level checks.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { createHash } from 'node:crypto';
 import { startGalley, type TestGalley } from './support/galley.js';
 import { fileOf } from './support/files.js';
 import { unzip, zip } from './support/zip-edit.js';
 import { createTableHasher } from '../src/backups/table-hash.js';
+import { GalleyCore } from '../src/core/galley-core.js';
 
 describe('verifying a PostgreSQL backup in a scratch schema', () => {
   let g: TestGalley;
@@ -58,4 +64,40 @@ describe('verifying a PostgreSQL backup in a scratch schema', () => {
     expect((await g.admin.collection('notes').getFullList()).length).toBe(10);
     expect((await g.admin.backups.restore('duplicate.zip').catch((e) => e)).status).toBe(400);
   });
+
+  it('falls back to checking the dump\'s files when the database user may not create schemas', async () => {
+    // A database whose owner is a role without CREATE on it (schemas), but with the public schema.
+    const admin = new pg.Client({ connectionString: inject('pgUrl') });
+    await admin.connect();
+    const role = `galley_limited_${Date.now()}`;
+    const name = `galley_t_limited_${Date.now()}`;
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'limited-pass'`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.query(`REVOKE CREATE ON DATABASE ${name} FROM PUBLIC`);
+      await admin.query(`GRANT CONNECT ON DATABASE ${name} TO ${role}`);
+    } finally {
+      await admin.end();
+    }
+    const inDb = new pg.Client({ connectionString: Object.assign(new URL(inject('pgUrl')), { pathname: `/${name}` }).toString() });
+    await inDb.connect();
+    await inDb.query(`GRANT ALL ON SCHEMA public TO ${role}`);
+    await inDb.end();
+    const url = new URL(inject('pgUrl'));
+    url.pathname = `/${name}`;
+    url.username = role;
+    url.password = 'limited-pass';
+    const dir = mkdtempSync(join(tmpdir(), 'galley-limited-'));
+    const core = await GalleyCore.open({ dir, db: url.toString() });
+    try {
+      const key = await core.backups.create('limited.zip');
+      const v = (await core.backups.list()).find((b) => b.key === key)!.verification!;
+      expect(v.ok).toBe(true);
+      expect(v.checks.find((c) => c.name === 'integrity')).toMatchObject({ ok: true, detail: 'ok' });
+    } finally {
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -59,7 +59,8 @@ export async function verifyArchive(file: string, scratchRoot: string, pgStore?:
       if (manifest.engine === 'postgres' && pgStore) {
         // The dump as PostgreSQL loads it: types, constraints and indexes checked by the engine, then counted and hashed back.
         const loaded = await checkInScratchSchema(pgStore, scratch);
-        inspection = loaded.integrity === 'ok' ? { ...inspection, tables: loaded.tables } : { ...inspection, integrity: loaded.integrity };
+        if (loaded.unavailable === undefined)
+          inspection = loaded.integrity === 'ok' ? { ...inspection, tables: loaded.tables } : { ...inspection, integrity: loaded.integrity };
       }
     } catch (err) {
       checks.push({ name: 'integrity', ok: false, detail: `the database copy cannot be read: ${(err as Error).message}` });
