@@ -17,7 +17,7 @@ import type { Hook } from '../hooks/hook.js';
 import type { RecordRequestEvent } from '../hooks/events.js';
 import type { RecordFileHooks } from '../core/records/file-hooks.js';
 import { bodyCanBeReadAgain, withSchemaRetry } from './schema-retry.js';
-import { answeredNotModified, recordsETag } from './http-cache.js';
+import { answeredNotModified, bodyETagOnSend, recordsETag, type ListValidator } from './http-cache.js';
 import { idempotencyKeyOf } from './idempotency.js';
 import { idempotentRecords } from './idempotent-records.js';
 
@@ -45,24 +45,25 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
   // Every route runs again after a reload when the schema moved under it (schema-retry.ts).
   app.get('/api/collections/:c/records', (request, reply) => withSchemaRetry(core, async () => {
     const collection = collectionOf(request);
-    const list = async () => {
+    const list = async (validator?: ListValidator) => {
       const params = parseListParams(request.query as Record<string, unknown>);
       const ctx = accessContext(request, core);
-      const page = await listRecords(core.store, collection, params, ctx, core.counts);
+      const counts = validator ? core.counts.knowing(validator.collectionIds, validator.stamp) : core.counts;
+      const page = await listRecords(core.store, collection, params, ctx, counts);
       const items = await recordsJson(core.store, collection, page.rows, ctx, expandParam(request));
       return { items, page: page.page, perPage: page.perPage, totalItems: page.totalItems, totalPages: page.totalPages };
     };
     const hook = core.hooks.onRecordsListRequest;
     if (hook.isEmpty(tags(collection))) {
-      const etag = await recordsETag(core, request, collection, 'listRule');
-      return etag && answeredNotModified(request, reply, etag) ? reply : list();
+      const validator = await recordsETag(core, request, collection, 'listRule');
+      return validator && answeredNotModified(request, reply, validator.etag) ? reply : list(validator);
     }
     const e = event(request, collection);
     await hook.trigger(e, async (ev) => { ev.result = await list(); }, tags(collection));
     return e.result ?? reply.code(204).send();
   }));
 
-  app.get('/api/collections/:c/records/:id', (request, reply) => withSchemaRetry(core, async () => {
+  app.get('/api/collections/:c/records/:id', { onSend: bodyETagOnSend }, (request, reply) => withSchemaRetry(core, async () => {
     const collection = collectionOf(request);
     const id = (request.params as Params).id!;
     const view = async () => {
@@ -70,10 +71,7 @@ export function registerRecordRoutes(app: FastifyInstance, core: GalleyCore): vo
       return respond(request, collection, await viewRecord(core.store, collection, id, ctx), ctx);
     };
     const hook = core.hooks.onRecordViewRequest;
-    if (hook.isEmpty(tags(collection))) {
-      const etag = await recordsETag(core, request, collection, 'viewRule');
-      return etag && answeredNotModified(request, reply, etag) ? reply : view();
-    }
+    if (hook.isEmpty(tags(collection))) return view();
     const e = event(request, collection, { recordId: id });
     await hook.trigger(e, async (ev) => { ev.record = await view(); }, tags(collection));
     return e.record ?? reply.code(204).send();
