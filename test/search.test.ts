@@ -210,6 +210,23 @@ describe.each(ENGINES)('full-text search on %s', (engine) => {
     expect(await titles(guest, 'search(body, "running")')).toEqual([]);
   });
 
+  it('marks the matched words in fields=<field>:snippet(max), from what the caller may see', async () => {
+    const page = await guest.collection('docs').getList(1, 10, { filter: 'search("brew* coffee")', fields: 'title,body:snippet(40),notes:snippet(40)' });
+    const item = page.items.find((i) => i.title === 'Coffee brewing guide')!;
+    expect(item.body).toBe('How to <mark>brew</mark> <mark>coffee</mark> at home: <mark>coffee</mark>...');
+    expect(Object.keys(item).sort()).toEqual(['body', 'title']); // the hidden field stays out
+    const cafe = await guest.collection('docs').getList(1, 10, { filter: 'search("cafe shops")', fields: 'title:snippet(100),body:snippet(100)' });
+    expect(cafe.items).toEqual([{ title: '<mark>Café</mark> culture in Paris', body: 'The best coffee <mark>shops</mark>' }]);
+    // Without a search() in the filter: the start of the text, nothing marked, HTML escaped.
+    const plain = await guest.collection('docs').getList(1, 1, { filter: 'title = "Coffee brewing guide"', fields: 'body:snippet(10)' });
+    expect(plain.items).toEqual([{ body: 'How to...' }]);
+    // Markup is read as HTML (as :excerpt does); what remains is escaped.
+    const rec = await g.admin.collection('docs').create({ title: 'Markup <b>bold</b> & coffee', published: true });
+    const escaped = await guest.collection('docs').getList(1, 10, { filter: `search("markup")`, fields: 'title:snippet(100)' });
+    expect(escaped.items).toEqual([{ title: '<mark>Markup</mark> bold &#38; coffee' }]);
+    await g.admin.collection('docs').delete(rec.id);
+  });
+
   it('answers bad search syntax with a 400 that says what is wrong', async () => {
     const bad = async (filter: string, pattern: RegExp, collection = 'docs') => {
       const res = await g.fetch(`/api/collections/${collection}/records?filter=${encodeURIComponent(filter)}`);

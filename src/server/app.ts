@@ -132,7 +132,8 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
       return;
     }
     try {
-      done(null, applyFields(payload, fields));
+      const filter = (request.query as Record<string, unknown>).filter;
+      done(null, applyFields(payload, fields, typeof filter === 'string' ? filter : undefined));
     } catch (err) {
       done(err as Error);
     }

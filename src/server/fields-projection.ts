@@ -1,16 +1,23 @@
 /**
  * The `fields` query parameter (API spec 1.6): keeps only the listed keys of a JSON
  * response (of each item for list envelopes), with dot paths into nested objects,
- * `*` for every key of a level, and `:excerpt(max, withEllipsis?)` on a key.
+ * `*` for every key of a level, `:excerpt(max, withEllipsis?)` on a key, and
+ * `:snippet(max)`: the text around the words the filter's search() matched, marked
+ * (docs/search.md).
  */
 import { createRequire } from 'node:module';
 import { ApiError } from '../core/errors.js';
+import { parseCached } from '../core/filter/condition.js';
+import { firstSearchCall } from '../core/filter/search-function.js';
+import { parseSearchQuery, type SearchQuery } from '../search/query.js';
+import { snippet } from '../search/snippet.js';
 
-interface Excerpt { max: number; ellipsis: boolean }
+interface Excerpt { max: number; ellipsis: boolean; snippet?: boolean }
 interface Node { children: Map<string, Node>; excerpt?: Excerpt }
 
 const newNode = (): Node => ({ children: new Map() });
 const EXCERPT = /^(.*):excerpt\(\s*(\d+)\s*(?:,\s*(true|false|1|0|t|f)\s*)?\)$/;
+const SNIPPET = /^(.*):snippet\(\s*(\d+)\s*\)$/;
 
 export function parseFields(param: string): Node {
   const root = newNode();
@@ -19,7 +26,13 @@ export function parseFields(param: string): Node {
     if (!term) continue;
     let excerpt: Excerpt | undefined;
     const m = EXCERPT.exec(term);
-    if (m) {
+    const sm = m ? null : SNIPPET.exec(term);
+    if (sm) {
+      const max = Number(sm[2]);
+      if (max < 1) throw new ApiError(400, 'Invalid fields parameter: snippet length must be at least 1.');
+      excerpt = { max, ellipsis: true, snippet: true };
+      term = sm[1]!;
+    } else if (m) {
       const max = Number(m[2]);
       if (max < 1) throw new ApiError(400, 'Invalid fields parameter: excerpt length must be at least 1.');
       excerpt = { max, ellipsis: ['true', '1', 't'].includes(m[3] ?? 'false') };
@@ -50,16 +63,16 @@ function splitTerms(param: string): string[] {
   return out;
 }
 
-function project(value: unknown, node: Node): unknown {
-  if (node.excerpt) return excerptOf(value, node.excerpt);
+function project(value: unknown, node: Node, query?: SearchQuery): unknown {
+  if (node.excerpt) return excerptOf(value, node.excerpt, query);
   if (node.children.size === 0) return value;
-  if (Array.isArray(value)) return value.map((v) => project(v, node));
+  if (Array.isArray(value)) return value.map((v) => project(v, node, query));
   if (typeof value !== 'object' || value === null) return value;
   const src = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const star = node.children.get('*');
-  if (star) for (const k of Object.keys(src)) out[k] = project(src[k], star);
-  for (const [k, child] of node.children) if (k !== '*' && k in src) out[k] = project(src[k], child);
+  if (star) for (const k of Object.keys(src)) out[k] = project(src[k], star, query);
+  for (const [k, child] of node.children) if (k !== '*' && k in src) out[k] = project(src[k], child, query);
   return out;
 }
 
@@ -79,22 +92,38 @@ const EXCERPT_OPTIONS = {
 type HtmlToText = typeof import('html-to-text');
 let htmlToText: HtmlToText | undefined;
 
-function excerptOf(value: unknown, { max, ellipsis }: Excerpt): unknown {
+function excerptOf(value: unknown, { max, ellipsis, snippet: marked }: Excerpt, query?: SearchQuery): unknown {
   if (typeof value !== 'string') return value;
   // Loaded with the first :excerpt (about 9 MiB), synchronously: projection is synchronous.
   htmlToText ??= createRequire(import.meta.url)('html-to-text') as HtmlToText;
   const text = htmlToText.convert(value, EXCERPT_OPTIONS).replace(/\s+/g, ' ').trim();
+  if (marked) return snippet(text, query, max);
   const chars = [...text];
   if (chars.length <= max) return text;
   return chars.slice(0, max).join('').trimEnd() + (ellipsis ? '...' : '');
 }
 
-/** Applies the projection to a response payload (list envelopes: to each item). */
-export function applyFields(payload: unknown, param: string): unknown {
+/**
+ * Applies the projection to a response payload (list envelopes: to each item);
+ * filter: the request's filter, whose first search() `:snippet` marks the words of.
+ */
+export function applyFields(payload: unknown, param: string, filter?: string): unknown {
   const tree = parseFields(param);
   if (tree.children.size === 0) return payload;
-  if (isListEnvelope(payload)) return { ...payload, items: payload.items.map((i) => project(i, tree)) };
-  return project(payload, tree);
+  const query = param.includes(':snippet(') && filter ? searchQueryOf(filter) : undefined;
+  if (isListEnvelope(payload)) return { ...payload, items: payload.items.map((i) => project(i, tree, query)) };
+  return project(payload, tree, query);
+}
+
+/** The query of the filter's first search(); none when there is none (the snippet is then the text's start, unmarked). */
+function searchQueryOf(filter: string): SearchQuery | undefined {
+  try {
+    const call = firstSearchCall(parseCached(filter));
+    const text = call?.args.at(-1);
+    return text?.kind === 'text' ? parseSearchQuery(text.value) : undefined;
+  } catch {
+    return undefined; // a 2xx answer had a valid filter; anything else has no words to mark
+  }
 }
 
 function isListEnvelope(p: unknown): p is { items: unknown[] } {
