@@ -41,6 +41,7 @@ describe.each(ENGINES)('full-text search on %s', (engine) => {
       { title: 'York, then new places', body: 'Old roads' },
       { title: 'E-mail etiquette', body: 'Write short emails' },
       { title: 'Naïve ÉCOLE', body: 'Crème brûlée' },
+      { title: 'Release notes', body: 'See docs.example.com or mail ops@example.org about v3.5/beta_2' },
     ];
     for (const r of rows) {
       const rec = await g.admin.collection('docs').create<Doc>({ published: true, ...r });
@@ -85,6 +86,10 @@ describe.each(ENGINES)('full-text search on %s', (engine) => {
     expect(await titles(guest, 'search("CAFÉ paris")')).toEqual(['Café culture in Paris']);
     expect(await titles(guest, 'search("e-mail")')).toEqual(['E-mail etiquette']);
     expect(await titles(guest, 'search("naive ecole creme brulee")')).toEqual(['Naïve ÉCOLE']);
+    // Hosts, addresses and version numbers are words split at their punctuation on both engines.
+    expect(await titles(guest, 'search("example ops beta")')).toEqual(['Release notes']);
+    expect(await titles(guest, 'search("docs.example.com v3.5")')).toEqual(['Release notes']);
+    expect(await titles(guest, 'search("ops@example.org v3")')).toEqual(['Release notes']);
     expect(await titles(guest, `search('"crème brûlée" école')`)).toEqual(['Naïve ÉCOLE']);
   });
 

@@ -22,6 +22,17 @@ import type { SearchIndex } from './search-index.js';
  */
 const withoutDiacritics = (col: string) => `normalize(regexp_replace(normalize(${col}, NFD), E'[\\u0300-\\u036f]', '', 'g'), NFC)`;
 
+/**
+ * ASCII punctuation becomes a space before the parser sees the text: PostgreSQL's
+ * parser keeps `example.com`, `a@b.org`, `3.5` and paths as single tokens, SQLite's
+ * unicode61 splits them into words; with the punctuation gone both see the same words.
+ */
+const PUNCTUATION = `!"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~`;
+const withoutPunctuation = (sql: string) => `translate(${sql}, ${sqlString(PUNCTUATION)}, ${sqlString(' '.repeat(PUNCTUATION.length))})`;
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
 /** The language is checked against a fixed list before it reaches DDL. */
 function config(model: CollectionModel): string {
   const language = searchOptions(model).language;
@@ -32,7 +43,7 @@ function config(model: CollectionModel): string {
 /** One field's vector; the same expression builds the index and rechecks a narrower search. */
 function fieldVector(model: CollectionModel, f: FieldModel, alias?: string): string {
   const col = alias ? `${q(alias)}.${q(f.name)}` : q(f.name);
-  return `to_tsvector(${config(model)}, ${withoutDiacritics(`COALESCE(${col}, '')`)})`;
+  return `to_tsvector(${config(model)}, ${withoutPunctuation(withoutDiacritics(`COALESCE(${col}, '')`))})`;
 }
 
 const vectorOf = (model: CollectionModel, fields: FieldModel[], alias?: string) =>
