@@ -5,6 +5,7 @@
 //
 //   node bench/caches/cache-bench.mjs [--before=/path/to/other/dist/cli/main.js]
 //        [--engines=sqlite,postgres] [--rows=20000] [--seconds=5] [--rounds=3] [--connections=50] [--writes=20]
+//        [--scenarios=get-one,create]   (a subset)
 //
 // Data: `seed.mjs --rules` (posts with an owner among 100 users and an author), and
 // the posts rules set so that one collection serves every scenario:
@@ -35,6 +36,7 @@ const ROUNDS = Number(arg('rounds', 3));
 const CONNECTIONS = Number(arg('connections', 50));
 const WRITES_PER_SECOND = Number(arg('writes', 20));
 const BEFORE = arg('before', '');
+const ONLY = arg('scenarios', '');
 
 const OWNER_RULE = 'owner = @request.auth.id || @request.auth.id = ""';
 /** name → [lua script, needs token, writes beside, floor serves it] */
@@ -126,6 +128,7 @@ async function runEngine(engine) {
     if (BEFORE) servers.push(await startServer('before', engine, pgServer?.url, 'before'));
     const results = {};
     for (const [scenario, [, , beside, floorServes]] of Object.entries(SCENARIOS)) {
+      if (ONLY && !ONLY.split(',').includes(scenario)) continue;
       const targets = servers.filter((s) => s.kind !== 'floor' || floorServes);
       results[scenario] = Object.fromEntries(targets.map((s) => [s.kind, []]));
       for (let r = 0; r < ROUNDS; r++) {
@@ -183,8 +186,8 @@ for (const engine of ENGINES) {
     lines.push(`| ${engine} | ${scenario} | ${med('floor')} | ${med('before')} | ${med('after')} | ${ratio('after', 'floor')} | ${ratio('before', 'floor')} | ${ratio('after', 'before')} | ${cpu('before')} → ${cpu('after')} |`);
   }
   for (const kind of ['before', 'after']) {
-    const pub = results['get-one'][kind];
-    const auth = results['get-one-auth'][kind];
+    const pub = results['get-one']?.[kind];
+    const auth = results['get-one-auth']?.[kind];
     if (pub && auth) authLines.push(`| ${engine} | ${kind} | ${median(auth.map((x) => x.rps)).toFixed(0)} / ${median(pub.map((x) => x.rps)).toFixed(0)} | **${pairedRatio(auth, pub).toFixed(3)}** |`);
   }
 }

@@ -21,6 +21,12 @@ export interface Executor {
   exec(sql: string): Promise<void>;
   /** The result columns of a query (not run), with the table column each comes from when it is a plain one. */
   columns(sql: string): Promise<ColumnInfo[]>;
+  /**
+   * PostgreSQL, the executor of an outermost transaction: `statement()` is asked for
+   * SQL at commit time and sent with the COMMIT in one round trip, to run right after
+   * it. It takes no parameters and must not be able to fail.
+   */
+  afterCommit?(statement: () => string | undefined): void;
 }
 
 export interface ColumnInfo {

@@ -17,10 +17,22 @@ export interface WriteScope {
   folders: string[];
   /** Data versions to move after the commit beside the changes' collections ('*': all, after raw SQL). */
   moved: Set<string>;
+  /** What the statement sent with the COMMIT moved (PostgreSQL), when one was. */
+  movedAtCommit?: string[];
 }
 
 export function openScope(deps: RecordDeps, tx: Executor): WriteScope {
   const scope: WriteScope = { deps: undefined as unknown as RecordDeps, changes: [], folders: [], moved: new Set() };
+  const versions = deps.versions;
+  // The outermost scope on PostgreSQL: the versions move in the COMMIT's round trip.
+  if (versions?.commitStatement && tx.afterCommit) {
+    tx.afterCommit(() => {
+      const ids = movedBy(scope);
+      if (!ids.length) return undefined;
+      scope.movedAtCommit = ids;
+      return versions.commitStatement!(ids);
+    });
+  }
   scope.deps = {
     store: new TransactionStore(tx, deps.store.dialect),
     collections: deps.collections,
@@ -40,11 +52,20 @@ export function openScope(deps: RecordDeps, tx: Executor): WriteScope {
 
 /** After the commit: the scope's effects go to the deps it was opened from. */
 export async function closeScope(deps: RecordDeps, scope: WriteScope): Promise<void> {
-  if (deps.versions) {
-    for (const change of scope.changes) scope.moved.add(change.collection.id);
-    if (scope.moved.delete('*')) await deps.versions.changedAll();
-    if (scope.moved.size) await deps.versions.changed([...scope.moved]);
+  if (scope.movedAtCommit) deps.versions?.movedWithCommit?.(scope.movedAtCommit);
+  else if (deps.versions) {
+    const ids = movedBy(scope);
+    if (ids.includes('*')) await deps.versions.changedAll();
+    const some = ids.filter((id) => id !== '*');
+    if (some.length) await deps.versions.changed(some);
   }
   if (scope.changes.length) await deps.changes?.emit(scope.changes);
   if (scope.folders.length) await deps.files?.recordsDeleted(scope.folders);
+}
+
+/** The collections whose versions a scope moves: its changes' and any noted ('*': all). */
+function movedBy(scope: WriteScope): string[] {
+  const ids = new Set(scope.moved);
+  for (const change of scope.changes) ids.add(change.collection.id);
+  return [...ids];
 }

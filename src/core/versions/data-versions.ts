@@ -21,6 +21,13 @@ export interface DataVersions {
   changed(collectionIds: readonly string[]): void | Promise<void>;
   /** After a write Galley cannot attribute to collections (raw SQL): everything may have changed. */
   changedAll(): void | Promise<void>;
+  /**
+   * PostgreSQL: SQL moving these versions ('*' among them: all), sent with the COMMIT
+   * (Executor.afterCommit) to save a round trip per write; `movedWithCommit` then
+   * does this instance's part once the commit returned.
+   */
+  commitStatement?(collectionIds: readonly string[]): string;
+  movedWithCommit?(collectionIds: readonly string[]): void;
 }
 
 /** The pseudo-collection every stamp includes: moved by changedAll(). */

@@ -62,6 +62,20 @@ export class PostgresDataVersions implements DataVersions {
       : this.store.get(MOVE, [collectionIds]));
   }
 
+  commitStatement(collectionIds: readonly string[]): string {
+    const ids = collectionIds.map((id) => (id === '*' ? ALL : id));
+    // No parameters with COMMIT: the ids are checked identifiers, quoted as literals.
+    const list = ids.map(literal).join(', ');
+    const move = `SELECT count(nextval(r)) FROM (SELECT to_regclass(quote_ident('_v_' || id)) AS r FROM unnest(ARRAY[${list}]::text[]) AS t(id)) AS s WHERE r IS NOT NULL`;
+    const announce = ids.filter((id) => id === ALL || this.announced(id));
+    return announce.length ? `${move}; SELECT pg_notify('${VERSIONS_CHANNEL}', ${literal(JSON.stringify(announce))})` : move;
+  }
+
+  movedWithCommit(collectionIds: readonly string[]): void {
+    if (collectionIds.includes('*') || collectionIds.includes(ALL)) this.mirror.changedAll();
+    this.mirror.changed(collectionIds.filter(this.announced));
+  }
+
   async changedAll(): Promise<void> {
     this.mirror.changedAll();
     await this.withSequences([ALL], () => this.store.get(MOVE_AND_ANNOUNCE, [[ALL], JSON.stringify([ALL])]));
@@ -85,4 +99,10 @@ export class PostgresDataVersions implements DataVersions {
       });
     }
   }
+}
+
+/** A SQL string literal of text made only of word characters and JSON punctuation ([", ,]). */
+function literal(text: string): string {
+  if (!/^[\w",[\]]*$/.test(text)) throw new Error(`unsafe literal: ${text}`);
+  return `'${text}'`;
 }

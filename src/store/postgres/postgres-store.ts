@@ -39,6 +39,8 @@ class StatementNames {
 }
 
 class PgExecutor implements Executor {
+  afterCommit?: (statement: () => string | undefined) => void;
+
   constructor(
     private readonly target: Queryable,
     private readonly statements: StatementNames,
@@ -133,8 +135,13 @@ export class PostgresStore extends PgExecutor implements Store {
     observer?.waited('pool_connection', (performance.now() - queued) / 1000);
     try {
       await client.query('BEGIN');
-      const result = await fn(new PgExecutor(client, this.names, observer));
-      await client.query('COMMIT');
+      const executor = new PgExecutor(client, this.names, observer);
+      let after: (() => string | undefined) | undefined;
+      executor.afterCommit = (statement) => { after = statement; };
+      const result = await fn(executor);
+      const suffix = after?.();
+      // Simple-query protocol: the statements run in order and stop at the first error, so the suffix runs only once committed.
+      await client.query(suffix ? `COMMIT; ${suffix}` : 'COMMIT');
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
