@@ -15,6 +15,8 @@ describe.each(ENGINES)('full-text search on %s', (engine) => {
     const page = await pb.collection(collection).getList<Doc>(1, 50, { filter, sort });
     return { titles: page.items.map((d) => d.title), total: page.totalItems, items: page.items };
   };
+  const titlesOf = async (pb: PocketBase, filter: string) =>
+    (await pb.collection('kept').getList<{ text: string }>(1, 10, { filter })).items.map((r) => r.text);
   const titles = async (pb: PocketBase, filter: string, sort = '', collection = 'docs') =>
     (await search(pb, filter, sort, collection)).titles.sort();
 
@@ -230,6 +232,21 @@ describe.each(ENGINES)('full-text search on %s', (engine) => {
     const escaped = await guest.collection('docs').getList(1, 10, { filter: `search("markup")`, fields: 'title:snippet(100)' });
     expect(escaped.items).toEqual([{ title: '<mark>Markup</mark> bold &#38; coffee' }]);
     await g.admin.collection('docs').delete(rec.id);
+  });
+
+  it('keeps the index through a backup and its restore', async () => {
+    await g.admin.collections.create({ name: 'kept', type: 'base', listRule: '', fields: [{ name: 'text', type: 'text', searchable: true }] });
+    const rec = await g.admin.collection('kept').create<{ id: string }>({ text: 'glacier walk' });
+    await g.admin.backups.create('search.zip');
+    await g.admin.collection('kept').update(rec.id, { text: 'desert trek' });
+    expect(await g.admin.backups.restore('search.zip')).toBe(true);
+    const after = g.client();
+    await expect.poll(async () => titlesOf(after, 'search("glacier")'), { timeout: 15000 }).toEqual(['glacier walk']);
+    expect(await titlesOf(after, 'search("desert")')).toEqual([]);
+    // and it is maintained after the restore
+    await g.admin.collection('kept').update(rec.id, { text: 'glacier lake' });
+    expect(await titlesOf(after, 'search("lake")')).toEqual(['glacier lake']);
+    expect(await titlesOf(after, 'search("walk")')).toEqual([]);
   });
 
   it('answers bad search syntax with a 400 that says what is wrong', async () => {
