@@ -67,6 +67,10 @@ export const sqliteSearch: SearchIndex = {
     // bm25 is negative, smaller is better; fields outside the search weigh nothing.
     const searched = new Set(target.fields.map((f) => f.id));
     const weights = searchableFields(target.model).map((f) => (searched.has(f.id) ? '1.0' : '0.0')).join(', ');
-    return `COALESCE((SELECT bm25(${fts}, ${weights}) FROM ${fts} WHERE ${fts} MATCH ${params.add(matchText(target, query))} AND rowid = ${q(target.alias)}._rowid_), 1)`;
+    // The matches are scored once (a materialized CTE, looked up by rowid through an
+    // automatic index): a MATCH per row (`AND rowid = ...`) costs the whole query again
+    // for every row, measured 7 s instead of 20 ms for 6,000 matches.
+    const scored = `SELECT rowid AS "k", bm25(${fts}, ${weights}) AS "s" FROM ${fts} WHERE ${fts} MATCH ${params.add(matchText(target, query))}`;
+    return `COALESCE((WITH "_r" AS MATERIALIZED (${scored}) SELECT "s" FROM "_r" WHERE "k" = ${q(target.alias)}._rowid_), 1)`;
   },
 };
