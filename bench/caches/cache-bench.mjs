@@ -21,13 +21,13 @@
 //
 // Needs root (PostgreSQL runs as the `postgres` user); builds nothing: run
 // `npx tsc -p tsconfig.build.json` first.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { arg, CLI, SUPERUSER, cpuMicros, freePort, median, sleep, superuserToken, waitHealthy, wrk } from '../lib/harness.mjs';
+import { arg, CLI, cpuMicros, freePort, median, sleep, superuserToken, waitHealthy, wrk } from '../lib/harness.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
+import { createDatabase, patchAs, startSeededGalley } from '../lib/galley-server.mjs';
 
 const ENGINES = arg('engines', 'sqlite,postgres').split(',');
 const ROWS = Number(arg('rows', 20000));
@@ -54,46 +54,24 @@ const SCENARIOS = {
 const log = (m) => process.stderr.write(`[cache-bench] ${m}\n`);
 
 async function startServer(kind, engine, pgUrl, name) {
-  const dir = mkdtempSync(join(tmpdir(), `galley-cache-bench-${name}-`));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let dbUrl = '';
-  if (pgUrl) {
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    dbUrl = pgUrl.replace(/\/postgres$/, `/${name}`);
-  }
-  const ids = join(dir, 'ids.txt');
-  const token = join(dir, 'token.txt');
-  let child;
+  const db = pgUrl ? await createDatabase(pgUrl, name) : '';
   if (kind === 'floor') {
+    const dir = mkdtempSync(join(tmpdir(), `galley-cache-bench-${name}-`));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const ids = join(dir, 'ids.txt');
     const server = engine === 'sqlite' ? 'bench/floor/sqlite-server.mjs' : 'bench/floor/postgres-server.mjs';
-    child = spawn('taskset', ['-c', '0', process.execPath, server, `--port=${port}`, `--db=${dbUrl || join(dir, 'data.db')}`, `--rows=${ROWS}`, `--ids=${ids}`], { stdio: 'ignore' });
+    const child = spawn('taskset', ['-c', '0', process.execPath, server, `--port=${port}`, `--db=${db || join(dir, 'data.db')}`, `--rows=${ROWS}`, `--ids=${ids}`], { stdio: 'ignore' });
+    const stop = async () => { child.kill('SIGTERM'); await sleep(800); if (child.exitCode === null) child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); };
     await waitHealthy(base, child);
-    return { kind, name, base, child, ids, token: undefined, dir };
+    return { kind, name, base, child, ids, token: undefined, stop };
   }
-  const cli = kind === 'before' ? BEFORE : CLI;
-  const db = dbUrl ? ['--db', dbUrl] : [];
-  execFileSync(process.execPath, [cli, 'superuser', 'create', SUPERUSER.email, SUPERUSER.password, '--dir', dir, ...db], { stdio: 'ignore' });
-  const started = Date.now();
-  child = spawn('taskset', ['-c', '0', process.execPath, cli, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir, ...db], { stdio: 'ignore' });
-  await waitHealthy(base, child);
-  log(`${name}: healthy ${Date.now() - started} ms after spawn`);
-  execFileSync(process.execPath, ['bench/seed.mjs', `--url=${base}`, `--rows=${ROWS}`, `--ids=${ids}`, `--email=${SUPERUSER.email}`, `--password=${SUPERUSER.password}`, '--rules', `--token=${token}`], { stdio: 'ignore' });
-  const su = await superuserToken(base);
-  const res = await fetch(`${base}/api/collections/posts`, {
-    method: 'PATCH', headers: { authorization: su, 'content-type': 'application/json' },
-    body: JSON.stringify({ listRule: OWNER_RULE, viewRule: '', createRule: '' }),
-  });
-  if (!res.ok) throw new Error(`posts rules: ${await res.text()}`);
-  const off = await fetch(`${base}/api/settings`, {
-    method: 'PATCH', headers: { authorization: su, 'content-type': 'application/json' },
-    body: JSON.stringify({ rateLimits: { enabled: false } }),
-  });
-  if (!off.ok) throw new Error(`settings: ${await off.text()}`);
-  return { kind, name, base, child, ids, token, dir };
+  const server = await startSeededGalley({ db, cli: kind === 'before' ? BEFORE : CLI, rows: ROWS, name });
+  log(`${name}: healthy ${server.startedMs} ms after spawn`);
+  const su = await superuserToken(server.base);
+  await patchAs(server.base, su, '/api/collections/posts', { listRule: OWNER_RULE, viewRule: '', createRule: '' });
+  await patchAs(server.base, su, '/api/settings', { rateLimits: { enabled: false } });
+  return { kind, ...server };
 }
 
 /** Creates `perSecond` posts a second until stopped (the writes beside a list load). */
@@ -147,14 +125,7 @@ async function runEngine(engine) {
     const memory = Object.fromEntries(servers.filter((s) => s.kind !== 'floor').map((s) => [s.kind, rssMiB(s.child.pid)]));
     return { results, memory };
   } finally {
-    for (const s of servers) {
-      s.child.kill('SIGTERM');
-    }
-    await sleep(800);
-    for (const s of servers) {
-      if (s.child.exitCode === null) s.child.kill('SIGKILL');
-      rmSync(s.dir, { recursive: true, force: true });
-    }
+    await Promise.all(servers.map((s) => s.stop()));
     pgServer?.stop();
   }
 }

@@ -6,12 +6,10 @@
 // every 10 s during the load; the report has each stretch's last and peak value.
 //
 //   node bench/memory/memory-soak.mjs [--engines=sqlite,postgres] [--minutes=3] [--rows=20000] [--connections=50]
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { arg, CLI, SUPERUSER, freePort, sleep, superuserToken, waitHealthy, wrk } from '../lib/harness.mjs';
+import { readFileSync } from 'node:fs';
+import { arg, sleep, superuserToken, wrk } from '../lib/harness.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
+import { patchAs, startSeededGalley } from '../lib/galley-server.mjs';
 
 const ENGINES = arg('engines', 'sqlite,postgres').split(',');
 const MINUTES = Number(arg('minutes', 3));
@@ -39,22 +37,16 @@ async function stretch(base, pid, files) {
 }
 
 async function runEngine(engine) {
-  const dir = mkdtempSync(join(tmpdir(), 'galley-memory-'));
   const pg = engine === 'postgres' ? await startPostgres() : undefined;
-  const db = pg ? ['--db', pg.url] : [];
-  execFileSync(process.execPath, [CLI, 'superuser', 'create', SUPERUSER.email, SUPERUSER.password, '--dir', dir, ...db], { stdio: 'ignore' });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = spawn('taskset', ['-c', '0', process.execPath, CLI, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir, ...db], { stdio: 'ignore' });
+  let server;
   try {
-    await waitHealthy(base, child);
-    const files = [join(dir, 'ids.txt'), join(dir, 'token.txt')];
-    execFileSync(process.execPath, ['bench/seed.mjs', `--url=${base}`, `--rows=${ROWS}`, `--ids=${files[0]}`, `--email=${SUPERUSER.email}`, `--password=${SUPERUSER.password}`, '--rules', `--token=${files[1]}`], { stdio: 'ignore' });
+    server = await startSeededGalley({ db: pg?.url ?? '', rows: ROWS, name: 'memory' });
+    const { base, child } = server;
     const su = await superuserToken(base);
-    const patch = (path, body) => fetch(`${base}${path}`, { method: 'PATCH', headers: { authorization: su, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await patch('/api/collections/posts', { listRule: 'owner = @request.auth.id || @request.auth.id = ""', viewRule: '', createRule: '', updateRule: '' });
-    await patch('/api/settings', { rateLimits: { enabled: false } });
+    await patchAs(base, su, '/api/collections/posts', { listRule: 'owner = @request.auth.id || @request.auth.id = ""', viewRule: '', createRule: '', updateRule: '' });
+    await patchAs(base, su, '/api/settings', { rateLimits: { enabled: false } });
     await sleep(5000);
+    const files = [server.ids, server.token];
     const idle = rssMiB(child.pid);
     log(`${engine}: idle ${idle.toFixed(0)} MiB`);
     const first = await stretch(base, child.pid, files);
@@ -63,11 +55,8 @@ async function runEngine(engine) {
     log(`${engine}: after ${2 * MINUTES} min ${second.last.toFixed(0)} MiB (peak ${second.peak.toFixed(0)}), ${second.requests} requests, ${second.non2xx} errors`);
     return { engine, idle, first, second };
   } finally {
-    child.kill('SIGTERM');
-    await sleep(800);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await server?.stop();
     pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
