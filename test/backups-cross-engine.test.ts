@@ -29,7 +29,8 @@ async function populate(g: TestGalley): Promise<{ userToken: string; superuserTo
   await g.admin.collections.create({
     name: 'things', type: 'base', listRule: '', viewRule: '',
     fields: [
-      { name: 'title', type: 'text' },
+      // Searchable: SQLite keeps an FTS5 table beside it, PostgreSQL an index; the target builds its own.
+      { name: 'title', type: 'text', searchable: true },
       { name: 'n', type: 'number' },
       { name: 'flag', type: 'bool' },
       { name: 'data', type: 'json' },
@@ -139,8 +140,11 @@ describe.each(['sqlite', 'postgres'] as Engine[])('a %s backup restored through 
     expect(await snapshot(target.admin)).toEqual(await snapshot(source.admin));
     expect(await expectSameFiles(source.admin, target.admin)).toBe(2);
     await expectAuthCarriedOver(target.url, tokens);
+    // Full-text search works on the moved data (the target's own index).
+    expect((await target.admin.collection('things').getFullList({ filter: 'search("quotes")' })).map((r) => r.title)).toEqual(['unicode ✓ "quotes" \' and \\']);
     // The moved app keeps working: writes, unique indexes, files.
     const made = await target.admin.collection('things').create(form({ title: 'after the move', flag: 'true', docs: [fileOf('new', 'n.txt', 'text/plain')] }));
+    expect((await target.admin.collection('things').getFullList({ filter: 'search("after move")' })).map((r) => r.id)).toEqual([made.id]);
     expect((await target.admin.collection('things').getFullList({ sort: '-@rowid' }))[0]!.id).toBe(made.id);
     expect((await target.admin.collection('things').create({ title: 'plain' }).catch((e) => e)).status).toBe(400);
     // Rate limits work on the moved app (on PostgreSQL their counters live in a table of their own).

@@ -26,6 +26,7 @@ import { ApiError } from '../core/errors.js';
 import { createTableHasher } from './table-hash.js';
 import type { ArchiveTables } from './archive-tables.js';
 import { RestoreError } from './database-restorer.js';
+import { ftsTable } from '../search/sqlite-search.js';
 
 /** Galley's internal tables, copied column by column. */
 const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns', '_idempotencyKeys'];
@@ -50,7 +51,10 @@ export async function copyAcrossEngines(tx: Executor, dialect: TransactionStore[
   const models = await source.definitions();
   const tables = models.filter((m) => m.type !== 'view');
   const known = new Set([...INTERNAL_TABLES, ...NOT_COPIED, ...tables.map((m) => m.name)]);
-  const unknown = source.names.filter((n) => !known.has(n));
+  // A SQLite full-text index (its FTS5 table and shadow tables) is rebuilt by the target's own DDL.
+  const searchIndexes = tables.map(ftsTable);
+  const derived = (name: string) => searchIndexes.some((fts) => name === fts || name.startsWith(`${fts}_`));
+  const unknown = source.names.filter((n) => !known.has(n) && !derived(n));
   if (unknown.length)
     throw new RestoreError(`the backup holds tables that are not Galley's (${unknown.join(', ')}); they cannot be moved to ${engineName(dialect.name)}`);
 
