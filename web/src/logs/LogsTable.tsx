@@ -47,13 +47,15 @@ export function LogsTable({ items, loading, hasMore, onMore, onOpen, filtered }:
   const more = useRef(onMore);
   more.current = onMore;
 
+  // Armed anew after every load: a new observer reports at once when the row is still in
+  // view (a tall window, or a page that arrived while the previous request was running).
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || !hasMore) return;
+    if (!el || !hasMore || loading) return;
     const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more.current(); }, { rootMargin: '200px' });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [hasMore, items.length]);
+  }, [hasMore, items.length, loading]);
 
   if (!loading && items.length === 0) {
     return (
