@@ -58,6 +58,15 @@ describe.each(ENGINES)('galley typegen (%s)', (engine) => {
     await c.create({ name: 'blog_posts', type: 'base', fields: [{ name: 'x', type: 'text' }] });
     await c.create({ name: 'blogPosts', type: 'base', fields: [{ name: 'y', type: 'number' }] });
     await c.create({ name: 'posts_view', type: 'view', viewQuery: 'SELECT id, title, views FROM posts' });
+    // Search and text extraction: the file field last, so the `docExtraction` field Galley adds follows it.
+    await c.create({
+      name: 'papers', type: 'base', search: { language: 'english', porter: true }, fields: [
+        { name: 'title', type: 'text', searchable: true },
+        { name: 'content', type: 'editor', searchable: true },
+        { name: 'notes', type: 'text' },
+        { name: 'doc', type: 'file', maxSelect: 1, extractTextTo: 'content', extractOcr: true },
+      ],
+    });
 
     const out = join(tmp, 'galley-types.ts');
     const r = await runCli(['typegen', '--out', out, ...dbArgs()]);
@@ -106,6 +115,27 @@ describe.each(ENGINES)('galley typegen (%s)', (engine) => {
     expect(source).toMatch(/export interface PostsViewRecord \{[\s\S]*?title: string;[\s\S]*?views: number;/);
     expect(source).toContain('  "2024_stats": _2024StatsRecord;');
     expect(source).toMatch(/collection\(idOrName: "posts" \| Collections\.Posts \| "\w+"\): RecordService<PostsResponse>;/);
+  });
+
+  it('notes searchable fields and text extraction, and types the extraction state', () => {
+    const papers = /\n(\/\*\*(?:\n \*[^\n]*)+\n \*\/)\nexport interface PapersRecord \{\n([\s\S]*?)\n\}/.exec(source);
+    expect(papers, source).not.toBeNull();
+    const [, comment, body] = papers!;
+    expect(comment).toContain('Full-text search over `title`, `content`');
+    expect(comment).toContain('(language english, porter stemming)');
+    const props = body!.split('\n').filter((l) => !l.trim().startsWith('/**') && !l.trim().startsWith('*'));
+    expect(props.map((l) => l.trim())).toEqual([
+      'id: string;', 'collectionId: string;', 'collectionName: "papers";',
+      'title: string;', 'content: string;', 'notes: string;', 'doc: string;', 'docExtraction: FileExtraction | null;',
+    ]);
+    expect(body).toMatch(/Searchable with `search\(\)`[^\n]*\n\s+title: string;/);
+    expect(body).toMatch(/\n\s+notes: string;/);
+    expect(body).not.toMatch(/Searchable[^\n]*\n\s+notes: string;/);
+    expect(body).toMatch(/Receives the text extracted from the files of `doc`[\s\S]*?\n\s+content: string;/);
+    expect(body).toMatch(/extracted into `content` \(images through OCR\)[\s\S]*?\n\s+doc: string;/);
+    expect(body).toMatch(/docExtraction\.status = "failed"[\s\S]*?\n\s+docExtraction: FileExtraction \| null;/);
+    expect(source).toContain('export interface FileExtraction {\n  status: "pending" | "done" | "failed";');
+    expect(source).toContain('export type PapersResponse<Texpand = unknown> = PapersRecord & { expand?: Texpand };');
   });
 
   it('is deterministic, and writes to stdout with --out -', async () => {

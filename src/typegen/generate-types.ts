@@ -7,6 +7,7 @@ import type { CollectionModel } from '../core/collections/model.js';
 import type { FieldModel } from '../core/fields/field.js';
 import { fieldComment, fieldType, isOmitted } from './field-types.js';
 import { literal, NameAllocator, pascalCase, propertyKey } from './names.js';
+import { documentFieldNotes, EXTRACTION_DECLARATION, EXTRACTION_TYPE, extractionFields, searchNote } from './document-fields.js';
 
 export interface TypegenOptions {
   /** The command line named in the header, so readers know how to regenerate. */
@@ -19,6 +20,8 @@ interface Planned {
   base: string;
   /** Generic parameter name per json field name. */
   jsonParams: Map<string, string>;
+  /** `<file>Extraction` field name → its file field (typed as the extraction state). */
+  extractions: Map<string, FieldModel>;
 }
 
 /** Sorted by name (definitions are stored unordered), type names deduplicated in that order. */
@@ -28,8 +31,11 @@ function plan(models: readonly CollectionModel[]): Planned[] {
   return sorted.map((model) => {
     const params = new NameAllocator(['Texpand']);
     const jsonParams = new Map<string, string>();
-    for (const f of model.fields) if (f.type === 'json' && !isOmitted(f)) jsonParams.set(f.name, params.take(`T${pascalCase(f.name).replace(/^_/, '')}`));
-    return { model, base: names.take(pascalCase(model.name)), jsonParams };
+    const extractions = extractionFields(model);
+    for (const f of model.fields) {
+      if (f.type === 'json' && !isOmitted(f) && !extractions.has(f.name)) jsonParams.set(f.name, params.take(`T${pascalCase(f.name).replace(/^_/, '')}`));
+    }
+    return { model, base: names.take(pascalCase(model.name)), jsonParams, extractions };
   });
 }
 
@@ -43,14 +49,15 @@ const paramList = (params: string[]) => (params.length ? `<${params.map((p) => `
 
 function recordInterface(p: Planned, relatedName: (id: unknown) => string | undefined): string[] {
   const { model } = p;
-  const out = doc([`The \`${model.name}\` collection (${model.type}): every field as the API returns it.`], '');
+  const out = doc([`The \`${model.name}\` collection (${model.type}): every field as the API returns it.`, ...searchNote(model)], '');
   out.push(`export interface ${p.base}Record${paramList([...p.jsonParams.values()])} {`);
   const byName = new Map(model.fields.map((f) => [f.name, f]));
   const property = (f: FieldModel) => {
     const authEmail = model.type === 'auth' && f.name === 'email';
     const optional = f.hidden || authEmail ? '?' : '';
-    out.push(...doc(fieldComment(f, authEmail, relatedName(f.collectionId)), '  '));
-    out.push(`  ${propertyKey(f.name)}${optional}: ${fieldType(f, p.jsonParams.get(f.name))};`);
+    out.push(...doc([...fieldComment(f, authEmail, relatedName(f.collectionId)), ...documentFieldNotes(model, f)], '  '));
+    const type = p.extractions.has(f.name) ? `${EXTRACTION_TYPE} | null` : fieldType(f, p.jsonParams.get(f.name));
+    out.push(`  ${propertyKey(f.name)}${optional}: ${type};`);
   };
   const id = byName.get('id');
   if (id) property(id);
@@ -62,6 +69,10 @@ function recordInterface(p: Planned, relatedName: (id: unknown) => string | unde
     if (!byName.has('email')) out.push('  email?: string;');
     if (!byName.has('emailVisibility')) out.push('  emailVisibility: boolean;');
     if (!byName.has('verified')) out.push('  verified: boolean;');
+  }
+  // Galley adds the extraction state field itself; a definition written by hand might not list it.
+  for (const name of p.extractions.keys()) {
+    if (!byName.has(name)) property({ id: '', name, type: 'json', system: true, hidden: false, presentable: false, help: '' });
   }
   out.push('}');
   return out;
@@ -118,6 +129,7 @@ export function generateTypes(models: readonly CollectionModel[], options: Typeg
     '',
     ...HEADER_TYPES,
   ];
+  if (planned.some((p) => p.extractions.size > 0)) out.push('', ...EXTRACTION_DECLARATION);
   for (const p of planned) out.push('', ...recordInterface(p, relatedName), '', ...responseType(p));
   out.push('', 'export interface CollectionRecords {', ...planned.map((p) => `  ${propertyKey(p.model.name)}: ${p.base}Record;`), '}');
   out.push('', 'export interface CollectionResponses {', ...planned.map((p) => `  ${propertyKey(p.model.name)}: ${p.base}Response;`), '}');

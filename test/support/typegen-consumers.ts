@@ -40,6 +40,8 @@ export async function main(url: string, id: string): Promise<void> {
   console.log(stats['2fa'] === true, stats.class + 1);
   const view = await pb.collection('posts_view').getOne(id);
   console.log(view.title.length, view.views + 1);
+  const paper = await pb.collection('papers').getOne(id);
+  if (paper.docExtraction?.status === 'failed') console.log(paper.docExtraction.error?.length, paper.docExtraction.updated.length);
   const untyped = await pb.collection('not_generated').getOne(id);
   console.log(untyped.anything);
 
@@ -56,6 +58,8 @@ export async function main(url: string, id: string): Promise<void> {
   console.log(member.tokenKey); // ERROR
   const email: string = member.email; // ERROR
   console.log(point, email, post.secret.length); // ERROR
+  if (paper.docExtraction?.status === 'stuck') return; // ERROR
+  console.log(paper.docExtraction.status); // ERROR
   const tag = await pb.collection('tags').getOne(id);
   const wrong: PostsResponse = tag; // ERROR
   console.log(wrong);
