@@ -5,7 +5,7 @@
  * backup's collection definitions (kept exactly, ids, secrets and field ids included),
  * every record value goes through its field type (read as the source engine stores
  * it, written as the target stores it: booleans, JSON, numbers, dates), the internal
- * tables (settings, migrations, webhooks, OTPs, MFAs, cron runs, idempotency keys) are
+ * tables (settings, migrations, webhooks, OTPs, MFAs, cron runs, idempotency keys, jobs) are
  * copied column by column, insertion order is kept (SQLite rowid ↔ PostgreSQL
  * `_rowid_`), and every table is then verified against the source by row count and a hash of its values in
  * API form. Any failure throws, and the caller's transaction rolls everything back.
@@ -29,7 +29,7 @@ import { RestoreError } from './database-restorer.js';
 import { ftsTable } from '../search/sqlite-search.js';
 
 /** Galley's internal tables, copied column by column. */
-const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns', '_idempotencyKeys'];
+const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns', '_idempotencyKeys', '_jobs'];
 /**
  * Sign-in failure and rate-limit windows (PostgreSQL only, kept in memory on SQLite)
  * that expire on their own within minutes: not moved, and a PostgreSQL target keeps

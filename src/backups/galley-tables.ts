@@ -11,6 +11,7 @@ import { ensureMigrationsTable } from '../migrations/migrations-table.js';
 import { ensureWebhookTables } from '../webhooks/webhook-tables.js';
 import { CronLease } from '../cron/cron-lease.js';
 import { ensureIdempotencyTable } from '../core/idempotency/idempotency-keys.js';
+import { ensureJobsTable } from '../jobs/job-table.js';
 
 export async function ensureGalleyTables(store: Store): Promise<void> {
   await ensureInternalTables(store);
@@ -18,4 +19,5 @@ export async function ensureGalleyTables(store: Store): Promise<void> {
   await ensureWebhookTables(store);
   await new CronLease(store, 'restore').ensureTable();
   await ensureIdempotencyTable(store);
+  await ensureJobsTable(store);
 }

@@ -21,6 +21,7 @@ import { SoloPubSub, type PubSub } from '../pubsub/pubsub.js';
 import { CronService } from '../cron/cron-service.js';
 import { registerHousekeeping } from '../cron/housekeeping.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
+import { JobQueue } from '../jobs/job-queue.js';
 import { GalleyMetrics } from '../metrics/galley-metrics.js';
 import { instrumentCore } from '../metrics/instrument-core.js';
 import { countedMailer } from '../metrics/mail-metrics.js';
@@ -68,6 +69,9 @@ export class GalleyCore {
   /** Webhooks (docs/webhooks.md): declarations, the outbox in record writes, the delivery worker (started by the HTTP app). */
   readonly webhooks: WebhookService;
 
+  /** Durable jobs (docs/jobs.md): `_jobs`, claimed once per cluster; handlers run once the HTTP app starts the queue. */
+  readonly jobs: JobQueue;
+
   /** Failed sign-in and mail limits (docs/authentication.md), counted in memory or, on PostgreSQL, in the database. */
   readonly signInProtection: SignInProtection;
 
@@ -105,10 +109,12 @@ export class GalleyCore {
     this.crons = new CronService(store);
     registerHousekeeping(this.crons, store, this.collections);
     this.webhooks = new WebhookService(store, this.collections, this.settings, this.changes, this.crons);
+    this.jobs = new JobQueue(store);
     this.logs = new LogService(logStore, this.settings, this.crons);
     this.logger = this.logs.logger;
     this.crons.log = (message) => this.logger.error(message);
     this.webhooks.log = (message) => this.logger.error(message);
+    this.jobs.log = (message) => this.logger.error(message);
     this.files.logWarning = (message) => this.logger.warn(message);
     this.backups = new BackupService(store, this.files, this.settings, dataDir);
     this.backups.log = (message) => this.logger.error(message);
@@ -211,6 +217,7 @@ export class GalleyCore {
       await core.settings.refresh();
       await core.webhooks.init();
       await ensureIdempotencyTable(store);
+      await core.jobs.init();
     } catch (err) {
       await core.logs.close().catch(() => {});
       await store.close().catch(() => {});
@@ -238,6 +245,7 @@ export class GalleyCore {
   async close(): Promise<void> {
     await this.crons.stop();
     await this.webhooks.stop();
+    await this.jobs.stop();
     this.stopWatching?.();
     await this.pubsub.close();
     await this.versionListener?.close();

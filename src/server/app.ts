@@ -12,6 +12,7 @@ import type { GalleyCore } from '../core/galley-core.js';
 import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
 import { tokenFromHeader } from '../core/auth/resolve-auth.js';
 import { registerBodyParsers, BODY_LIMIT } from './body.js';
+import { LAZY_SCHEMA_COMPILERS } from './lazy-schema-compilers.js';
 import { registerErrorHandling, toApiError } from './error-handler.js';
 import { clientErrorHandler, handleExpect } from './protocol-errors.js';
 import { applyFields } from './fields-projection.js';
@@ -79,6 +80,8 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     forceCloseConnections: 'idle',
     genReqId: requestId,
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: false },
+    // No built-in route has a schema: ajv and fast-json-stringify stay unloaded unless one does.
+    schemaController: LAZY_SCHEMA_COMPILERS,
     // Errors raised before routing (e.g. a badly %-encoded path) skip the hooks: same body and headers as any error.
     frameworkErrors: (err, request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
@@ -166,6 +169,9 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   // A serving instance sends webhook deliveries (a CLI command opening the core does not).
   core.webhooks.start();
   app.addHook('onClose', () => core.webhooks.stop());
+  // And runs durable jobs (extraction, embeddings); a CLI command does not.
+  core.jobs.start();
+  app.addHook('onClose', () => core.jobs.stop());
   closeConnectionsAsTheyIdle(app);
   const broker = new RealtimeBroker(core, options.realtime, logWarning);
   // After a restore, realtime clients reconnect and subscribe again against the restored data.
