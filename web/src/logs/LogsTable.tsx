@@ -2,7 +2,10 @@
  * The logs list: a level badge, the message (a button that opens the entry), a few
  * data chips (status, execTime, auth; or the first attributes of an app log) and the
  * time. The row after the last one is watched (IntersectionObserver): when it scrolls
- * into view the next page loads, so the list grows as it is read.
+ * into view the next page loads, so the list grows as it is read. On wide screens the
+ * list scrolls inside its own frame, so that frame is the observer's root (a viewport
+ * root would not see the 200px look-ahead through the frame's clip), and a new filter
+ * scrolls it back to the top: its first page starts there.
  */
 import { useEffect, useRef } from 'react';
 import type { LogModel } from 'pocketbase';
@@ -20,6 +23,15 @@ interface Props {
   onMore: () => void;
   onOpen: (log: LogModel) => void;
   filtered: boolean;
+  /** The list's identity (its filter): a new one starts at the top. */
+  listKey: string;
+}
+
+/** The frame when it scrolls by itself (a max-height), else null: the viewport scrolls. */
+function scrollRoot(frame: HTMLElement | null): HTMLElement | null {
+  if (!frame) return null;
+  const style = getComputedStyle(frame);
+  return style.maxHeight !== 'none' && /auto|scroll/.test(style.overflowY) ? frame : null;
 }
 
 function statusTone(status: number): Tone {
@@ -42,7 +54,8 @@ function chips(data: Record<string, unknown>): { text: string; tone: Tone; label
   return out;
 }
 
-export function LogsTable({ items, loading, hasMore, onMore, onOpen, filtered }: Props) {
+export function LogsTable({ items, loading, hasMore, onMore, onOpen, filtered, listKey }: Props) {
+  const frame = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLTableRowElement>(null);
   const more = useRef(onMore);
   more.current = onMore;
@@ -52,10 +65,13 @@ export function LogsTable({ items, loading, hasMore, onMore, onOpen, filtered }:
   useEffect(() => {
     const el = sentinel.current;
     if (!el || !hasMore || loading) return;
-    const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more.current(); }, { rootMargin: '200px' });
+    const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more.current(); },
+      { root: scrollRoot(frame.current), rootMargin: '200px' });
     observer.observe(el);
     return () => observer.disconnect();
   }, [hasMore, items.length, loading]);
+
+  useEffect(() => { if (frame.current) frame.current.scrollTop = 0; }, [listKey]);
 
   if (!loading && items.length === 0) {
     return (
@@ -67,7 +83,7 @@ export function LogsTable({ items, loading, hasMore, onMore, onOpen, filtered }:
     );
   }
   return (
-    <div className="table-frame logs-table-wrap">
+    <div ref={frame} className="table-frame logs-table-wrap">
       <table className="logs-table">
         <thead>
           <tr><th scope="col">Level</th><th scope="col">Message</th><th scope="col">Data</th><th scope="col">Created</th></tr>

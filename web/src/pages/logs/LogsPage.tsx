@@ -72,7 +72,7 @@ export function LogsPage() {
       {list.error && <p role="alert" className="error">{list.error}</p>}
       <div aria-busy={list.loading}>
         <LogsTable items={list.items} loading={list.loading} hasMore={list.hasMore} onMore={list.loadMore} onOpen={setOpen}
-          filtered={search.trim() !== '' || levels.length > 0} />
+          filtered={search.trim() !== '' || levels.length > 0} listKey={filter} />
       </div>
       {open && <LogDetail log={open} onClose={() => setOpen(null)} />}
       {settings && <LogsSettingsDialog onClose={() => setSettings(false)} />}
