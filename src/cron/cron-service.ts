@@ -109,7 +109,7 @@ export class CronService {
   private schedule(entry: Entry): void {
     entry.timer?.stop();
     // unref: a pending timer alone must not keep a process (or a test run) alive.
-    entry.timer = new Cron(entry.expression, { timezone: CRON_TIMEZONE, mode: '5-or-6-parts', unref: true }, () => {
+    entry.timer = new Cron(entry.expression, { ...CRON_TIMEZONE, mode: '5-or-6-parts', unref: true }, () => {
       this.fire(entry);
     });
   }
