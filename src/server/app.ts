@@ -13,7 +13,6 @@ import { GUEST, type RequestAuth } from '../core/auth/request-auth.js';
 import { tokenFromHeader } from '../core/auth/resolve-auth.js';
 import { registerBodyParsers, BODY_LIMIT } from './body.js';
 import { LAZY_SCHEMA_COMPILERS } from './lazy-schema-compilers.js';
-import { LAZY_SCHEMA_COMPILERS } from './lazy-schema-compilers.js';
 import { registerErrorHandling, toApiError } from './error-handler.js';
 import { clientErrorHandler, handleExpect } from './protocol-errors.js';
 import { applyFields } from './fields-projection.js';
@@ -81,8 +80,6 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
     forceCloseConnections: 'idle',
     genReqId: requestId,
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: false },
-    // No built-in route has a schema: ajv and fast-json-stringify stay unloaded unless one does.
-    schemaController: LAZY_SCHEMA_COMPILERS,
     // No built-in route has a schema: ajv and fast-json-stringify stay unloaded unless one does.
     schemaController: LAZY_SCHEMA_COMPILERS,
     // Errors raised before routing (e.g. a badly %-encoded path) skip the hooks: same body and headers as any error.
