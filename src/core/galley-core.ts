@@ -47,6 +47,7 @@ import { CountCache } from './versions/count-cache.js';
 import { TokenCache } from './auth/resolve-auth.js';
 import type { VersionListener } from './versions/version-listener.js';
 import { ensureChangeTriggers } from './versions/change-triggers.js';
+import { detectStoreFeatures, fallbackWarning } from '../vectors/pgvector-setup.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -172,7 +173,7 @@ export class GalleyCore {
    * schemaPollMs: on PostgreSQL, how often to look for schema changes made by other
    * instances sharing the database.
    */
-  static async open(config: Pick<GalleyConfig, 'dir' | 'db'> & Partial<Pick<GalleyConfig, 'metrics'>>, schemaPollMs = 2000): Promise<GalleyCore> {
+  static async open(config: Pick<GalleyConfig, 'dir' | 'db'> & Partial<Pick<GalleyConfig, 'metrics'>> & { dbPoolSize?: number }, schemaPollMs = 2000): Promise<GalleyCore> {
     prepareDataDir(config.dir);
     // A restore the process died in: its journal says whether to finish it or put the old data back.
     let recovered = recoverInterruptedRestore(config.dir);
@@ -181,7 +182,7 @@ export class GalleyCore {
       try {
         // pg is loaded only for PostgreSQL (about 15 MiB), as the AWS SDK only for S3.
         const { PostgresStore } = await import('../store/postgres/postgres-store.js');
-        store = await PostgresStore.connect(config.db);
+        store = await PostgresStore.connect(config.db, config.dbPoolSize);
       } catch (err) {
         throw new ConfigError(`${(err as Error).message} (${redactUrl(config.db)})`);
       }
@@ -196,6 +197,8 @@ export class GalleyCore {
         throw new ConfigError(`cannot open the SQLite database in ${config.dir}: ${(err as Error).message}`);
       }
     }
+    // Before the collections load: vector columns depend on pgvector being there (docs/ai.md).
+    const vectors = await detectStoreFeatures(store);
     let core: GalleyCore;
     try {
       // Logs live apart from the app's data: a file of their own on SQLite, a table every instance writes to on PostgreSQL.
@@ -212,6 +215,9 @@ export class GalleyCore {
     try {
       await core.logs.init();
       await core.collections.load();
+      const withVectors = core.collections.registry.all().filter((c) => c.fields.some((f) => f.model.type === 'vector')).map((c) => c.name);
+      const vectorWarning = fallbackWarning(vectors, withVectors);
+      if (vectorWarning) core.logger.warn(vectorWarning);
       await core.watchTableChanges();
       core.collections.onChange(() => core.watchTableChanges());
       await core.settings.refresh();

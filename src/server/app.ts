@@ -34,6 +34,7 @@ import { registerRealtimeRoutes } from '../api/realtime.js';
 import { registerBatchRoutes } from '../api/batch.js';
 import { registerCronRoutes } from '../api/crons.js';
 import { registerWebhookRoutes } from '../api/webhooks.js';
+import { registerVectorSearchRoutes } from '../api/vector-search.js';
 import { RealtimeBroker, type RealtimeOptions } from '../realtime/realtime-broker.js';
 import { registerHttpMetrics } from '../metrics/http-metrics.js';
 import { activeTracing } from '../tracing/tracing.js';
@@ -166,6 +167,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerLogRoutes(app, core);
   registerBackupRoutes(app, core);
   registerWebhookRoutes(app, core);
+  registerVectorSearchRoutes(app, core);
   // A serving instance sends webhook deliveries (a CLI command opening the core does not).
   core.webhooks.start();
   app.addHook('onClose', () => core.webhooks.stop());

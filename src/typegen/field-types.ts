@@ -30,6 +30,7 @@ export function fieldType(field: FieldModel, jsonParam?: string): string {
     case 'relation': case 'file': return isMultiple(field) ? 'string[]' : 'string';
     case 'json': return jsonParam ?? 'unknown';
     case 'geoPoint': return 'GeoPoint';
+    case 'vector': return 'number[]';
     default: return 'unknown';
   }
 }
@@ -41,6 +42,7 @@ export function fieldComment(field: FieldModel, authEmail: boolean, related?: st
   if (field.hidden) notes.push('Hidden: only superusers and server-side code (hooks) see it.');
   if (authEmail) notes.push('Sent only to the record itself and superusers, or when emailVisibility is true.');
   if (field.type === 'relation') notes.push(`Id(s) of ${related ?? 'records of another collection'}.`);
+  if (field.type === 'vector') notes.push(`${String(field.dimensions)} numbers (float32); [] when none is stored.`);
   if (field.type === 'file') notes.push(Number(field.maxSelect ?? 1) > 1 ? 'Stored file names.' : 'Stored file name.');
   return notes;
 }

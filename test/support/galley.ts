@@ -56,12 +56,16 @@ export interface StartOptions extends AppOptions {
   crons?: boolean;
   /** Create the superuser (default); false starts a first-run server with none (`admin` is then signed out). */
   superuser?: boolean;
+  /** postgres: this database instead of a new one on the test server (e.g. PGlite with pgvector, test/support/pglite-server.ts). */
+  dbUrl?: string;
+  /** postgres: the size of the connection pool (PGlite is one session: 1). */
+  dbPoolSize?: number;
 }
 
-export async function startGalley(engine: Engine, { crons = false, superuser = true, ...options }: StartOptions = {}): Promise<TestGalley> {
+export async function startGalley(engine: Engine, { crons = false, superuser = true, dbUrl: givenDb, dbPoolSize, ...options }: StartOptions = {}): Promise<TestGalley> {
   const dir = mkdtempSync(join(tmpdir(), 'galley-test-'));
-  const dbUrl = engine === 'postgres' ? await createPgDatabase() : '';
-  const core = await GalleyCore.open({ dir, db: dbUrl });
+  const dbUrl = engine === 'postgres' ? givenDb ?? await createPgDatabase() : '';
+  const core = await GalleyCore.open({ dir, db: dbUrl, ...(dbPoolSize ? { dbPoolSize } : {}) });
   const app = await buildApp(core, { logError: (err) => console.error('unexpected 500 in test server:', err), ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   if (crons) await core.crons.start();

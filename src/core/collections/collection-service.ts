@@ -15,6 +15,7 @@ import { newRecordId } from './ids.js';
 import { modelForCreate, modelForUpdate } from './merge-input.js';
 import { validateCollection } from './validate.js';
 import { alterTableSql, createTableSql, dropTableExtrasSql } from './schema-sql.js';
+import { storeFeatures } from '../../store/store-features.js';
 import { deleteDefinition, ensureInternalTables, insertDefinition, loadDefinitions, takeLegacyExternalAuths, updateDefinition } from './definitions-table.js';
 import { parseIndex } from './indexes.js';
 import { deriveViewFields } from './view-fields.js';
@@ -50,7 +51,7 @@ export class CollectionService {
   private readonly listeners = new Set<CollectionChangeListener>();
 
   constructor(private readonly store: Store) {
-    this.registry = new CollectionRegistry(store.dialect.name);
+    this.registry = new CollectionRegistry(store.dialect.name, storeFeatures(store));
   }
 
   /** Creates the internal tables and default collections on first start, then loads every definition. */
@@ -259,7 +260,7 @@ export class CollectionService {
   private async doImport(list: unknown, deleteMissing: boolean): Promise<void> {
     if (!Array.isArray(list) || list.length === 0)
       throw badRequest('Failed to import collections.', { collections: fieldError('validation_required', 'Cannot be blank.') });
-    const scratch = new CollectionRegistry(this.store.dialect.name);
+    const scratch = new CollectionRegistry(this.store.dialect.name, storeFeatures(this.store));
     scratch.replaceAll(this.registry.all().map((c) => c.model));
     const steps: { old?: CollectionModel; model: CollectionModel }[] = [];
     const errors: ErrorData = {};
@@ -326,14 +327,14 @@ export class CollectionService {
   private async createInTx(tx: Executor, model: CollectionModel, registry = this.registry): Promise<void> {
     if (model.type === 'view') await this.defineView(tx, undefined, model, registry);
     await insertDefinition(tx, this.store, model);
-    if (model.type !== 'view') await this.applyDdl(tx, model, createTableSql(model, this.store.dialect.name));
+    if (model.type !== 'view') await this.applyDdl(tx, model, createTableSql(model, this.store.dialect.name, storeFeatures(this.store)));
     await this.checkViews(tx, model);
   }
 
   private async updateInTx(tx: Executor, old: CollectionModel, model: CollectionModel, registry = this.registry): Promise<void> {
     if (model.type === 'view') await this.defineView(tx, old, model, registry);
     await updateDefinition(tx, this.store, model);
-    if (model.type !== 'view') await this.applyDdl(tx, model, alterTableSql(old, model, this.store.dialect.name));
+    if (model.type !== 'view') await this.applyDdl(tx, model, alterTableSql(old, model, this.store.dialect.name, storeFeatures(this.store)));
     await this.checkViews(tx, model);
   }
 

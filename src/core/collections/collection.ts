@@ -4,6 +4,7 @@
  * the object whenever the definition changes.
  */
 import type { DialectName } from '../../store/dialect.js';
+import { NO_FEATURES, type StoreFeatures } from '../../store/store-features.js';
 import type { FieldModel } from '../fields/field.js';
 import type { FieldType } from '../fields/field.js';
 import { typeOf } from '../fields/registry.js';
@@ -23,6 +24,8 @@ export class Collection {
   constructor(
     readonly model: CollectionModel,
     readonly dialect: DialectName,
+    /** The store's optional features (pgvector), for the fields whose storage depends on them. */
+    readonly features: StoreFeatures = NO_FEATURES,
   ) {
     this.fields = model.fields.map((f) => ({ model: f, type: typeOf(f.type) }));
     for (const f of this.fields) this.byName.set(f.model.name, f);

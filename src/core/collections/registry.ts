@@ -1,5 +1,6 @@
 /** The loaded collections, found by id or (case-insensitive) name. */
 import type { DialectName } from '../../store/dialect.js';
+import { NO_FEATURES, type StoreFeatures } from '../../store/store-features.js';
 import { Collection } from './collection.js';
 import type { CollectionModel } from './model.js';
 
@@ -10,7 +11,7 @@ export class CollectionRegistry {
   /** Changes whenever a collection is added, changed or removed (for caches built on the schema). */
   version = 0;
 
-  constructor(readonly dialect: DialectName) {}
+  constructor(readonly dialect: DialectName, readonly features: StoreFeatures = NO_FEATURES) {}
 
   replaceAll(models: CollectionModel[]): void {
     this.version++;
@@ -23,7 +24,7 @@ export class CollectionRegistry {
     this.version++;
     const old = this.byId.get(model.id);
     if (old) this.byName.delete(old.name.toLowerCase());
-    const c = new Collection(model, this.dialect);
+    const c = new Collection(model, this.dialect, this.features);
     this.byId.set(model.id, c);
     this.byName.set(model.name.toLowerCase(), c);
     return c;

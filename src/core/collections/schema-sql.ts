@@ -11,15 +11,20 @@ import type { CollectionModel } from './model.js';
 import { indexSql, parseIndex } from './indexes.js';
 import { searchIndexFor } from '../../search/engines.js';
 import { searchSignature } from '../../search/options.js';
+import { NO_FEATURES, type StoreFeatures } from '../../store/store-features.js';
+import { createChangedVectorIndexesSql, createVectorIndexesSql, dropChangedVectorIndexesSql, resizeVectorSql } from '../../vectors/vector-ddl.js';
 
-const columnDef = (f: FieldModel, dialect: DialectName) => `${q(f.name)} ${typeOf(f.type).column(f, dialect)}`;
+const columnDef = (f: FieldModel, dialect: DialectName, features: StoreFeatures) => `${q(f.name)} ${typeOf(f.type).column(f, dialect, features)}`;
 
-/** Every statement that creates the table of a base/auth collection with its indexes. */
-export function createTableSql(model: CollectionModel, dialect: DialectName): string[] {
-  const cols = model.fields.map((f) => columnDef(f, dialect));
+/** Every statement that creates the table of a base/auth collection with its indexes (features: the store's, e.g. pgvector). */
+export function createTableSql(model: CollectionModel, dialect: DialectName, features: StoreFeatures = NO_FEATURES): string[] {
+  const cols = model.fields.map((f) => columnDef(f, dialect, features));
   // PostgreSQL has no rowid: an identity column keeps insertion order for paging and @rowid.
   if (dialect === 'postgres') cols.unshift('"_rowid_" bigint GENERATED ALWAYS AS IDENTITY');
-  return [`CREATE TABLE ${q(model.name)} (${cols.join(', ')})`, ...createIndexesSql(model, dialect), ...searchIndexFor(dialect).create(model)];
+  return [
+    `CREATE TABLE ${q(model.name)} (${cols.join(', ')})`, ...createIndexesSql(model, dialect), ...searchIndexFor(dialect).create(model),
+    ...createVectorIndexesSql(model, dialect, features),
+  ];
 }
 
 export function createIndexesSql(model: CollectionModel, dialect: DialectName): string[] {
@@ -49,12 +54,12 @@ function convertCardinality(col: string, toMultiple: boolean, dialect: DialectNa
  * Statements that turn the table of `from` into the table of `to` (fields matched by
  * id). Indexes are dropped first and rebuilt last so columns can change freely.
  */
-export function alterTableSql(from: CollectionModel, to: CollectionModel, dialect: DialectName): string[] {
-  // The search index goes first (its triggers and generated column read the columns
+export function alterTableSql(from: CollectionModel, to: CollectionModel, dialect: DialectName, features: StoreFeatures = NO_FEATURES): string[] {
+  // The search index goes first (its triggers read the columns
   // about to change) and is rebuilt last, only when what it indexes changed.
   const reindex = searchSignature(from) !== searchSignature(to);
   const out = reindex ? searchIndexFor(dialect).drop(from) : [];
-  out.push(...dropIndexesSql(from, dialect));
+  out.push(...dropIndexesSql(from, dialect), ...dropChangedVectorIndexesSql(from, to, dialect, features));
   // SQLite table names are case-insensitive: a change of case only goes through a temporary name.
   if (from.name !== to.name && from.name.toLowerCase() === to.name.toLowerCase())
     out.push(`ALTER TABLE ${q(from.name)} RENAME TO ${q(`_tmp_${to.id}`)}`, `ALTER TABLE ${q(`_tmp_${to.id}`)} RENAME TO ${q(to.name)}`);
@@ -73,9 +78,10 @@ export function alterTableSql(from: CollectionModel, to: CollectionModel, dialec
   for (const f of to.fields) {
     const old = oldById.get(f.id);
     if (!old) {
-      out.push(`ALTER TABLE ${table} ADD COLUMN ${columnDef(f, dialect)}`);
+      out.push(`ALTER TABLE ${table} ADD COLUMN ${columnDef(f, dialect, features)}`);
       continue;
     }
+    out.push(...resizeVectorSql(table, f, old, dialect, features));
     const cardinal = ['select', 'relation', 'file'].includes(f.type);
     if (cardinal && isMultiple(old) !== isMultiple(f)) {
       const tmp = q(`_conv_${f.id}`);
@@ -89,9 +95,9 @@ export function alterTableSql(from: CollectionModel, to: CollectionModel, dialec
   }
   out.push(...createIndexesSql(to, dialect));
   if (reindex) out.push(...searchIndexFor(dialect).create(to));
+  out.push(...createChangedVectorIndexesSql(from, to, dialect, features));
   return out;
 }
 
-/** Statements that remove what a table's DROP leaves behind (SQLite's FTS table; PostgreSQL's go with the table). */
-export const dropTableExtrasSql = (model: CollectionModel, dialect: DialectName): string[] =>
-  dialect === 'sqlite' ? searchIndexFor(dialect).drop(model) : [];
+/** Statements that remove what a table's DROP leaves behind (the search index's own table). */
+export const dropTableExtrasSql = (model: CollectionModel, dialect: DialectName): string[] => searchIndexFor(dialect).drop(model);

@@ -3,6 +3,7 @@
  * exports a FieldType and one line in registry.ts.
  */
 import type { DialectName } from '../../store/dialect.js';
+import type { StoreFeatures } from '../../store/store-features.js';
 import type { FieldError } from '../errors.js';
 
 /** A field as stored in a collection definition and echoed by the API. */
@@ -26,8 +27,8 @@ export interface FieldType {
   readonly defaults: Readonly<Record<string, unknown>>;
   /** Checks and normalises the options of a definition (mutating field). */
   validateOptions(field: FieldModel, report: OptionErrorSink): void;
-  /** SQL column type and default, per engine. */
-  column(field: FieldModel, dialect: DialectName): string;
+  /** SQL column type and default, per engine (and its optional features: pgvector). */
+  column(field: FieldModel, dialect: DialectName, features?: StoreFeatures): string;
   /** True when the stored value is a JSON array of values. */
   isMultiple(field: FieldModel): boolean;
   /** Casts client input (JSON or inferred form values) into the field's value. */
@@ -35,7 +36,7 @@ export interface FieldType {
   /** Validates a prepared value; undefined when valid. */
   validate(value: unknown, field: FieldModel): FieldError | undefined;
   /** The value in bind-parameter form for the engine. */
-  toDb(value: unknown, field: FieldModel, dialect: DialectName): unknown;
+  toDb(value: unknown, field: FieldModel, dialect: DialectName, features?: StoreFeatures): unknown;
   /** The value as read from the engine, in API (JSON) form. */
   fromDb(raw: unknown, field: FieldModel): unknown;
   /** The value a new record gets when the client gives none. */

@@ -14,10 +14,11 @@ import { relationField } from './relation.js';
 import { selectField } from './select.js';
 import { textField } from './text.js';
 import { urlField } from './url.js';
+import { vectorField } from './vector.js';
 
 const ALL: FieldType[] = [
   textField, numberField, boolField, emailField, urlField, editorField, dateField, autodateField,
-  selectField, jsonField, relationField, fileField, passwordField, geoPointField,
+  selectField, jsonField, relationField, fileField, passwordField, geoPointField, vectorField,
 ];
 
 const BY_TYPE = new Map(ALL.map((t) => [t.type, t]));

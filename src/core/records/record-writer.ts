@@ -31,7 +31,7 @@ type Values = Record<string, unknown>;
 const placeholders = (c: Collection) => (c.dialect === 'sqlite' ? () => '?' : (n: number) => `$${n}`);
 
 function toDbRow(collection: Collection, values: Values): unknown[] {
-  return collection.fields.map((f) => f.type.toDb(values[f.model.name], f.model, collection.dialect));
+  return collection.fields.map((f) => f.type.toDb(values[f.model.name], f.model, collection.dialect, collection.features));
 }
 
 /** The stored form of values, for serializeRecord. */

@@ -14,6 +14,7 @@ import { UniqueViolation } from '../store.js';
 import { sqliteDialect } from '../dialect.js';
 import { AsyncLock } from './async-lock.js';
 import { rowBuilder, type RowBuilder } from './row-builder.js';
+import { registerVectorFunctions } from './vector-functions.js';
 
 type Statement = Database.Statement<unknown[], Row>;
 
@@ -300,6 +301,7 @@ function sqliteType(declared: string | null): ColumnInfo['type'] {
 function open(file: string): Database.Database {
   const db = new Database(file);
   for (const pragma of PRAGMAS) db.pragma(pragma);
+  registerVectorFunctions(db);
   return db;
 }
 

@@ -1,0 +1,37 @@
+/**
+ * `POST /api/collections/{c}/search` (docs/ai.md): the nearest records to a vector
+ * (or to a text, embedded with the field's embedder), under the collection's list
+ * rule. Answers a list envelope whose items carry `@distance`, most similar first.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { GalleyCore } from '../core/galley-core.js';
+import { ApiError, badRequest, fieldError } from '../core/errors.js';
+import { accessContext } from './access-context.js';
+import { withSchemaRetry } from './schema-retry.js';
+import { recordsJson } from './record-response.js';
+import { applyFields } from '../server/fields-projection.js';
+import { parseSearchRequest } from '../vectors/search-request.js';
+import { searchNearest } from '../vectors/vector-search.js';
+
+/** Turns a search text into a vector for a field; undefined when the field has no embedder. */
+export type QueryEmbedder = (collectionId: string, fieldName: string, text: string) => Promise<number[] | undefined>;
+
+export function registerVectorSearchRoutes(app: FastifyInstance, core: GalleyCore, embed?: QueryEmbedder): void {
+  app.post('/api/collections/:c/search', (request) => withSchemaRetry(core, async () => {
+    const collection = core.collections.find((request.params as { c: string }).c);
+    if (!collection) throw new ApiError(404, 'Missing collection context.');
+    const ctx = accessContext(request, core);
+    const req = parseSearchRequest(collection, request.body, ctx.auth.isSuperuser);
+    let vector = req.vector;
+    if (!vector) {
+      vector = embed ? await embed(collection.id, req.field.model.name, req.text!) : undefined;
+      if (!vector) throw badRequest('Invalid search request.', { text: fieldError('validation_invalid_value', `The field "${req.field.model.name}" has no embedder to turn a text into a vector.`) });
+    }
+    const hits = await searchNearest(core.store, collection, { field: req.field, vector, k: req.k, filter: req.filter }, ctx);
+    const items = await recordsJson(core.store, collection, hits.map((h) => h.row), ctx, req.expand);
+    items.forEach((item, i) => { item['@distance'] = hits[i]!.distance; });
+    // The body's `fields` here; a `fields` query parameter is applied to each item on the way out, as for a list.
+    const projected = req.fields ? items.map((item) => applyFields(item, req.fields, req.filter)) : items;
+    return { page: 1, perPage: req.k, totalItems: -1, totalPages: -1, items: projected };
+  }));
+}

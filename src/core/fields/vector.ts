@@ -1,0 +1,44 @@
+/**
+ * The `vector` field (docs/ai.md): a fixed number of float32 values for
+ * nearest-neighbour search. Options: `dimensions` (1–4096), `distance` (cosine, l2,
+ * dot) and `index` ("" for exact search, "hnsw" for pgvector's approximate index).
+ * Stored per backing (src/vectors/): BLOB on SQLite, vector(D) or real[] on PostgreSQL.
+ */
+import type { FieldType } from './field.js';
+import { fieldError, required } from '../errors.js';
+import { InvalidValue } from './invalid-value.js';
+import { MAX_DIMENSIONS, fromStored, parseVector } from '../../vectors/vector-values.js';
+import { METRICS } from '../../vectors/vector-backing.js';
+import { vectorBackingFor } from '../../vectors/backings.js';
+
+const INDEX_KINDS = ['', 'hnsw'];
+
+export const vectorField: FieldType = {
+  type: 'vector',
+  defaults: { dimensions: 0, distance: 'cosine', index: '', required: false },
+  validateOptions(field, report) {
+    const d = field.dimensions;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > MAX_DIMENSIONS)
+      report('dimensions', fieldError('validation_invalid_value', `Must be an integer from 1 to ${MAX_DIMENSIONS}.`));
+    if (!METRICS.includes(field.distance as never))
+      report('distance', fieldError('validation_invalid_value', `Must be one of ${METRICS.join(', ')}.`));
+    if (!INDEX_KINDS.includes(field.index as string))
+      report('index', fieldError('validation_invalid_value', 'Must be "" (exact search) or "hnsw".'));
+  },
+  column: (field, dialect, features) => vectorBackingFor(dialect, features).column(field.dimensions as number),
+  isMultiple: () => false,
+  prepare(raw, field) {
+    const parsed = parseVector(raw, field.dimensions as number);
+    if (parsed === null) return null;
+    return parsed.ok ? parsed.values : new InvalidValue(raw, 'validation_invalid_vector', parsed.message);
+  },
+  validate(value, field) {
+    if (value instanceof InvalidValue) return fieldError(value.code, value.message);
+    if (value === null) return field.required ? required() : undefined;
+    return undefined;
+  },
+  toDb: (value, _field, dialect, features) =>
+    Array.isArray(value) && value.length > 0 ? vectorBackingFor(dialect, features).toDb(value as number[]) : null,
+  fromDb: (raw) => fromStored(raw),
+  empty: () => null,
+};
