@@ -68,6 +68,15 @@ describe.each(ENGINES)('metrics on %s', (engine) => {
     expect(sample(text, 'http_server_request_duration_seconds_count', { http_request_method: 'GET', http_route: route, http_response_status_code: '200' })).toBe(3);
     expect(sample(text, 'http_server_request_duration_seconds_count', { http_request_method: 'GET', http_route: route, http_response_status_code: '404' })).toBe(1);
     expect(sample(text, 'http_server_request_duration_seconds_count', creates)).toBe(createsBefore + 1);
+    // Buckets are cumulative; +Inf holds every observation; the sum is in seconds.
+    const ok = { http_request_method: 'GET', http_route: route, http_response_status_code: '200' };
+    const buckets = ['0.005', '0.01', '0.025', '0.05', '0.075', '0.1', '0.25', '0.5', '0.75', '1', '2.5', '5', '7.5', '10', '+Inf']
+      .map((le) => sample(text, 'http_server_request_duration_seconds_bucket', { ...ok, le })!);
+    expect(buckets.every((n, i) => i === 0 || n >= buckets[i - 1]!)).toBe(true);
+    expect(buckets.at(-1)).toBe(3);
+    const sum = sample(text, 'http_server_request_duration_seconds_sum', ok)!;
+    expect(sum).toBeGreaterThan(0);
+    expect(sum).toBeLessThan(3 * 10);
     expect(text).not.toContain(created.id);
     expect(text).not.toContain('missing0000000');
     // The scrape itself is in flight while it is served.

@@ -7,12 +7,19 @@
 // server's CPU time per request (all its threads, from /proc) is reported: on a
 // shared machine it is steadier than req/s.
 //
-//   node bench/logs/logs-cost.mjs [--engines=sqlite,postgres] [--rows=20000] [--seconds=5] [--rounds=5] [--connections=50]
+// --threads=one (default): every thread of the server on core 0, so the log writer
+// thread's inserts take from request throughput (a one-core server).
+// --threads=spare: the main thread alone on core 0 and the server's other threads (the
+// log writer, libuv's pool, V8's helpers) on core 1 beside wrk, as on any server with
+// a second core; the logs-off runs get the same placement.
+//
+//   node bench/logs/logs-cost.mjs [--engines=sqlite,postgres] [--scenarios=get-one,list] [--threads=one|spare]
+//                                 [--rows=20000] [--seconds=5] [--rounds=5] [--connections=50]
 //
 // Needs root (PostgreSQL runs as the `postgres` user) and the PostgreSQL binaries
 // under /usr/lib/postgresql; builds nothing: run `npx tsc -p tsconfig.build.json` first.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arg, CLI, SUPERUSER, cpuMicros, freePort, median, sleep, superuserToken, waitHealthy, wrk as runWrk } from '../lib/harness.mjs';
@@ -25,7 +32,17 @@ const ROWS = Number(arg('rows', 20000));
 const SECONDS = Number(arg('seconds', 5));
 const ROUNDS = Number(arg('rounds', 5));
 const CONNECTIONS = Number(arg('connections', 50));
-const SCENARIOS = [['get-one', 'bench/wrk/get-one.lua'], ['list', 'bench/wrk/list.lua']];
+const WANTED = arg('scenarios', 'get-one,list').split(',');
+const SCENARIOS = [['get-one', 'bench/wrk/get-one.lua'], ['list', 'bench/wrk/list.lua']].filter(([name]) => WANTED.includes(name));
+const THREADS = arg('threads', 'one');
+
+/** --threads=spare: every thread but the main one moves to core 1 (threads started since inherit core 0, so this runs before each measurement). */
+function placeThreads(pid) {
+  if (THREADS !== 'spare') return;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    if (Number(tid) !== pid) execFileSync('taskset', ['-pc', '1', tid], { stdio: 'ignore' });
+  }
+}
 
 async function setMaxDays(base, token, maxDays) {
   const res = await fetch(`${base}/api/settings`, { method: 'PATCH', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ logs: { maxDays } }) });
@@ -59,6 +76,7 @@ async function runEngine(engine) {
         for (const mode of r % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
           await setMaxDays(base, token, mode === 'on' ? 5 : 0);
           wrk(base, script, 1, ids); // warm-up
+          placeThreads(child.pid);
           const cpu0 = cpuMicros(child.pid);
           const main0 = cpuMicros(child.pid, child.pid);
           const result = wrk(base, script, SECONDS, ids);
@@ -84,7 +102,7 @@ async function runEngine(engine) {
 }
 
 const lines = [
-  `Request logs on (default settings) vs off (logs.maxDays = 0), same server, ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, ${ROWS} rows.`,
+  `Request logs on (default settings) vs off (logs.maxDays = 0), same server, ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, ${ROWS} rows, threads: ${THREADS === 'spare' ? 'main thread on core 0, the others on core 1' : 'all on core 0'}.`,
   '',
   '| engine | scenario | logs on req/s (median) | logs off req/s (median) | on/off per round | **median on/off** | CPU µs/req on / off (median) | CPU on/off (median of rounds) | main thread CPU on/off (median of rounds) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { LogRow, LogStore } from './log-store.js';
-import { SqliteLogWriterThread } from './sqlite-log-writer-thread.js';
+import { encodeLogRows, SqliteLogWriterThread } from './sqlite-log-writer-thread.js';
 
 export const AUX_DB_FILE = 'auxiliary.db';
 
@@ -37,7 +37,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async insert(rows: LogRow[]): Promise<void> {
-    await this.writer.call('insert', rows.map((r) => [r.id, r.level, r.message, r.data, r.created]));
+    if (rows.length > 0) await this.writer.call('insert', encodeLogRows(rows));
   }
 
   async deleteBefore(created: string): Promise<number> {

@@ -4,7 +4,8 @@
  * every instance and aggregates (docs/observability.md). Gauges that need a look at
  * the outside world (realtime clients, webhook backlog, the pool) are read when scraped.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastHistogram } from './fast-histogram.js';
 import { RequestWindow } from './request-window.js';
 
 /** OpenTelemetry's advisory buckets for http.server.request.duration, in seconds. */
@@ -18,46 +19,37 @@ export type LabelledSampler = () => Record<string, number> | Promise<Record<stri
 export class GalleyMetrics {
   readonly registry = new Registry();
 
-  readonly httpDuration = new Histogram({
-    name: 'http_server_request_duration_seconds',
-    help: 'Duration of HTTP server requests (OpenTelemetry http.server.request.duration).',
-    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'] as const,
-    buckets: HTTP_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly httpDuration = new FastHistogram('http_server_request_duration_seconds',
+    'Duration of HTTP server requests (OpenTelemetry http.server.request.duration).',
+    ['http_request_method', 'http_route', 'http_response_status_code'], HTTP_BUCKETS, this.registry);
 
-  readonly httpActive = new Gauge({
-    name: 'http_server_active_requests',
-    help: 'HTTP server requests in flight (OpenTelemetry http.server.active_requests).',
-    registers: [this.registry],
-  });
+  /** Requests in flight, counted by the HTTP hooks; read when scraped. */
+  httpActive = 0;
+
+  constructor() {
+    const metrics = this;
+    new Gauge({
+      name: 'http_server_active_requests',
+      help: 'HTTP server requests in flight (OpenTelemetry http.server.active_requests).',
+      registers: [this.registry],
+      collect() { this.set(metrics.httpActive); },
+    });
+  }
 
   /** The last five minutes of requests, for the dashboard's overview (GET /api/metrics/overview). */
   readonly requestWindow = new RequestWindow();
 
-  readonly dbDuration = new Histogram({
-    name: 'galley_db_query_duration_seconds',
-    help: 'Duration of database statements, by engine and kind (read, write, ddl).',
-    labelNames: ['engine', 'kind', 'outcome'] as const,
-    buckets: DB_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly dbDuration = new FastHistogram('galley_db_query_duration_seconds',
+    'Duration of database statements, by engine and kind (read, write, ddl).',
+    ['engine', 'kind', 'outcome'], DB_BUCKETS, this.registry);
 
-  readonly dbTransactions = new Histogram({
-    name: 'galley_db_transaction_duration_seconds',
-    help: 'Duration of database transactions, waiting for the writer or a connection included.',
-    labelNames: ['engine', 'outcome'] as const,
-    buckets: HTTP_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly dbTransactions = new FastHistogram('galley_db_transaction_duration_seconds',
+    'Duration of database transactions, waiting for the writer or a connection included.',
+    ['engine', 'outcome'], HTTP_BUCKETS, this.registry);
 
-  readonly dbWait = new Histogram({
-    name: 'galley_db_wait_seconds',
-    help: "Time a write waited to start: SQLite's writer lock, or a PostgreSQL pool connection.",
-    labelNames: ['engine', 'wait'] as const,
-    buckets: DB_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly dbWait = new FastHistogram('galley_db_wait_seconds',
+    "Time a write waited to start: SQLite's writer lock, or a PostgreSQL pool connection.",
+    ['engine', 'wait'], DB_BUCKETS, this.registry);
 
   readonly realtimeEvents = new Counter({
     name: 'galley_realtime_events_total',

@@ -14,12 +14,12 @@ const OVERVIEW_ROUTE = '/api/metrics/overview';
 const REALTIME_ROUTE = '/api/realtime';
 
 export function registerHttpMetrics(app: FastifyInstance, metrics: GalleyMetrics): void {
-  const active = metrics.httpActive;
   const recent = metrics.requestWindow;
-  const ended = () => active.dec();
+  // The response's 'close' comes after 'finish' and also when the client goes away first.
+  const ended = () => { metrics.httpActive--; };
   app.addHook('onRequest', (_request, reply, done) => {
-    active.inc();
-    reply.raw.once('close', ended);
+    metrics.httpActive++;
+    reply.raw.on('close', ended);
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
