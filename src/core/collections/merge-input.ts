@@ -9,6 +9,7 @@ import { AUTH_RULE_KEYS, RULE_KEYS, TOKEN_KEYS, type CollectionModel, type Colle
 import { collectionIdFor, randomSecret } from './ids.js';
 import { indexString, parseIndex } from './indexes.js';
 import { nowDateTime } from '../fields/datetime.js';
+import { syncExtractionFields } from '../../extraction/extraction-options.js';
 
 type Input = Record<string, unknown>;
 
@@ -40,6 +41,7 @@ export function modelForCreate(input: Input, existingIds: (id: string) => boolea
     const missing = defaults.filter((f) => f.system && !names.has(f.name));
     model.fields = [...missing, ...model.fields];
   }
+  syncExtractionFields(model, undefined);
   ensureAuthIndexes(model);
   model.indexes = normaliseIndexTables(model);
   return model;
@@ -48,6 +50,7 @@ export function modelForCreate(input: Input, existingIds: (id: string) => boolea
 export function modelForUpdate(old: CollectionModel, input: Input): CollectionModel {
   const model = structuredClone(old);
   applyInput(model, input, old);
+  syncExtractionFields(model, old);
   if (model.name !== old.name || model.fields !== old.fields) model.indexes = followRenames(model, old);
   ensureAuthIndexes(model);
   model.indexes = normaliseIndexTables(model);

@@ -11,6 +11,7 @@ import { indexColumnNames, IndexSyntaxError, parseIndex, type ParsedIndex } from
 import { stringList } from '../fields/values.js';
 import { validateProviders } from '../auth/oauth2/validate-providers.js';
 import { validateSearch } from '../../search/options.js';
+import { managedStateIds, validateExtraction } from '../../extraction/extraction-options.js';
 
 const NAME = /^\w+$/;
 // __proto__: records are JavaScript objects keyed by field name, where that key sets the prototype.
@@ -85,6 +86,7 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
   if (fieldErrors) errors.fields = fieldErrors;
   else if (!errors.type) validateRuleExpressions(model, registry, errors);
   validateSearch(model, errors);
+  validateExtraction(model, errors);
 
   const parsed: ParsedIndex[] = [];
   const indexErrors = validateIndexes(model, registry, parsed);
@@ -198,6 +200,8 @@ function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorDa
   const oldById = new Map((ctx.old?.fields ?? []).map((f) => [f.id, f]));
   const seenNames = new Set<string>();
   const seenIds = new Set<string>();
+  // Text extraction states (`<file>Extraction`) follow their file field's option: renamed and removed with it.
+  const managed = managedStateIds(ctx.old);
 
   model.fields.forEach((field, i) => {
     if (typeof field !== 'object' || field === null || Array.isArray(field)) {
@@ -227,7 +231,7 @@ function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorDa
     if (!type) report('type', fieldError('validation_in_invalid', `Must be one of ${FIELD_TYPES.join(', ')}.`));
     const old = oldById.get(field.id);
     if (old && old.type !== field.type) report('type', fieldError('validation_field_type_change', 'Field type cannot be changed.'));
-    if (old?.system && old.name !== field.name) report('name', fieldError('validation_system_field_change', 'System field name cannot be changed.'));
+    if (old?.system && old.name !== field.name && !managed.has(old.id)) report('name', fieldError('validation_system_field_change', 'System field name cannot be changed.'));
     for (const key of ['hidden', 'presentable', 'required'] as const)
       if (field[key] !== undefined && typeof field[key] !== 'boolean') report(key, fieldError('validation_invalid_value', 'Must be a boolean.'));
     if (typeof field.help !== 'string' || field.help.length > 300) report('help', fieldError('validation_length_too_long', 'Must be at most 300 characters.'));
@@ -250,7 +254,7 @@ function validateFields(model: CollectionModel, ctx: ValidationContext): ErrorDa
   if (Object.keys(errors).length && model.fields.some((f) => typeof f !== 'object' || f === null)) return errors;
   const names = new Set(model.fields.map((f) => f.name));
   const ids = new Set(model.fields.map((f) => f.id));
-  const missing = (ctx.old?.fields ?? []).find((f) => f.system && !ids.has(f.id));
+  const missing = (ctx.old?.fields ?? []).find((f) => f.system && !ids.has(f.id) && !managed.has(f.id));
   const required = model.type === 'auth' ? SYSTEM_AUTH_FIELDS : ['id'];
   const missingSystem = required.find((n) => !names.has(n));
   if (missing) return { ...errors, code: 'validation_system_field_change', message: `System field "${missing.name}" cannot be deleted or renamed.` } as unknown as ErrorData;
