@@ -252,6 +252,31 @@ describe.each(ENGINES)('text extraction on %s', (engine) => {
       }
     });
 
+    it('drops the result of a job whose files were replaced while it ran', async () => {
+      const inbox = new Inbox<{ action: string; record: Doc }>();
+      const unsubscribe = await pb.collection('docs').subscribe<Doc>('*', inbox.push);
+      try {
+        const pages = Array.from({ length: 300 }, (_, i) => [`Old page ${i + 1}`, 'of the replaced upload']);
+        const created = await upload('old.pdf', await pdf(pages));
+        await eventually(async () => {
+          const running = (await g.core.jobs.jobs.list('extractText')).filter((j) => j.status === 'running');
+          expect(running.some((j) => (j.payload as { record: string }).record === created.id)).toBe(true);
+        }, 10_000);
+        await pb.collection('docs').update(created.id, { doc: fileOf('The newer upload', 'new.txt') });
+        await eventually(async () => {
+          const jobs = (await g.core.jobs.jobs.list('extractText')).filter((j) => (j.payload as { record: string }).record === created.id);
+          expect(jobs.every((j) => j.status === 'done')).toBe(true);
+        }, 30_000);
+        const done = await settle(created.id);
+        expect(done.body).toBe('The newer upload');
+        const mine = inbox.items.filter((e) => e.record.id === created.id);
+        // The old result never reached the record, not even for a moment.
+        expect(mine.some((e) => e.record.body.includes('Old page'))).toBe(false);
+      } finally {
+        await unsubscribe();
+      }
+    }, 60_000);
+
     it('resumes after a restart: pending uploads are extracted by the next start', async () => {
       await g.core.jobs.stop();
       const ids: string[] = [];
