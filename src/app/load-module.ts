@@ -25,13 +25,15 @@ const galleyItself: Plugin = {
   },
 };
 
-// Errors thrown by app code point at its own .ts lines (the compiled copy carries an inline source map).
-process.setSourceMapsEnabled(true);
 
 /** The file could not be compiled or its top-level code threw. */
 export class ModuleLoadError extends Error {}
 
 export async function loadModule(path: string): Promise<Record<string, unknown>> {
+  // Errors thrown by app code point at its own .ts lines (the compiled copy carries an
+  // inline source map). Switched on with the first app file rather than at import:
+  // from then on Node reads the source map of every module it loads.
+  process.setSourceMapsEnabled(true);
   const file = resolve(path);
   const code = await compile(file);
   // Written beside the source so that its npm imports resolve from the app's

@@ -10,7 +10,9 @@
  * The worker's code is plain JavaScript evaluated from a string (no separate file to
  * find from src/ under the tests and dist/ in a build); it loads the same
  * better-sqlite3 the main thread resolves. The worker keeps the process alive only
- * while calls are pending.
+ * while calls are pending, and stops after IDLE_MS without a call: a thread is a V8
+ * heap of its own (about 10 MiB of an idle server's memory); the next batch starts a
+ * new one.
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -48,6 +50,13 @@ parentPort.on('message', ({ id, op, arg }) => {
 type Op = 'insert' | 'deleteBefore' | 'truncate' | 'close';
 
 /**
+ * A writer without calls for this long is stopped. Under traffic a batch comes every 3 s
+ * (log-writer.ts), so the thread stays; starting a new one costs tens of milliseconds of
+ * CPU on another thread, at most once per quiet spell.
+ */
+const IDLE_MS = 10_000;
+
+/**
  * A batch as lines of `id TAB level TAB created TAB message-as-JSON TAB data-as-JSON`:
  * JSON text never holds a raw tab or newline, and ids, levels and dates have none.
  */
@@ -64,10 +73,17 @@ export class SqliteLogWriterThread {
   private worker: Worker | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly file: string, private readonly idleMs = IDLE_MS) {}
+
+  /** Whether a thread is running now (tests). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
 
   call(op: Op, arg?: unknown): Promise<unknown> {
+    clearTimeout(this.idleTimer);
     if (op === 'close' && !this.worker) return Promise.resolve(null);
     const worker = this.start();
     const id = ++this.nextId;
@@ -86,7 +102,10 @@ export class SqliteLogWriterThread {
       const call = this.pending.get(msg.id);
       if (!call) return;
       this.pending.delete(msg.id);
-      if (this.pending.size === 0) worker.unref();
+      if (this.pending.size === 0) {
+        worker.unref();
+        this.retireWhenIdle(worker);
+      }
       if (msg.error !== undefined) call.reject(new Error(msg.error));
       else call.resolve(msg.result);
     });
@@ -100,6 +119,23 @@ export class SqliteLogWriterThread {
     worker.on('exit', (code) => fail(new Error(`the log writer thread exited (${code})`)));
     this.worker = worker;
     return worker;
+  }
+
+  private retireWhenIdle(worker: Worker): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.retire(worker), this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Stops an idle thread: its connection is closed first (checkpointing its WAL); a call from now on starts a new thread. */
+  private retire(worker: Worker): void {
+    if (this.worker !== worker || this.pending.size > 0) return;
+    this.worker = undefined;
+    // Every call it had is answered: nothing is left to fail when it exits.
+    worker.removeAllListeners();
+    worker.on('error', () => {});
+    worker.once('message', () => void worker.terminate());
+    worker.postMessage({ id: 0, op: 'close' });
   }
 
   private async stop(): Promise<void> {
