@@ -249,6 +249,33 @@ describe.each(ENGINES)('full-text search on %s', (engine) => {
     expect(await titlesOf(after, 'search("walk")')).toEqual([]);
   });
 
+  if (engine === 'postgres') {
+    it('rebuilds an index left without its triggers (an earlier Galley\'s expression index) when it starts', async () => {
+      const first = await startGalley('postgres');
+      const dbUrl = first.dbUrl;
+      let second: TestGalley | undefined;
+      try {
+        const c = await first.admin.collections.create({ name: 'old', type: 'base', listRule: '', createRule: '', fields: [{ name: 'text', type: 'text', searchable: true }] });
+        await first.admin.collection('old').create({ text: 'harbour lights' });
+        // What an earlier Galley left: no side table or triggers, a GIN expression index on the table.
+        await first.core.store.exec(`DROP TABLE "_fts_${c.id}"`);
+        await first.core.store.exec(`DROP FUNCTION "_fts_${c.id}_sync"() CASCADE`);
+        await first.core.store.exec(`CREATE INDEX "_search_${c.id}" ON "old" USING GIN ((to_tsvector('simple'::regconfig, COALESCE("text", ''))))`);
+        await first.close();
+        second = await startGalley('postgres', { dbUrl, superuser: false });
+        const pb = second.client();
+        const found = async (q: string) => (await pb.collection('old').getList<{ text: string }>(1, 10, { filter: `search("${q}")` })).items.map((r) => r.text);
+        expect(await found('harbour')).toEqual(['harbour lights']);
+        await pb.collection('old').create({ text: 'river mouth' });
+        expect(await found('river')).toEqual(['river mouth']);
+        const legacy = await second.core.store.get(`SELECT to_regclass('"_search_${c.id}"')::text AS "name"`);
+        expect(legacy?.name).toBeNull();
+      } finally {
+        await second?.close();
+      }
+    }, 30_000);
+  }
+
   it('answers bad search syntax with a 400 that says what is wrong', async () => {
     const bad = async (filter: string, pattern: RegExp, collection = 'docs') => {
       const res = await g.fetch(`/api/collections/${collection}/records?filter=${encodeURIComponent(filter)}`);

@@ -22,7 +22,6 @@ import { CronService } from '../cron/cron-service.js';
 import { registerHousekeeping } from '../cron/housekeeping.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { JobQueue } from '../jobs/job-queue.js';
-import { ExtractionService } from '../extraction/extraction-service.js';
 import { GalleyMetrics } from '../metrics/galley-metrics.js';
 import { instrumentCore } from '../metrics/instrument-core.js';
 import { countedMailer } from '../metrics/mail-metrics.js';
@@ -48,6 +47,7 @@ import { CountCache } from './versions/count-cache.js';
 import { TokenCache } from './auth/resolve-auth.js';
 import type { VersionListener } from './versions/version-listener.js';
 import { ensureChangeTriggers } from './versions/change-triggers.js';
+import { ensureSearchIndexes } from '../search/postgres-search-repair.js';
 import { detectStoreFeatures, fallbackWarning } from '../vectors/pgvector-setup.js';
 
 export class GalleyCore {
@@ -73,9 +73,6 @@ export class GalleyCore {
 
   /** Durable jobs (docs/jobs.md): `_jobs`, claimed once per cluster; handlers run once the HTTP app starts the queue. */
   readonly jobs: JobQueue;
-
-  /** Text extraction from uploaded files (docs/documents.md): pending on upload, a job per change, threads with limits. */
-  readonly extraction: ExtractionService;
 
   /** Failed sign-in and mail limits (docs/authentication.md), counted in memory or, on PostgreSQL, in the database. */
   readonly signInProtection: SignInProtection;
@@ -115,7 +112,6 @@ export class GalleyCore {
     registerHousekeeping(this.crons, store, this.collections);
     this.webhooks = new WebhookService(store, this.collections, this.settings, this.changes, this.crons);
     this.jobs = new JobQueue(store);
-    this.extraction = new ExtractionService(this.jobs, this.files, this.changes, () => this.recordDeps);
     this.logs = new LogService(logStore, this.settings, this.crons);
     this.logger = this.logs.logger;
     this.crons.log = (message) => this.logger.error(message);
@@ -134,7 +130,7 @@ export class GalleyCore {
       await this.webhooks.reload();
     };
     this.recordDeps = {
-      store, collections: this.collections, files: this.files, lifecycle: this.extraction.lifecycle(this.webhooks.lifecycle(this.hooks)), versions: this.versions,
+      store, collections: this.collections, files: this.files, lifecycle: this.webhooks.lifecycle(this.hooks), versions: this.versions,
       // Committed changes: to realtime (and other listeners), then the after-success hooks.
       changes: { emit: (changes) => { this.changes.emit(changes); return this.hooks.committed(changes); } },
     };
@@ -142,7 +138,8 @@ export class GalleyCore {
 
   /**
    * PostgreSQL: every collection's table moves its data version, and an auth one announces its writes
-   * to the sign-in caches, whoever makes them. A failure leaves Galley's own moves only.
+   * to the sign-in caches, whoever makes them. A failure leaves Galley's own moves only. A search
+   * index left without its triggers (an earlier Galley's, a restored dump) is rebuilt.
    */
   private async watchTableChanges(): Promise<void> {
     if (this.store.dialect.name !== 'postgres') return;
@@ -150,6 +147,12 @@ export class GalleyCore {
       await ensureChangeTriggers(this.store, this.collections.registry.all());
     } catch (err) {
       this.logger.warn(`could not add the data version triggers: ${errorText(err)}`);
+    }
+    try {
+      const rebuilt = await ensureSearchIndexes(this.store, this.collections.registry.all());
+      if (rebuilt.length) this.logger.info(`search index rebuilt for ${rebuilt.join(', ')}`);
+    } catch (err) {
+      this.logger.warn(`could not rebuild the search indexes: ${errorText(err)}`);
     }
   }
 
@@ -257,7 +260,6 @@ export class GalleyCore {
     await this.crons.stop();
     await this.webhooks.stop();
     await this.jobs.stop();
-    await this.extraction.close();
     this.stopWatching?.();
     await this.pubsub.close();
     await this.versionListener?.close();
