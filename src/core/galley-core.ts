@@ -22,6 +22,7 @@ import { CronService } from '../cron/cron-service.js';
 import { registerHousekeeping } from '../cron/housekeeping.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { JobQueue } from '../jobs/job-queue.js';
+import { ExtractionService } from '../extraction/extraction-service.js';
 import { GalleyMetrics } from '../metrics/galley-metrics.js';
 import { instrumentCore } from '../metrics/instrument-core.js';
 import { countedMailer } from '../metrics/mail-metrics.js';
@@ -74,6 +75,9 @@ export class GalleyCore {
   /** Durable jobs (docs/jobs.md): `_jobs`, claimed once per cluster; handlers run once the HTTP app starts the queue. */
   readonly jobs: JobQueue;
 
+  /** Text extraction from uploaded files (docs/documents.md): pending on upload, a job per change, threads with limits. */
+  readonly extraction: ExtractionService;
+
   /** Failed sign-in and mail limits (docs/authentication.md), counted in memory or, on PostgreSQL, in the database. */
   readonly signInProtection: SignInProtection;
 
@@ -112,6 +116,7 @@ export class GalleyCore {
     registerHousekeeping(this.crons, store, this.collections);
     this.webhooks = new WebhookService(store, this.collections, this.settings, this.changes, this.crons);
     this.jobs = new JobQueue(store);
+    this.extraction = new ExtractionService(this.jobs, this.files, this.changes, () => this.recordDeps);
     this.logs = new LogService(logStore, this.settings, this.crons);
     this.logger = this.logs.logger;
     this.crons.log = (message) => this.logger.error(message);
@@ -130,7 +135,7 @@ export class GalleyCore {
       await this.webhooks.reload();
     };
     this.recordDeps = {
-      store, collections: this.collections, files: this.files, lifecycle: this.webhooks.lifecycle(this.hooks), versions: this.versions,
+      store, collections: this.collections, files: this.files, lifecycle: this.extraction.lifecycle(this.webhooks.lifecycle(this.hooks)), versions: this.versions,
       // Committed changes: to realtime (and other listeners), then the after-success hooks.
       changes: { emit: (changes) => { this.changes.emit(changes); return this.hooks.committed(changes); } },
     };
@@ -260,6 +265,7 @@ export class GalleyCore {
     await this.crons.stop();
     await this.webhooks.stop();
     await this.jobs.stop();
+    await this.extraction.close();
     this.stopWatching?.();
     await this.pubsub.close();
     await this.versionListener?.close();
