@@ -6,7 +6,6 @@
  * records they may see and never one they may not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type PocketBase from 'pocketbase';
 import type { TestGalley } from './support/galley.js';
 import { expectErrorBody, failure } from './support/errors.js';
 import { distance, startVectorGalley, VECTOR_BACKENDS } from './support/vector-backends.js';
@@ -22,7 +21,6 @@ function rng(seed: number) {
 
 describe.each(VECTOR_BACKENDS)('vectors on %s', (backend) => {
   let g: TestGalley;
-  let guest: PocketBase;
   const users: Record<string, { id: string; token: string }> = {};
   const next = rng(42);
   const randomVector = (d: number) => Array.from({ length: d }, () => Math.round(next() * 1000) / 1000);
@@ -42,7 +40,6 @@ describe.each(VECTOR_BACKENDS)('vectors on %s', (backend) => {
 
   beforeAll(async () => {
     g = await startVectorGalley(backend);
-    guest = g.client();
     await g.admin.collections.create({ name: 'people', type: 'auth', listRule: '', viewRule: '', fields: [] });
     for (const name of ['ann', 'bob']) {
       const rec = await g.admin.collection('people').create({ email: `${name}@example.com`, password: 'password123', passwordConfirm: 'password123' });
@@ -136,7 +133,7 @@ describe.each(VECTOR_BACKENDS)('vectors on %s', (backend) => {
 
     it('clears stored values when the dimensions change, and keeps them on other changes', async () => {
       const c = await g.admin.collections.create({ name: 'resize', type: 'base', fields: [{ name: 't', type: 'text' }, { name: 'v', type: 'vector', dimensions: 2 }] });
-      const rec = await g.admin.collection('resize').create<{ v: number[] }>({ t: 'x', v: [1, 2] });
+      const rec = await g.admin.collection('resize').create<{ id: string; v: number[] }>({ t: 'x', v: [1, 2] });
       const fields = (await g.admin.collections.getOne(c.id)).fields as { name: string }[];
       const change = (opts: Record<string, unknown>) => fields.map((f) => (f.name === 'v' ? { ...f, name: 'w', ...opts } : f));
       await g.admin.collections.update(c.id, { fields: change({ distance: 'l2' }) });

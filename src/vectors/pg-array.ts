@@ -17,8 +17,9 @@ export const pgArrayBacking: VectorBacking = {
   name: 'array',
   column: () => 'real[] DEFAULT NULL',
   toDb: (values) => `{${values.join(',')}}`,
-  distance: (column, metric, _dimensions, query, bind) =>
-    `(SELECT ${DISTANCE[metric]} FROM unnest(${column}::float8[], ${bind(`{${query.join(',')}}`)}::float8[]) AS "_v"(x, y))`,
+  withQuery: (query, fn) => fn(`{${query.join(',')}}`),
+  distance: (column, metric, _dimensions, placeholder) =>
+    `(SELECT ${DISTANCE[metric]} FROM unnest(${column}::float8[], ${placeholder}::float8[]) AS "_v"(x, y))`,
   createIndex: () => [],
   searchSettings: () => [],
 };

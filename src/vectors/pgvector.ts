@@ -14,7 +14,8 @@ export const pgvectorBacking: VectorBacking = {
   name: 'pgvector',
   column: (dimensions) => `vector(${dimensions}) DEFAULT NULL`,
   toDb: toPgvectorText,
-  distance: (column, metric, dimensions, query, bind) => `(${column} ${OPERATOR[metric]} ${bind(toPgvectorText(query))}::vector(${dimensions}))`,
+  withQuery: (query, fn) => fn(toPgvectorText(query)),
+  distance: (column, metric, dimensions, placeholder) => `(${column} ${OPERATOR[metric]} ${placeholder}::vector(${dimensions}))`,
   createIndex: (table, name, column, metric, kind) => (kind === 'hnsw' ? [`CREATE INDEX ${name} ON ${table} USING hnsw (${column} ${OPCLASS[metric]})`] : []),
   // strict_order keeps the answers in exact distance order; ef_search at least k so k can come back.
   searchSettings: (k) => ['SET LOCAL hnsw.iterative_scan = strict_order', `SET LOCAL hnsw.ef_search = ${Math.max(40, Math.min(1000, Math.trunc(k)))}`],

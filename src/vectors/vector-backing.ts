@@ -15,11 +15,10 @@ export interface VectorBacking {
   column(dimensions: number): string;
   /** A validated vector in bind-parameter form. */
   toDb(values: readonly number[]): unknown;
-  /**
-   * SQL for the distance between `column` and the query vector, which `bind` adds as a
-   * parameter (it returns the placeholder).
-   */
-  distance(column: string, metric: VectorMetric, dimensions: number, query: readonly number[], bind: (value: unknown) => string): string;
+  /** Runs fn with the query vector in bind-parameter form (valid only while fn runs). */
+  withQuery<T>(query: readonly number[], fn: (value: unknown) => Promise<T>): Promise<T>;
+  /** SQL for the distance between `column` and the query vector bound at `placeholder`. */
+  distance(column: string, metric: VectorMetric, dimensions: number, placeholder: string): string;
   /** Statements that create an approximate index for the field option `index`, or none when the backing has none. */
   createIndex(table: string, name: string, column: string, metric: VectorMetric, kind: VectorIndexKind): string[];
   /** Statements to run (in the query's transaction) before a search that may use such an index. */

@@ -38,27 +38,27 @@ export async function searchNearest(store: Store, collection: Collection, query:
     throw forbidden(`Only superusers can filter by ${query.filter.includes('@collection.') ? '@collection.' : '@request.'}`);
   const backing = vectorBackingFor(collection.dialect, collection.features);
   const model = query.field.model;
-  const params = new SqlParams(collection.dialect);
-  // The query vector is bound as it is (a BLOB on SQLite, text cast on PostgreSQL), not through SqlParams' JSON forms.
-  const bind = (value: unknown) => {
-    params.append([value]);
-    return collection.dialect === 'sqlite' ? `@p${params.size}` : `$${params.size}`;
-  };
-  const column = `"_m".${quoteIdent(model.name)}`;
-  const distance = backing.distance(column, model.distance as VectorMetric, model.dimensions as number, query.vector, bind);
-  const condition = accessCondition(collection, access, ctx, params, query.filter);
-  const approximate = backing.name === 'pgvector' && (model.index as VectorIndexKind) === 'hnsw';
-  // Exact answers break ties by insertion order, so equal distances come back in a stable order.
-  const order = approximate ? DISTANCE : `${DISTANCE}, "_m".${collection.dialect === 'sqlite' ? 'rowid' : '"_rowid_"'}`;
-  const sql = `SELECT ${selectList(collection, '_m')}, ${distance} AS ${DISTANCE} FROM ${quoteIdent(collection.name)} AS "_m" ` +
-    `WHERE ${column} IS NOT NULL${condition ? ` AND (${condition})` : ''} ORDER BY ${order} LIMIT ${params.add(query.k, 'bigint')}`;
-  const settings = approximate ? backing.searchSettings(query.k) : [];
-  const rows = settings.length === 0 ? await store.all(sql, params.values) : await store.transaction(async (tx) => {
-    for (const s of settings) await tx.exec(s);
-    return tx.all(sql, params.values);
-  });
-  return rows.map((row) => {
-    const d = Number(row['@distance']);
-    return { row, distance: Number.isFinite(d) ? d : null };
+  return backing.withQuery(query.vector, async (queryValue) => {
+    const params = new SqlParams(collection.dialect);
+    // The query vector is bound as the backing gives it (a handle on SQLite, text to cast on PostgreSQL).
+    params.append([queryValue]);
+    const placeholder = collection.dialect === 'sqlite' ? '@p1' : '$1';
+    const column = `"_m".${quoteIdent(model.name)}`;
+    const distance = backing.distance(column, model.distance as VectorMetric, model.dimensions as number, placeholder);
+    const condition = accessCondition(collection, access, ctx, params, query.filter);
+    const approximate = backing.name === 'pgvector' && (model.index as VectorIndexKind) === 'hnsw';
+    // Exact answers break ties by insertion order, so equal distances come back in a stable order.
+    const order = approximate ? DISTANCE : `${DISTANCE}, "_m".${collection.dialect === 'sqlite' ? 'rowid' : '"_rowid_"'}`;
+    const sql = `SELECT ${selectList(collection, '_m')}, ${distance} AS ${DISTANCE} FROM ${quoteIdent(collection.name)} AS "_m" ` +
+      `WHERE ${column} IS NOT NULL${condition ? ` AND (${condition})` : ''} ORDER BY ${order} LIMIT ${params.add(query.k, 'bigint')}`;
+    const settings = approximate ? backing.searchSettings(query.k) : [];
+    const rows = settings.length === 0 ? await store.all(sql, params.values) : await store.transaction(async (tx) => {
+      for (const s of settings) await tx.exec(s);
+      return tx.all(sql, params.values);
+    });
+    return rows.map((row) => {
+      const d = Number(row['@distance']);
+      return { row, distance: Number.isFinite(d) ? d : null };
+    });
   });
 }
