@@ -7,6 +7,7 @@
  */
 import type { Executor } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
+import type { EncodedLogs } from './log-batch.js';
 
 /** One row as written (its data already within `logs.maxDataSize`). */
 export interface LogRow {
@@ -23,7 +24,11 @@ export interface LogStore {
   readonly db: Executor;
   /** Creates the table and indexes when missing. */
   init(): Promise<void>;
-  /** Inserts a batch in one statement (the batch is serialised once, as one JSON array). */
+  /** One row as a line of the store's batch format (no raw newline in it). */
+  encode(row: LogRow): string;
+  /** Inserts a batch of encoded rows (the writer's path). */
+  insertEncoded(batch: EncodedLogs): Promise<void>;
+  /** Inserts rows (encodes them, then insertEncoded). */
   insert(rows: LogRow[]): Promise<void>;
   /** Deletes rows created before `created` (PocketBase's text form); returns how many. */
   deleteBefore(created: string): Promise<number>;

@@ -1,16 +1,17 @@
 /**
  * Batched, fire-and-forget log writes: entries wait in memory and go to the store in
  * one statement per batch (every 200 entries, 3 s after the first of a batch, and at
- * close), as PocketBase batches its logs. Everything costly (ids, dates, JSON, the
- * data size cap) happens at flush time, off the request path.
+ * close), as PocketBase batches its logs. Each entry is encoded for the store when it
+ * arrives (its id, date, data size cap and JSON), into the batch's off-heap buffer
+ * (log-batch.ts), so nothing of it stays on the heap for the GC to copy.
  *
- * A failing or stuck store never blocks a caller: one write at a time, and what
- * arrives meanwhile waits in a queue (written together next, up to MAX_INSERT_ROWS per
- * statement); beyond MAX_QUEUED entries new ones are dropped and counted. Failures
- * are reported on stdout at most once a minute.
+ * A failing or stuck store never blocks a caller: one write at a time, and batches
+ * that arrive meanwhile wait in a queue; beyond MAX_QUEUED entries new ones are
+ * dropped and counted. Failures are reported on stdout at most once a minute.
  */
-import { randomBytes } from 'node:crypto';
-import type { LogRow, LogStore } from './log-store.js';
+import { randomFillSync } from 'node:crypto';
+import type { LogStore } from './log-store.js';
+import { LogBatch, type EncodedLogs } from './log-batch.js';
 import { limitData } from './log-data.js';
 
 export interface PendingLog {
@@ -26,23 +27,23 @@ export interface PendingLog {
 export interface LogWriterOptions {
   batchSize?: number;
   intervalMs?: number;
-  /** The `logs.maxDataSize` setting (0: 16 KiB), read at flush time. */
+  /** The `logs.maxDataSize` setting (0: 16 KiB). */
   maxDataSize?: () => number;
   /** Where failures are reported (rate-limited here). */
   report: (message: string) => void;
 }
 
 const MAX_QUEUED = 10_000;
-const MAX_INSERT_ROWS = 1000;
 const REPORT_EVERY_MS = 60_000;
 /** PocketBase's cap on a log message (its data is capped by maxDataSize). */
 const MAX_MESSAGE_LENGTH = 8000;
 
 export class LogWriter {
-  private batch: PendingLog[] = [];
+  private batch = new LogBatch();
   private timer: NodeJS.Timeout | undefined;
   /** Handed over, waiting for the store. */
-  private queue: PendingLog[] = [];
+  private queue: EncodedLogs[] = [];
+  private queued = 0;
   private writing: Promise<void> | undefined;
   private dropped = 0;
   private failures = 0;
@@ -58,12 +59,14 @@ export class LogWriter {
 
   /** Logs waiting to be written: the open batch and the queue behind the write in progress (metrics). */
   get waiting(): number {
-    return this.batch.length + this.queue.length;
+    return this.batch.count + this.queued;
   }
 
   push(entry: PendingLog): void {
-    this.batch.push(entry);
-    if (this.batch.length >= this.batchSize) void this.flush();
+    const message = entry.message.length > MAX_MESSAGE_LENGTH ? entry.message.slice(0, MAX_MESSAGE_LENGTH) : entry.message;
+    const data = limitData(entry.data, this.options.maxDataSize?.() ?? 0, entry.sizeHint);
+    this.batch.add(this.store.encode({ id: logId(entry.time), created: formatTime(entry.time), level: entry.level, message, data }));
+    if (this.batch.count >= this.batchSize) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.intervalMs);
       this.timer.unref(); // a pending batch alone does not keep the process alive (close() flushes it)
@@ -74,14 +77,14 @@ export class LogWriter {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.batch;
-    if (batch.length > 0) {
-      this.batch = [];
-      if (this.queue.length + batch.length > MAX_QUEUED) {
-        this.dropped += batch.length;
+    if (this.batch.count > 0) {
+      const batch = this.batch.take();
+      if (this.queued + batch.count > MAX_QUEUED) {
+        this.dropped += batch.count;
         this.failed(new Error('the log store is not keeping up'));
       } else {
-        this.queue = this.queue.length === 0 ? batch : this.queue.concat(batch);
+        this.queue.push(batch);
+        this.queued += batch.count;
       }
     }
     // (drain() only when there is something to write: run on an empty queue it would finish synchronously.)
@@ -92,30 +95,18 @@ export class LogWriter {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const entries = this.queue.length <= MAX_INSERT_ROWS ? this.queue : this.queue.slice(0, MAX_INSERT_ROWS);
-        this.queue = entries === this.queue ? [] : this.queue.slice(MAX_INSERT_ROWS);
+        const batch = this.queue.shift()!;
+        this.queued -= batch.count;
         try {
-          await this.store.insert(this.rows(entries));
+          await this.store.insertEncoded(batch);
         } catch (err) {
-          this.dropped += entries.length;
+          this.dropped += batch.count;
           this.failed(err);
         }
       }
     } finally {
       this.writing = undefined;
     }
-  }
-
-  private rows(batch: PendingLog[]): LogRow[] {
-    const maxDataSize = this.options.maxDataSize?.() ?? 0;
-    const random = randomBytes(batch.length * RANDOM_CHARS);
-    return batch.map((e, i) => ({
-      id: logId(e.time, random, i * RANDOM_CHARS),
-      created: formatTime(e.time),
-      level: e.level,
-      message: e.message.length > MAX_MESSAGE_LENGTH ? e.message.slice(0, MAX_MESSAGE_LENGTH) : e.message,
-      data: limitData(e.data, maxDataSize, e.sizeHint),
-    }));
   }
 
   private failed(err: unknown): void {
@@ -145,6 +136,9 @@ function formatTime(ms: number): string {
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const RANDOM_CHARS = 6;
+/** Random bytes drawn 4 KiB at a time (one call per ~680 ids instead of one per id). */
+const randomPool = Buffer.allocUnsafeSlow(4096);
+let randomAt = randomPool.length;
 
 /**
  * A 15-character [a-z0-9] id (PocketBase's form): the time in milliseconds in base 36
@@ -153,8 +147,12 @@ const RANDOM_CHARS = 6;
  * places in it, which halves the cost of inserting a log (measured). The random
  * part: a byte modulo 36 (the slight bias does not matter for a log id).
  */
-function logId(time: number, random: Buffer, offset: number): string {
+function logId(time: number): string {
+  if (randomAt + RANDOM_CHARS > randomPool.length) {
+    randomFillSync(randomPool);
+    randomAt = 0;
+  }
   let id = time.toString(36).padStart(9, '0');
-  for (let i = offset; i < offset + RANDOM_CHARS; i++) id += ID_ALPHABET[random[i]! % 36];
+  for (let i = 0; i < RANDOM_CHARS; i++) id += ID_ALPHABET[randomPool[randomAt++]! % 36];
   return id;
 }

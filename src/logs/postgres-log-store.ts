@@ -6,6 +6,7 @@
  */
 import type { Store } from '../store/store.js';
 import type { LogRow, LogStore } from './log-store.js';
+import { encodeAll, type EncodedLogs } from './log-batch.js';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS "_logs" (
@@ -20,7 +21,7 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS "_logs_created_idx" ON "_logs" ("created")`,
 ];
 
-/** One statement per batch: the rows travel as one JSON array of arrays, serialised once. */
+/** One statement per batch: the rows travel as one JSON array of arrays. */
 const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created")
   SELECT e ->> 0, (e ->> 1)::integer, e ->> 2, e -> 3, e ->> 4 FROM jsonb_array_elements($1::jsonb) AS e`;
 
@@ -40,9 +41,18 @@ export class PostgresLogStore implements LogStore {
     }
   }
 
-  async insert(rows: LogRow[]): Promise<void> {
-    const json = JSON.stringify(rows.map((r) => [r.id, r.level, r.message, r.data, r.created]));
-    await this.db.run(INSERT, [withoutNul(json)]);
+  /** The row as a JSON array (JSON text holds no raw newline). */
+  encode(r: LogRow): string {
+    return JSON.stringify([r.id, r.level, r.message, r.data, r.created]);
+  }
+
+  async insertEncoded(batch: EncodedLogs): Promise<void> {
+    if (batch.count === 0) return;
+    await this.db.run(INSERT, [withoutNul(`[${batch.text.toString('utf8').replaceAll('\n', ',')}]`)]);
+  }
+
+  insert(rows: LogRow[]): Promise<void> {
+    return this.insertEncoded(encodeAll(rows, (r) => this.encode(r)));
   }
 
   deleteBefore(created: string): Promise<number> {

@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { LogRow, LogStore } from './log-store.js';
-import { encodeLogRows, SqliteLogWriterThread } from './sqlite-log-writer-thread.js';
+import { SqliteLogWriterThread } from './sqlite-log-writer-thread.js';
+import { encodeAll, type EncodedLogs } from './log-batch.js';
 
 export const AUX_DB_FILE = 'auxiliary.db';
 
@@ -20,6 +21,11 @@ CREATE TABLE IF NOT EXISTS "_logs" (
   "created" TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");`;
+
+/** `id TAB level TAB created TAB message-as-JSON TAB data-as-JSON`: JSON text holds no raw tab or newline, nor do ids, levels and dates. */
+export function encodeSqliteLogRow(r: LogRow): string {
+  return `${r.id}\t${r.level}\t${r.created}\t${JSON.stringify(r.message)}\t${JSON.stringify(r.data)}`;
+}
 
 export class SqliteLogStore implements LogStore {
   readonly dialect = 'sqlite' as const;
@@ -36,8 +42,16 @@ export class SqliteLogStore implements LogStore {
     return this.db.exec(SCHEMA);
   }
 
-  async insert(rows: LogRow[]): Promise<void> {
-    if (rows.length > 0) await this.writer.call('insert', encodeLogRows(rows));
+  encode(r: LogRow): string {
+    return encodeSqliteLogRow(r);
+  }
+
+  async insertEncoded(batch: EncodedLogs): Promise<void> {
+    if (batch.count > 0) await this.writer.call('insert', batch.text);
+  }
+
+  insert(rows: LogRow[]): Promise<void> {
+    return this.insertEncoded(encodeAll(rows, encodeSqliteLogRow));
   }
 
   async deleteBefore(created: string): Promise<number> {
