@@ -277,6 +277,25 @@ describe.each(ENGINES)('text extraction on %s', (engine) => {
       }
     }, 60_000);
 
+    it('extracts the files records already had when the option is turned on', async () => {
+      await g.admin.collections.create({ name: 'later', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'text', type: 'text' }, { name: 'f', type: 'file' }] });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await pb.collection('later').create({ f: fileOf(`Earlier upload ${i}`, `e${i}.txt`) })).id);
+      const empty = await pb.collection('later').create({});
+      const c = await g.admin.collections.getOne('later');
+      c.fields.find((f) => f.name === 'f')!.extractTextTo = 'text';
+      await g.admin.collections.update('later', { fields: c.fields });
+      for (const [i, id] of ids.entries()) {
+        await eventually(async () => {
+          const r = await pb.collection('later').getOne<{ text: string; fExtraction: { status: string } | null }>(id);
+          expect(r.fExtraction?.status).toBe('done');
+          expect(r.text).toBe(`Earlier upload ${i}`);
+        }, 20_000);
+      }
+      expect((await pb.collection('later').getOne<{ fExtraction: unknown }>(empty.id)).fExtraction).toBeNull();
+      await g.admin.collections.delete('later');
+    }, 60_000);
+
     it('resumes after a restart: pending uploads are extracted by the next start', async () => {
       await g.core.jobs.stop();
       const ids: string[] = [];

@@ -116,7 +116,7 @@ export class GalleyCore {
     registerHousekeeping(this.crons, store, this.collections);
     this.webhooks = new WebhookService(store, this.collections, this.settings, this.changes, this.crons);
     this.jobs = new JobQueue(store);
-    this.extraction = new ExtractionService(this.jobs, this.files, this.changes, () => this.recordDeps);
+    this.extraction = new ExtractionService(this.jobs, this.files, this.changes, () => this.recordDeps, this.collections);
     this.logs = new LogService(logStore, this.settings, this.crons);
     this.logger = this.logs.logger;
     this.crons.log = (message) => this.logger.error(message);

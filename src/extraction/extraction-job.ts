@@ -30,6 +30,8 @@ export interface ExtractionJobDeps {
   pool: ExtractorPool;
   /** Files larger than this are not read (failed: too large). */
   maxFileBytes(): number;
+  /** Where the details of an unexpected failure go (the record only says one happened). */
+  log(message: string): void;
 }
 
 export type ExtractionState = { status: 'pending' | 'done' | 'failed'; error?: string; updated: string };
@@ -47,7 +49,7 @@ export async function runExtraction(deps: ExtractionJobDeps, job: Job<ExtractPay
     if (typeof bytes === 'string') { errors.push(`${name}: ${bytes}`); continue; }
     const result = await deps.pool.extract(name, bytes, source.ocr);
     if (result.ok) texts.push({ name, text: result.text });
-    else errors.push(`${name}: ${result.error}`);
+    else errors.push(`${name}: ${publicReason(deps, job.payload, name, result.error)}`);
   }
   const text = job.payload.files.length > 1 ? texts.map((t) => `# ${t.name}\n\n${t.text}`).join('\n\n') : (texts[0]?.text ?? '');
   const state: ExtractionState = errors.length
@@ -87,6 +89,16 @@ async function write(recordDeps: RecordDeps, source: ExtractionSource, payload: 
     if ((err as { status?: number }).status === 404) return; // deleted meanwhile
     throw err;
   }
+}
+
+/**
+ * The reason as clients see it: a file's own problem as it is; a failure that is not
+ * the file's (a bug, a library's internal error, which may name paths) only in the log.
+ */
+function publicReason(deps: ExtractionJobDeps, payload: ExtractPayload, name: string, error: string): string {
+  if (!error.startsWith('internal: ') && !error.startsWith('the extraction thread failed')) return error;
+  deps.log(`text extraction of ${payload.collection}/${payload.record}/${name}: ${error}`);
+  return 'an internal error stopped the extraction (details in the server log)';
 }
 
 /** The file's bytes, or why not (a string). */

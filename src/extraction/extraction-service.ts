@@ -14,6 +14,9 @@ import { EXTRACT_JOB, extractionLifecycle, type ExtractPayload } from './extract
 import { markFailed, runExtraction } from './extraction-job.js';
 import { extractionSources } from './extraction-options.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './formats/limits.js';
+import { log } from '../logs/logger.js';
+import type { CollectionService } from '../core/collections/collection-service.js';
+import { BACKFILL_JOB, backfillsFor, runBackfill, type BackfillPayload } from './extraction-backfill.js';
 
 export interface ExtractionOptions {
   /** Files extracted at once on this instance (one thread each). */
@@ -38,10 +41,22 @@ export const DEFAULT_EXTRACTION_OPTIONS: ExtractionOptions = {
 export class ExtractionService {
   readonly pool: ExtractorPool;
   options: ExtractionOptions = { ...DEFAULT_EXTRACTION_OPTIONS };
+  log: (message: string) => void = (message) => log.warn(message);
 
-  constructor(private readonly jobs: JobQueue, private readonly files: FileService, changes: RecordChanges, private readonly recordDeps: () => RecordDeps) {
+  constructor(
+    private readonly jobs: JobQueue, private readonly files: FileService, changes: RecordChanges, private readonly recordDeps: () => RecordDeps,
+    collections?: CollectionService,
+  ) {
     this.pool = new ExtractorPool(this.poolOptions());
     this.register();
+    // Files uploaded before the option was set: extracted by a backfill job.
+    collections?.onChange(async (change) => {
+      try {
+        for (const payload of backfillsFor(change)) await this.jobs.enqueue(BACKFILL_JOB, payload, { key: `${payload.collection}/${payload.field}` });
+      } catch (err) {
+        this.log(`could not enqueue the extraction of existing files: ${(err as Error).message}`);
+      }
+    });
     // A commit with extraction jobs: run them now rather than at the next poll.
     changes.listen((list) => {
       if (list.some((c) => c.action !== 'delete' && !c.collection.isView && extractionSources(c.collection.model).length > 0)) this.jobs.kick();
@@ -66,7 +81,7 @@ export class ExtractionService {
   }
 
   private register(): void {
-    const deps = { recordDeps: this.recordDeps, files: this.files, pool: this.pool, maxFileBytes: () => this.options.maxFileBytes };
+    const deps = { recordDeps: this.recordDeps, files: this.files, pool: this.pool, maxFileBytes: () => this.options.maxFileBytes, log: (m: string) => this.log(m) };
     this.jobs.register<ExtractPayload>(EXTRACT_JOB, {
       concurrency: this.options.concurrency,
       maxAttempts: 5,
@@ -76,6 +91,7 @@ export class ExtractionService {
       run: (job) => runExtraction(deps, job),
       giveUp: (job, error) => markFailed(deps, job, error),
     });
+    this.jobs.register<BackfillPayload>(BACKFILL_JOB, { leaseMs: 120_000, run: (job) => runBackfill(this.recordDeps(), this.jobs, job) });
   }
 
   close(): Promise<void> {

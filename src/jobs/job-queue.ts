@@ -165,6 +165,7 @@ export class JobQueue {
     try {
       await this.init();
       await this.prune();
+      if (!(await this.jobs.anyDue([...this.kinds.keys()]))) return;
       for (const [kind, handler] of this.kinds) {
         if (!this.timer) return;
         const free = (handler.concurrency ?? 1) - (this.running.get(kind) ?? 0);

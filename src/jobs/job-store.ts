@@ -67,6 +67,16 @@ export class JobStore {
     return String(row?.id ?? id);
   }
 
+  /** Whether any job of these kinds is due (a read, so an idle queue's poll writes nothing). */
+  async anyDue(kinds: readonly string[], now = Date.now()): Promise<boolean> {
+    if (kinds.length === 0) return false;
+    const q = this.params();
+    const row = await this.store.get(
+      `SELECT "id" FROM ${T} WHERE "status" IN ('queued', 'running') AND "runAt" <= ${q.add(now)} ` +
+        `AND "kind" IN (${kinds.map((k) => q.add(k)).join(', ')}) LIMIT 1`, q.values);
+    return row !== undefined;
+  }
+
   /**
    * Takes up to `limit` due jobs of these kinds for `leaseMs`: queued ones whose time
    * has come and running ones whose lease expired (their instance died or hung).
