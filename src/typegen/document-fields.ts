@@ -1,5 +1,5 @@
 /**
- * What typegen says about search and text extraction (docs/search.md, docs/extraction.md):
+ * What typegen says about search and text extraction (docs/search.md, docs/documents.md):
  * the searchable fields and the collection's `search` options as doc comments, a file
  * field's `extractTextTo` on both ends, and the system-managed `<file>Extraction` field
  * typed as its state object rather than as an unknown json value.

@@ -21,6 +21,7 @@ import { IndexesEditor } from './IndexesEditor';
 import { FieldError, TextInput } from './inputs';
 import type { Draft, Errors, RuleKey } from './model';
 import { RulesEditor } from './RulesEditor';
+import { SearchOptions } from './SearchOptions';
 import { tabOf, Tabs, type Tab } from './Tabs';
 
 interface Props {
@@ -104,6 +105,9 @@ export function CollectionEditor({ original, initial, collections, onSaved, onDe
         {tab === 'fields' && (
           <FieldsEditor fields={draft.fields} errors={errors} collections={collections} readOnly={draft.type === 'view'}
             onChange={(fields) => patch({ fields }, ['fields'])} />
+        )}
+        {tab === 'fields' && draft.type !== 'view' && (
+          <SearchOptions draft={draft} errors={errors} onChange={(search) => patch({ search }, ['search'])} />
         )}
         {tab === 'rules' && (
           <RulesEditor draft={draft} errors={errors} ctx={ctx} onChange={(key: RuleKey, v) => patch({ [key]: v }, [key])} />

@@ -14,6 +14,9 @@ import type { Errors, Field } from './model';
 import { OPTION_EDITORS } from './options';
 
 /** Drag-and-drop hooks from the list; absent when the list cannot be reordered. */
+/** Field types full-text search can index (docs/search.md). */
+const SEARCHABLE_TYPES = new Set(['text', 'editor']);
+
 export interface DragProps {
   onDragStart: (e: DragEvent) => void;
   onDragOver: (e: DragEvent) => void;
@@ -29,6 +32,8 @@ interface Props {
   count: number;
   errors: Errors;
   collections: CollectionModel[];
+  /** The collection's fields (options that name another field choose among them). */
+  fields: Field[];
   readOnly: boolean;
   onChange: (f: Field) => void;
   onMove: (delta: number) => void;
@@ -36,7 +41,7 @@ interface Props {
   drag?: DragProps;
 }
 
-export function FieldRow({ field, index, count, errors, collections, readOnly, onChange, onMove, onRemove, drag }: Props) {
+export function FieldRow({ field, index, count, errors, collections, fields, readOnly, onChange, onMove, onRemove, drag }: Props) {
   const [open, setOpen] = useState(!field.id);
   // The row is draggable only while the handle is held, so text in its inputs stays selectable.
   const [grabbed, setGrabbed] = useState(false);
@@ -71,6 +76,8 @@ export function FieldRow({ field, index, count, errors, collections, readOnly, o
           {field.required && <Badge tone="accent">required</Badge>}
           {field.hidden && <Badge tone="warning">hidden</Badge>}
           {field.presentable && <Badge tone="success">presentable</Badge>}
+          {field.searchable === true && <Badge tone="accent">searchable</Badge>}
+          {field.type === 'file' && typeof field.extractTextTo === 'string' && field.extractTextTo !== '' && <Badge tone="accent">text → {field.extractTextTo}</Badge>}
         </span>
         <div className="col-field-actions">
           {!readOnly && <>
@@ -88,8 +95,11 @@ export function FieldRow({ field, index, count, errors, collections, readOnly, o
             {field.type !== 'autodate' && <Checkbox label="Required" checked={field.required === true} onChange={(v) => set({ required: v })} error={errors.required} />}
             <Checkbox label="Hidden" checked={field.hidden === true} onChange={(v) => set({ hidden: v })} error={errors.hidden} />
             <Checkbox label="Presentable" checked={field.presentable === true} onChange={(v) => set({ presentable: v })} error={errors.presentable} />
+            {SEARCHABLE_TYPES.has(field.type) && (
+              <Checkbox label="Searchable (full-text search)" checked={field.searchable === true} onChange={(v) => set({ searchable: v })} error={errors.searchable} />
+            )}
           </div>
-          {Options && <Options field={field} set={set} errors={errors} collections={collections} />}
+          {Options && <Options field={field} set={set} errors={errors} collections={collections} fields={fields} />}
         </div>
       )}
     </fieldset>

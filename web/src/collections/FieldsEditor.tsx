@@ -26,6 +26,15 @@ export function moveField(fields: Field[], from: number, to: number): Field[] {
   return next;
 }
 
+/**
+ * A renamed field stays the extraction target of the file fields that named it
+ * (`extractTextTo` holds a field name, not an id).
+ */
+export function withRenamedTargets(fields: Field[], before: Field, after: Field): Field[] {
+  if (before.name === after.name || before.name === '') return fields;
+  return fields.map((f) => (f.type === 'file' && f.extractTextTo === before.name ? { ...f, extractTextTo: after.name } : f));
+}
+
 export function FieldsEditor({ fields, errors, collections, readOnly, onChange }: Props) {
   const [type, setType] = useState('text');
   const [dragging, setDragging] = useState<number | null>(null);
@@ -66,8 +75,9 @@ export function FieldsEditor({ fields, errors, collections, readOnly, onChange }
           count={fields.length}
           errors={errorsUnder(errors, `fields.${i}`)}
           collections={collections}
+          fields={fields}
           readOnly={readOnly}
-          onChange={(nf) => onChange(fields.map((x, j) => (j === i ? nf : x)))}
+          onChange={(nf) => onChange(withRenamedTargets(fields.map((x, j) => (j === i ? nf : x)), fields[i]!, nf))}
           onMove={(d) => onChange(moveField(fields, i, i + d))}
           onRemove={() => onChange(fields.filter((_, j) => j !== i))}
           drag={readOnly ? undefined : dragProps(i)}

@@ -10,7 +10,7 @@ const ICONS = { fields: Rows3, query: Code, rules: ShieldCheck, indexes: ListTre
 
 /** Which tab shows the input an API error path names. */
 export function tabOf(path: string): Tab {
-  if (path.startsWith('fields')) return 'fields';
+  if (path.startsWith('fields') || path === 'search' || path.startsWith('search.')) return 'fields';
   if (path.startsWith('indexes')) return 'indexes';
   if (path === 'viewQuery') return 'query';
   if (/Rule$/.test(path)) return 'rules';

@@ -12,6 +12,7 @@ import { parseStored, relativeTime } from '../lib/relative-time';
 import { Badge } from '../ui/Badge';
 import { Tooltip } from '../ui/Tooltip';
 import { asList, isImageName, textOf, thumbable } from './model';
+import { ExtractionChip } from './extraction';
 
 const LABEL_KEYS = ['name', 'title', 'label', 'username', 'email'];
 const META_KEYS = new Set(['id', 'collectionId', 'collectionName', 'created', 'updated', 'expand']);
@@ -30,8 +31,9 @@ function JsonPreview({ value }: { value: unknown }) {
   return <code className="rec-json" title={text.length > 60 ? text.slice(0, 500) : undefined}>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</code>;
 }
 
-export function CellValue({ record, field, fileToken }: { record: RecordModel; field: CollectionField; fileToken: string }) {
+export function CellValue({ record, field, fileToken, extraction = false }: { record: RecordModel; field: CollectionField; fileToken: string; extraction?: boolean }) {
   const value: unknown = record[field.name];
+  if (extraction) return <ExtractionChip value={value} />;
   switch (field.type) {
     case 'bool': return <Badge tone={value ? 'success' : 'neutral'}>{value ? 'true' : 'false'}</Badge>;
     case 'json': return <JsonPreview value={value} />;

@@ -10,10 +10,13 @@ import { EmptyState } from '../ui/EmptyState';
 import { CellValue } from './CellValue';
 import { ColumnResizer } from './ColumnResizer';
 import { recordPath } from './model';
+import { isExtractionField } from './extraction';
 
 interface Props {
   collection: string;
   fields: CollectionField[];
+  /** Every field of the collection (a column's meaning may depend on another, hidden one). */
+  allFields?: CollectionField[];
   records: RecordModel[];
   sort: string;
   onSort: (sort: string) => void;
@@ -32,7 +35,7 @@ function nextSort(sort: string, name: string): string {
   return name;
 }
 
-export function RecordsTable({ collection, fields, records, sort, onSort, selected, onSelect, fileToken, widths, onResize, filtered }: Props) {
+export function RecordsTable({ collection, fields, allFields = fields, records, sort, onSort, selected, onSelect, fileToken, widths, onResize, filtered }: Props) {
   const allOn = records.length > 0 && records.every((r) => selected.has(r.id));
   const size = (name: string) => (widths[name] ? { width: widths[name], minWidth: widths[name], maxWidth: widths[name] } : undefined);
   return (
@@ -70,7 +73,7 @@ export function RecordsTable({ collection, fields, records, sort, onSort, select
                 <td key={f.name} style={size(f.name)} className={`rec-col-${f.type}`}>
                   {f.name === 'id'
                     ? <a className="rec-id" href={`#${recordPath(collection, r.id)}`}>{r.id}</a>
-                    : <CellValue record={r} field={f} fileToken={fileToken} />}
+                    : <CellValue record={r} field={f} fileToken={fileToken} extraction={isExtractionField(f, allFields)} />}
                 </td>
               ))}
             </tr>

@@ -7,6 +7,8 @@ export interface OptionProps {
   set: (patch: Partial<Field>) => void;
   errors: Errors;
   collections: CollectionModel[];
+  /** Every field of the collection being edited (the file field's extraction target is one of them). */
+  fields: Field[];
 }
 
 /** The error for an option, or for any of its items (`values.2`). */

@@ -1,10 +1,11 @@
 /**
  * A collection's records (#/collections/<name>/records), beside the collections panel:
  * filter with instant error messages (`/` focuses it), sortable and resizable columns,
- * column choice, paging, bulk delete. Relations are expanded for their chips.
+ * column choice, paging, bulk delete. Relations are expanded for their chips. A filter
+ * with search() (full-text search, docs/search.md) can sort by relevance (`@rank`).
  */
 import { useState } from 'react';
-import { Plus, Settings2 } from 'lucide-react';
+import { ArrowDownWideNarrow, Plus, Settings2 } from 'lucide-react';
 import '../../records/records.css';
 import { collectionIcon } from '../../collections/collection-types';
 import { CollectionsFrame } from '../../collections/CollectionsFrame';
@@ -20,7 +21,10 @@ import { useCollection } from '../../records/useCollection';
 import { useColumnWidths, useHiddenColumns } from '../../records/useColumns';
 import { useFileToken } from '../../records/useFileToken';
 import { useDebounced, useRecordList } from '../../records/useRecordList';
-import { ButtonLink } from '../../ui/Button';
+import { Button, ButtonLink } from '../../ui/Button';
+
+/** A filter that calls search() (a word boundary before it, so `research(` is not one). */
+const SEARCH_CALL = /(^|[^\w.@])search\s*\(/;
 
 export function RecordsPage({ name }: { name: string }) {
   const all = useCollections();
@@ -32,7 +36,11 @@ export function RecordsPage({ name }: { name: string }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const fields = collection ? tableFields(collection) : [];
   const expand = fields.filter((f) => f.type === 'relation').map((f) => f.name).join(',');
-  const list = useRecordList(name, { page, sort, filter, expand }, !!collection);
+  // @rank needs a search() in the filter: without one the sort falls back to the default order.
+  const searching = SEARCH_CALL.test(filter);
+  const searchable = !!collection?.fields.some((f) => f.searchable === true);
+  const effectiveSort = sort === '@rank' && !searching ? '' : sort;
+  const list = useRecordList(name, { page, sort: effectiveSort, filter, expand }, !!collection);
   const { hidden, toggle } = useHiddenColumns(name);
   const { widths, setWidth } = useColumnWidths(name);
   const fileToken = useFileToken(collection);
@@ -57,13 +65,18 @@ export function RecordsPage({ name }: { name: string }) {
         </header>
         {(loadError || list.error) && <p role="alert" className="error">{loadError || list.error}</p>}
         <div className="rec-toolbar">
-          <FilterBar value={filterText} onChange={(v) => { setFilterText(v); setPage(1); }} error={list.filterError} />
+          <FilterBar value={filterText} onChange={(v) => { setFilterText(v); setPage(1); }} error={list.filterError}
+            placeholder={searchable ? 'Filter, e.g. search("words") && created > "2024-01-01"' : undefined} />
+          {searching && (
+            <Button variant={effectiveSort === '@rank' ? 'primary' : 'secondary'} icon={ArrowDownWideNarrow} aria-pressed={effectiveSort === '@rank'}
+              onClick={() => { setSort(effectiveSort === '@rank' ? '' : '@rank'); setPage(1); }}>Sort by relevance</Button>
+          )}
           <ColumnPicker fields={fields} hidden={hidden} onToggle={toggle} />
           <OpenById collection={name} />
         </div>
         <BulkDeleteBar collection={name} ids={[...selected]} onDone={() => { setSelected(new Set()); void list.reload(); }} />
         <div aria-busy={list.loading}>
-          <RecordsTable collection={name} fields={shown} records={list.result?.items ?? []} sort={sort}
+          <RecordsTable collection={name} fields={shown} allFields={fields} records={list.result?.items ?? []} sort={effectiveSort}
             onSort={(s) => { setSort(s); setPage(1); }} selected={selected} onSelect={select} fileToken={fileToken}
             widths={widths} onResize={setWidth} filtered={filter.trim() !== ''} />
         </div>
