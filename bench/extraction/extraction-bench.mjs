@@ -8,20 +8,21 @@
 // Extraction runs in one worker thread (the default concurrency), so on 2 cores it
 // has one to itself and requests the other. Under two minutes with the defaults.
 //
-//   node bench/extraction/extraction-bench.mjs [--pdfs=8] [--pages=100] [--docxs=60]
+//   node bench/extraction/extraction-bench.mjs [--pdfs=8] [--pages=100] [--docxs=60] [--cli=dist/cli/main.js]
 //
 // Needs a build: run `npx tsc -p tsconfig.build.json` first.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { arg, CLI, createCollection, createSuperuser, freePort, sleep, superuserToken, waitHealthy } from '../lib/harness.mjs';
+import { arg, CLI, SUPERUSER, createCollection, freePort, sleep, superuserToken, waitHealthy } from '../lib/harness.mjs';
 
 const PDFS = Number(arg('pdfs', 8));
 const PAGES = Number(arg('pages', 100));
 const DOCXS = Number(arg('docxs', 60));
+const GALLEY = arg('cli', CLI);
 const log = (m) => process.stderr.write(`[extraction-bench] ${m}\n`);
 
 const WORDS = 'the quick brown fox jumps over a lazy dog while galley extracts every line of text from uploaded documents'.split(' ');
@@ -87,10 +88,10 @@ async function waitDone(base, started) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'galley-bench-extraction-'));
-createSuperuser(dir);
+execFileSync(process.execPath, [GALLEY, 'superuser', 'create', SUPERUSER.email, SUPERUSER.password, '--dir', dir], { stdio: 'ignore' });
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const child = spawn(process.execPath, [CLI, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir], { stdio: 'ignore' });
+const child = spawn(process.execPath, [GALLEY, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir], { stdio: 'ignore' });
 try {
   await waitHealthy(base, child);
   const token = await superuserToken(base);
