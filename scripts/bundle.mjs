@@ -26,7 +26,7 @@ const OUT = process.argv[2] ?? 'dist';
  */
 const BUNDLED = new Set([
   'fastify', 'find-my-way', 'commander', 'prom-client', '@opentelemetry/api', 'croner', 'jose',
-  'validator', 'mime-types', 'busboy', 'randexp', 'pg', 'yauzl', 'yazl',
+  'validator', 'busboy', 'randexp', 'pg', 'yauzl', 'yazl',
 ]);
 
 /**

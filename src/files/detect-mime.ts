@@ -6,7 +6,7 @@
  * mislabelled non-PNG cannot pass as image/png.
  */
 import { open } from 'node:fs/promises';
-import mime from 'mime-types';
+import { mimeTypes } from './mime-lookup.js';
 import { extractExtension } from './file-names.js';
 
 export interface DetectedType {
@@ -22,7 +22,7 @@ export async function detectFileType(path: string, originalName: string, declare
   const { fileTypeFromFile, supportedMimeTypes } = await (fileType ??= import('file-type'));
   const found = await fileTypeFromFile(path).catch(() => undefined);
   if (found) return { mime: found.mime, ext: `.${found.ext}` };
-  const fromName = mime.lookup(extractExtension(originalName).split('.').pop() ?? '') || '';
+  const fromName = mimeTypes().lookup(extractExtension(originalName).split('.').pop() ?? '') || '';
   const declaredType = declared.split(';')[0]!.trim().toLowerCase();
   const text = await looksLikeText(path);
   for (const candidate of [fromName, declaredType]) {
@@ -34,7 +34,7 @@ export async function detectFileType(path: string, originalName: string, declare
 }
 
 function extensionOf(type: string): string {
-  const ext = mime.extension(type);
+  const ext = mimeTypes().extension(type);
   return ext ? `.${ext}` : '';
 }
 

@@ -10,7 +10,7 @@ import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import mime from 'mime-types';
+import { mimeTypes } from './mime-lookup.js';
 import { InvalidKeyError, validateKey, type ByteRange, type FileStorage, type StoredFileInfo } from './file-storage.js';
 
 export class LocalFileStorage implements FileStorage {
@@ -49,7 +49,7 @@ export class LocalFileStorage implements FileStorage {
       if (!st.isFile()) return undefined;
       return {
         size: st.size,
-        contentType: mime.lookup(path) || 'application/octet-stream',
+        contentType: mimeTypes().lookup(path) || 'application/octet-stream',
         lastModified: st.mtime,
         etag: `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`,
       };

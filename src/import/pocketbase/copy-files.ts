@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import mime from 'mime-types';
+import { mimeTypes } from '../../files/mime-lookup.js';
 import { fileKey, validateKey, type FileStorage } from '../../files/file-storage.js';
 import type { Skipped } from './import-collections.js';
 import type { Progress } from './copy-records.js';
@@ -64,7 +64,7 @@ function contentTypeOf(file: StoredFile): string {
   } catch {
     // no sidecar, or an unreadable one: judged by the extension
   }
-  return mime.lookup(file.name) || 'application/octet-stream';
+  return mimeTypes().lookup(file.name) || 'application/octet-stream';
 }
 
 /** Copies every file, a few at a time; `written` receives each key as soon as it is stored. */
