@@ -5,28 +5,23 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
-import { ApiError, badRequest, fieldError } from '../core/errors.js';
+import { ApiError } from '../core/errors.js';
 import { accessContext } from './access-context.js';
 import { withSchemaRetry } from './schema-retry.js';
 import { recordsJson } from './record-response.js';
 import { applyFields } from '../server/fields-projection.js';
 import { parseSearchRequest } from '../vectors/search-request.js';
 import { searchNearest } from '../vectors/vector-search.js';
+import { embedQueryText } from '../vectors/query-embedding.js';
 
-/** Turns a search text into a vector for a field; undefined when the field has no embedder. */
-export type QueryEmbedder = (collectionId: string, fieldName: string, text: string) => Promise<number[] | undefined>;
-
-export function registerVectorSearchRoutes(app: FastifyInstance, core: GalleyCore, embed?: QueryEmbedder): void {
+export function registerVectorSearchRoutes(app: FastifyInstance, core: GalleyCore): void {
   app.post('/api/collections/:c/search', (request) => withSchemaRetry(core, async () => {
     const collection = core.collections.find((request.params as { c: string }).c);
     if (!collection) throw new ApiError(404, 'Missing collection context.');
     const ctx = accessContext(request, core);
     const req = parseSearchRequest(collection, request.body, ctx.auth.isSuperuser);
-    let vector = req.vector;
-    if (!vector) {
-      vector = embed ? await embed(collection.id, req.field.model.name, req.text!) : undefined;
-      if (!vector) throw badRequest('Invalid search request.', { text: fieldError('validation_invalid_value', `The field "${req.field.model.name}" has no embedder to turn a text into a vector.`) });
-    }
+    // A text is embedded before any database work (the embedder may be a remote call).
+    const vector = req.vector ?? await embedQueryText(req.field, req.text!, core.settings.current().embeddings);
     const hits = await searchNearest(core.store, collection, { field: req.field, vector, k: req.k, filter: req.filter }, ctx);
     const items = await recordsJson(core.store, collection, hits.map((h) => h.row), ctx, req.expand);
     items.forEach((item, i) => { item['@distance'] = hits[i]!.distance; });

@@ -1,7 +1,8 @@
 /**
  * The `vector` field (docs/ai.md): a fixed number of float32 values for
  * nearest-neighbour search. Options: `dimensions` (1–4096), `distance` (cosine, l2,
- * dot) and `index` ("" for exact search, "hnsw" for pgvector's approximate index).
+ * dot), `index` ("" for exact search, "hnsw" for pgvector's approximate index) and
+ * `embedder` ("", "local" or "openai": what turns a search `text` into a vector).
  * Stored per backing (src/vectors/): BLOB on SQLite, vector(D) or real[] on PostgreSQL.
  */
 import type { FieldType } from './field.js';
@@ -10,12 +11,14 @@ import { InvalidValue } from './invalid-value.js';
 import { MAX_DIMENSIONS, fromStored, parseVector } from '../../vectors/vector-values.js';
 import { METRICS } from '../../vectors/vector-backing.js';
 import { vectorBackingFor } from '../../vectors/backings.js';
+import { EMBEDDER_KINDS } from '../../vectors/embedders/embedder.js';
+import { LOCAL_DIMENSIONS } from '../../vectors/embedders/local-embedder.js';
 
 const INDEX_KINDS = ['', 'hnsw'];
 
 export const vectorField: FieldType = {
   type: 'vector',
-  defaults: { dimensions: 0, distance: 'cosine', index: '', required: false },
+  defaults: { dimensions: 0, distance: 'cosine', index: '', embedder: '', required: false },
   validateOptions(field, report) {
     const d = field.dimensions;
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > MAX_DIMENSIONS)
@@ -24,6 +27,10 @@ export const vectorField: FieldType = {
       report('distance', fieldError('validation_invalid_value', `Must be one of ${METRICS.join(', ')}.`));
     if (!INDEX_KINDS.includes(field.index as string))
       report('index', fieldError('validation_invalid_value', 'Must be "" (exact search) or "hnsw".'));
+    if (field.embedder !== '' && !EMBEDDER_KINDS.includes(field.embedder as never))
+      report('embedder', fieldError('validation_invalid_value', `Must be "" (none) or one of ${EMBEDDER_KINDS.join(', ')}.`));
+    else if (field.embedder === 'local' && field.dimensions !== LOCAL_DIMENSIONS)
+      report('dimensions', fieldError('validation_invalid_value', `The local embedder gives ${LOCAL_DIMENSIONS} numbers: dimensions must be ${LOCAL_DIMENSIONS}.`));
   },
   column: (field, dialect, features) => vectorBackingFor(dialect, features).column(field.dimensions as number),
   isMultiple: () => false,

@@ -15,6 +15,7 @@ import { logsSection, type LogsSettings } from './logs-settings.js';
 import { webhooksSection, type WebhooksSettings } from './webhooks-settings.js';
 import { authProtectionSection, type AuthProtectionSettings } from './auth-protection-settings.js';
 import { backupsSection, type BackupsSettings } from './backups-settings.js';
+import { embeddingsSection, type EmbeddingsSettings } from './embeddings-settings.js';
 import { isPlainObject, type SettingsSection } from './settings-section.js';
 
 export interface Settings {
@@ -29,11 +30,13 @@ export interface Settings {
   webhooks: WebhooksSettings;
   authProtection: AuthProtectionSettings;
   backups: BackupsSettings;
+  embeddings: EmbeddingsSettings;
   [section: string]: unknown;
 }
 
 const SECTIONS: SettingsSection<object>[] = [
   metaSection, smtpSection, s3Section, backupsSection, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection, webhooksSection, authProtectionSection,
+  embeddingsSection,
 ] as unknown as SettingsSection<object>[];
 
 /** Settings from their stored JSON (or defaults), every known section complete. */

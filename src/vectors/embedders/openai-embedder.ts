@@ -1,0 +1,62 @@
+/**
+ * The `openai` embedder: POST {openaiUrl}/embeddings with `{model, input: [...],
+ * dimensions?}` and the key as a Bearer token, in batches of openaiBatchSize, answers
+ * read from `data[i].embedding` by `data[i].index`. Works with OpenAI and the servers
+ * that speak its wire format (Ollama, llama.cpp's server, vLLM, LM Studio, TEI).
+ * Errors name the status and the endpoint's own message, never the key.
+ */
+import type { EmbeddingsSettings } from '../../core/settings/embeddings-settings.js';
+import { EmbedderError, type Embedder } from './embedder.js';
+
+interface EmbeddingsResponse { data?: { index?: number; embedding?: unknown }[]; error?: { message?: string } }
+
+export function openaiEmbedder(settings: EmbeddingsSettings): Embedder {
+  const url = `${settings.openaiUrl.replace(/\/+$/, '')}/embeddings`;
+  const embedBatch = async (input: readonly string[], signal?: AbortSignal): Promise<number[][]> => {
+    const timeout = AbortSignal.timeout(settings.openaiTimeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(settings.openaiApiKey ? { authorization: `Bearer ${settings.openaiApiKey}` } : {}) },
+        body: JSON.stringify({ model: settings.openaiModel, input, ...(settings.openaiDimensions > 0 ? { dimensions: settings.openaiDimensions } : {}) }),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (err) {
+      const timedOut = timeout.aborted;
+      throw new EmbedderError(timedOut ? `The embeddings endpoint did not answer within ${settings.openaiTimeoutMs} ms.` : `The embeddings endpoint could not be reached (${(err as Error).name}).`);
+    }
+    let body: EmbeddingsResponse | undefined;
+    try {
+      body = (await res.json()) as EmbeddingsResponse;
+    } catch {
+      body = undefined;
+    }
+    if (!res.ok) {
+      const detail = typeof body?.error?.message === 'string' ? `: ${body.error.message.slice(0, 200)}` : '';
+      // 429 and 5xx may pass; other 4xx (a wrong model or key) will not.
+      throw new EmbedderError(`The embeddings endpoint answered ${res.status}${detail}`, res.status === 429 || res.status >= 500);
+    }
+    const data = Array.isArray(body?.data) ? body.data : [];
+    const out: number[][] = new Array(input.length);
+    for (const [i, item] of data.entries()) {
+      const at = typeof item.index === 'number' ? item.index : i;
+      if (Array.isArray(item.embedding) && item.embedding.every((x) => typeof x === 'number' && Number.isFinite(x)) && at >= 0 && at < input.length)
+        out[at] = item.embedding as number[];
+    }
+    // A loop, not some(): some() skips the holes of a sparse array.
+    let complete = true;
+    for (let i = 0; i < input.length; i++) if (out[i] === undefined) complete = false;
+    if (!complete)
+      throw new EmbedderError('The embeddings endpoint answered without one embedding per input.', false);
+    return out;
+  };
+  return {
+    kind: 'openai',
+    async embed(texts, signal) {
+      const out: number[][] = [];
+      for (let i = 0; i < texts.length; i += settings.openaiBatchSize) out.push(...(await embedBatch(texts.slice(i, i + settings.openaiBatchSize), signal)));
+      return out;
+    },
+  };
+}
