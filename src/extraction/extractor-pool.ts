@@ -6,11 +6,12 @@
  * are reused for the next file and closed after a while idle.
  *
  * The thread's code is extract-thread.js beside this module (the build). Running from
- * the TypeScript sources (the tests), esbuild bundles it once per process into
- * node_modules/.cache, where its npm imports resolve.
+ * the TypeScript sources (the tests), esbuild bundles it into node_modules/.cache (one
+ * file per content), where its npm imports resolve.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './formats/limits.js';
@@ -40,11 +41,17 @@ function threadCode(): Promise<URL> {
     if (built) return built;
     const source = fileURLToPath(new URL('./extract-thread.ts', import.meta.url));
     const dir = fileURLToPath(new URL('../../node_modules/.cache/galley/', import.meta.url));
-    mkdirSync(dir, { recursive: true });
-    const out = join(dir, `extract-thread-${process.pid}.mjs`);
     const { build } = await import('esbuild');
-    await build({ entryPoints: [source], outfile: out, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
-    process.once('exit', () => rmSync(out, { force: true }));
+    const result = await build({ entryPoints: [source], write: false, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
+    const code = result.outputFiles[0]!.contents;
+    // Named by its content: every process running the same sources shares one file, none is left per run.
+    const out = join(dir, `extract-thread-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+    if (!existsSync(out)) {
+      mkdirSync(dir, { recursive: true });
+      const tmp = `${out}.${process.pid}.tmp`;
+      writeFileSync(tmp, code);
+      renameSync(tmp, out);
+    }
     return pathToFileURL(out);
   })().catch((err: unknown) => {
     threadUrl = undefined;
