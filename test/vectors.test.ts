@@ -231,6 +231,18 @@ describe.each(VECTOR_BACKENDS)('vectors on %s', (backend) => {
       await expectErrorBody(missing, 404);
     });
 
+    it('refuses vector fields in filters and rules with a 400 (they are searched, not filtered)', async () => {
+      for (const filter of ['emb = "x"', 'emb != ""', 'emb ~ "1"', 'emb > 0', 'emb = null']) {
+        const res = await g.fetch(`/api/collections/docs_cosine/records?filter=${encodeURIComponent(filter)}`, { token: g.admin.authStore.token });
+        expect((await expectErrorBody(res, 400)).message, filter).toMatch(/vector field/);
+        const searched = await search('docs_cosine', { field: 'emb', vector: randomVector(8), filter }, g.admin.authStore.token);
+        expect((await expectErrorBody(searched, 400)).message).toMatch(/vector field/);
+      }
+      const err = await failure(g.admin.collections.create({ name: 'vec_rule', type: 'base', listRule: 'v != ""', fields: [{ name: 'v', type: 'vector', dimensions: 2 }] }));
+      expect(err.status).toBe(400);
+      expect(err.response.data.listRule).toBeDefined();
+    });
+
     it('does not let a client search a hidden vector field', async () => {
       const c = await g.admin.collections.create({ name: 'hid', type: 'base', listRule: '', fields: [{ name: 'v', type: 'vector', dimensions: 2, hidden: true }] });
       await g.admin.collection('hid').create({ v: [1, 0] });

@@ -49,6 +49,8 @@ export function resolveFieldPath(path: string, pos: number, root: PathRoot, scop
     const field = cur.collection.field(seg)?.model;
     if (field) {
       checkVisible(cur.collection, field, path, pos, ctx);
+      // Vectors compare as opaque values (and not at all on PostgreSQL): they are searched, not filtered.
+      if (field.type === 'vector') throw new FilterError(`"${path}" is a vector field: vectors cannot be filtered, use the search endpoint (position ${pos})`, pos);
       if (last) return withEmailGuard(cur, field, finalField(cur, field, modifier, multi, path, pos, scope, ctx), ctx);
       if (field.type === 'json' || field.type === 'geoPoint') {
         if (modifier && modifier !== 'lower') throw new FilterError(`":${modifier}" cannot be used on a JSON path ("${path}")`, pos);
