@@ -163,6 +163,11 @@ describe.each(ENGINES)('search and extraction screens on %s', (engine) => {
     await expect.poll(() => tip.textContent()).toBe(`Extraction failed: ${reason}`);
     expect(await tip.isVisible()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
+    // The chips' colours in the dark theme too.
+    const dark = await d.open('/collections/uploads/records', { colorScheme: 'dark' });
+    await expect.poll(() => dark.page.locator('.rec-extraction .badge').filter({ hasText: 'failed' }).count()).toBe(1);
+    expect(await seriousViolations(dark.page)).toEqual([]);
+    await dark.page.close();
     // And the records filter reaches the state like any json field.
     await page.getByLabel('Filter').fill('docExtraction.status = "failed"');
     await expect.poll(() => page.locator('.rec-table tbody tr').count()).toBe(1);
