@@ -198,6 +198,25 @@ describe.each(ENGINES)('text extraction on %s', (engine) => {
       expect(done.body).toBe('');
     }, 60_000);
 
+    it('requests keep being answered promptly during a long extraction', async () => {
+      const pages = Array.from({ length: 400 }, (_, i) => [`Page ${i + 1} of a long report`, 'with several lines', 'of text on it']);
+      const created = await upload('slow.pdf', await pdf(pages));
+      const during: number[] = [];
+      for (;;) {
+        const t = performance.now();
+        const seen = await pb.collection('docs').getOne<Doc>(created.id);
+        if (seen.docExtraction?.status !== 'pending') break;
+        during.push(performance.now() - t);
+      }
+      // Requests kept being answered while the PDF was parsed, each promptly. (That the parse is
+      // in a thread with its own limits is what the time and memory tests below show.)
+      expect(during.length).toBeGreaterThanOrEqual(5);
+      expect(Math.max(...during)).toBeLessThan(1000);
+      const done = await pb.collection('docs').getOne<Doc>(created.id);
+      expect(done.docExtraction!.status).toBe('done');
+      expect(done.body.split('\f')).toHaveLength(400);
+    }, 60_000);
+
     it('a file that outruns the time limit is killed and fails; the next file extracts fine', async () => {
       const before = g.core.extraction.options.timeoutMs;
       g.core.extraction.configure({ timeoutMs: 150 });
