@@ -172,5 +172,19 @@ describe.each(ENGINES)('search and extraction screens on %s', (engine) => {
     await page.getByLabel('Filter').fill('docExtraction.status = "failed"');
     await expect.poll(() => page.locator('.rec-table tbody tr').count()).toBe(1);
     expect(problems).toEqual([]);
+
+    // The record form shows the state read-only (with the reason), and saving leaves it alone.
+    const editor = await d.open(`/collections/uploads/records/${broken.id}`);
+    const state = editor.page.getByRole('group', { name: /docExtraction/ });
+    await state.getByText(reason, { exact: true }).waitFor();
+    expect(await state.locator('textarea, input').count()).toBe(0);
+    await editor.page.locator('#rec-field-title').fill('Broken upload, renamed');
+    await editor.page.getByRole('button', { name: 'Save changes' }).click();
+    await editor.page.getByRole('status').filter({ hasText: /Saved record/ }).waitFor();
+    const saved = await papers.getOne(broken.id);
+    expect(saved.title).toBe('Broken upload, renamed');
+    expect(saved.docExtraction).toMatchObject({ status: 'failed', error: reason });
+    expect(await seriousViolations(editor.page)).toEqual([]);
+    expect(editor.problems).toEqual([]);
   });
 });

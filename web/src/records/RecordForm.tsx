@@ -10,6 +10,7 @@ import { Button, ButtonLink } from '../ui/Button';
 import { useToast } from '../ui/toast';
 import { FieldInput } from './fields/FieldInput';
 import { formFields, toDraft, toPayload, type Draft } from './draft';
+import { ExtractionState, isExtractionField } from './extraction';
 
 interface Props {
   collection: CollectionModel;
@@ -47,7 +48,9 @@ export function RecordForm({ collection, record, fileToken, onSaved }: Props) {
 
   return (
     <form className="rec-form" onSubmit={(e) => void submit(e)} noValidate>
-      {formFields(collection).map((f) => (isNew && f.type === 'autodate') ? null : (
+      {formFields(collection).map((f) => (isNew && f.type === 'autodate') ? null : isExtractionField(f, collection.fields) ? (
+        isNew ? null : <ExtractionState key={f.name} field={f} value={record[f.name]} />
+      ) : (
         <FieldInput key={f.name} field={f} value={draft[f.name]} errors={errors} record={record} fileToken={fileToken}
           onChange={(v) => setDraft((d) => ({ ...d, [f.name]: v }))} />
       ))}

@@ -9,6 +9,7 @@ import type { GeoDraft } from './fields/GeoPointInput';
 import type { PasswordDraft } from './fields/PasswordInput';
 import { jsonProblem } from './fields/JsonInput';
 import { asList, isMultiple } from './model';
+import { isExtractionField } from './extraction';
 
 export type Draft = Record<string, unknown>;
 
@@ -44,6 +45,7 @@ export function toPayload(c: CollectionModel, draft: Draft, isNew: boolean): { b
   const errors: Record<string, string> = {};
   for (const f of formFields(c)) {
     const v = draft[f.name];
+    if (isExtractionField(f, c.fields)) continue; // kept by Galley: the server ignores it anyway
     switch (f.type) {
       case 'autodate': break;
       case 'number': body[f.name] = String(v).trim() === '' ? 0 : Number(v); break;

@@ -1,7 +1,8 @@
 /**
  * The text-extraction state Galley keeps for a file field with `extractTextTo`
  * (`<file>Extraction`, a system json field: pending / done / failed with a reason),
- * shown in the records table as a small chip; the failure reason is its tooltip.
+ * shown in the records table as a small chip (the failure reason is its tooltip) and in
+ * the record form as read-only text: clients cannot write it.
  */
 import type { CollectionField } from 'pocketbase';
 import { Badge, type Tone } from '../ui/Badge';
@@ -25,4 +26,20 @@ export function ExtractionChip({ value }: { value: unknown }) {
   const reason = typeof state.error === 'string' && state.error ? state.error : 'no reason given';
   // Focusable, so the reason is reachable from the keyboard too.
   return <span className="rec-extraction"><Tooltip tip={`Extraction failed: ${reason}`} focusable>{chip}</Tooltip></span>;
+}
+
+/** The state in the record form: the chip, and a failure's reason spelled out. */
+export function ExtractionState({ field, value }: { field: CollectionField; value: unknown }) {
+  const state = value && typeof value === 'object' ? (value as { status?: unknown; error?: unknown; updated?: unknown }) : null;
+  return (
+    <div className="rec-field" role="group" aria-labelledby={`rec-field-${field.name}-title`}>
+      <span id={`rec-field-${field.name}-title`} className="rec-field-title">{field.name}<span className="muted rec-field-type">text extraction</span></span>
+      <span className="rec-extraction-state">
+        <ExtractionChip value={value} />
+        {state?.status === 'failed' && typeof state.error === 'string' && <span>{state.error}</span>}
+        {typeof state?.updated === 'string' && <span className="muted">{state.updated} UTC</span>}
+      </span>
+      <span className="muted">Kept by Galley as the file's text is extracted; not editable.</span>
+    </div>
+  );
 }
