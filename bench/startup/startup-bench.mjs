@@ -7,7 +7,10 @@
 //   node bench/startup/startup-bench.mjs [--runs=5] [--idle=30] [--collections=50]
 //     [--engines=sqlite,postgres] [--cli=dist/cli/main.js] [--before=<another build's cli>]
 //
-// With --before, the two builds start in alternation on the same data. Markdown on stdout.
+// With --before, the two builds start in alternation on the same data. A "node floor"
+// row (node-floor.mjs: a bare node:http server answering /api/health, spawned and
+// polled the same way) shows what Node alone costs on this machine at this moment, so
+// figures from a busy machine can be read against it. Markdown on stdout.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +25,10 @@ const COLLECTIONS = Number(arg('collections', '50'));
 const ENGINES = arg('engines', 'sqlite,postgres').split(',');
 const builds = [{ name: 'after', cli: arg('cli', 'dist/cli/main.js') }];
 if (arg('before', '')) builds.unshift({ name: 'before', cli: arg('before', '') });
+builds.unshift({ name: 'node floor', cli: 'bench/startup/node-floor.mjs' });
 
+/** The build that prepares data directories (the one measured as "after"). */
+const GALLEY = builds.at(-1).cli;
 const progress = (m) => process.stderr.write(`${m}\n`);
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
@@ -89,8 +95,8 @@ async function prepare(engine, pgAdmin, collections, label) {
   const dir = mkdtempSync(join(tmpdir(), `galley-startup-${label}-`));
   const db = engine === 'postgres' ? await createDatabase(pgAdmin, `startup_${label}_${Date.now()}`) : '';
   if (collections > 0) {
-    execFileSync(process.execPath, [builds.at(-1).cli, 'superuser', 'create', SUPERUSER.email, SUPERUSER.password, '--dir', dir, ...(db ? ['--db', db] : [])], { stdio: 'ignore' });
-    const { child, base } = await start(builds.at(-1).cli, dir, db);
+    execFileSync(process.execPath, [GALLEY, 'superuser', 'create', SUPERUSER.email, SUPERUSER.password, '--dir', dir, ...(db ? ['--db', db] : [])], { stdio: 'ignore' });
+    const { child, base } = await start(GALLEY, dir, db);
     try {
       await createCollections(base, collections);
     } finally {
