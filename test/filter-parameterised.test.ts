@@ -62,3 +62,35 @@ describe.each(['sqlite', 'postgres'] as const)('compiled filters on %s', (dialec
     );
   });
 });
+
+describe.each(['sqlite', 'postgres'] as const)('rules known when compiling, on %s', (dialect) => {
+  const registry = registryFor(dialect);
+  const posts = registry.find('posts')!;
+  const compile = (rule: string, authId: string | null) => {
+    const params = new SqlParams(dialect);
+    const request = { ...EMPTY_REQUEST, auth: authId === null ? null : { id: authId }, authCollection: authId === null ? null : { id: 'users_id', name: 'users' }, query: { q: 'x' } };
+    const sql = compileCondition(posts, [{ source: rule, client: false }], { registry, params, request, isSuperuser: false });
+    // (SQLite parameters may be bound by name, as one object.)
+    return { sql, params: params.values.flatMap((p) => (typeof p === 'object' && p !== null ? Object.values(p) : [p])) };
+  };
+
+  it('reduce to TRUE or FALSE, or to their other side, with the parameters in step', () => {
+    // A signed-in caller: `@request.auth.id != ""` holds for every row.
+    expect(compile('@request.auth.id != ""', 'u1')).toEqual({ sql: '(1 = 1)', params: [] });
+    expect(compile('@request.auth.id != ""', null)).toEqual({ sql: '(1 = 0)', params: [] });
+    // A guest lists everything, a user their own rows.
+    expect(compile('title = @request.auth.id || @request.auth.id = ""', null)).toEqual({ sql: '(1 = 1)', params: [] });
+    const own = compile('title = @request.auth.id || @request.auth.id = ""', 'u1');
+    expect(own.sql).not.toContain('1 = ');
+    expect(own.params).toEqual(['u1']);
+    // `x && FALSE` is FALSE only when x took no parameter; otherwise the SQL keeps both sides.
+    expect(compile('title = "" && @request.query.q = "y"', 'u1').sql).toBe('(1 = 0)');
+    const kept = compile('title = "a" && @request.query.q = "y"', 'u1');
+    expect(kept.params).toEqual(['a']);
+    expect(kept.sql).toContain(dialect === 'sqlite' ? '@p1' : '$1');
+    // TRUE inside a longer condition disappears; the rest stays as it was.
+    const rest = compile('(@request.query.q = "x" && title = "b") || n > 5', 'u1');
+    expect(rest.params).toEqual(['b', 5]);
+    expect(rest.sql).not.toContain('1 = 1');
+  });
+});

@@ -69,6 +69,8 @@ describe('filter parser', () => {
     expect(() => parseFilter('title = ')).toThrow(FilterError);
     expect(() => parseFilter('title = "x" &&')).toThrow(/end of the expression/);
     expect(() => parseFilter('title $ 1')).toThrow(/position 6/);
+    // The whole character, never half of a surrogate pair.
+    expect(() => parseFilter('😀title = 1')).toThrow('unexpected character "😀" at position 0');
     expect(() => parseFilter('title. = 1')).toThrow(/must not end/);
     expect(() => parseFilter('')).toThrow(/empty/);
   });

@@ -97,6 +97,18 @@ describe.each(ENGINES)('log store on %s', (engine) => {
     expect(second!.data).toEqual({ v: engine === 'sqlite' ? 'a\0b' : 'ab' });
   });
 
+  it('a lone surrogate (half of an emoji) never fails the batch', async () => {
+    const half = '😀'.slice(0, 1);
+    const escaped = 'a literal \\ud83d stays';
+    await store.insert([row(1, { message: `cut ${half}`, data: { error: `unexpected "${half}"`, escaped } }), row(2)]);
+    const [first, second] = (await list(store)).items;
+    // Neither store can hold it as it is: U+FFFD in its place.
+    const stored = '\ufffd';
+    expect(first!.message).toBe(`cut ${stored}`);
+    expect(first!.data).toEqual({ error: `unexpected "${stored}"`, escaped });
+    expect(second!.message).toBe('m2');
+  });
+
   it('deletes rows created before a time, and truncates', async () => {
     await store.insert([row(1), row(2), row(3)]);
     expect(await store.deleteBefore('2024-05-01 10:02:00.000Z')).toBe(1);

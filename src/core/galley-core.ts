@@ -251,6 +251,8 @@ export class GalleyCore {
         const { VersionListener } = await import('./versions/version-listener.js');
         core.versionListener = await VersionListener.listen(config.db, (ids) => versions.heard(ids),
           (connected) => versions.listenerConnected(connected), (message) => core.logger.warn(message));
+        const listener = core.versionListener;
+        versions.heardOwn = () => listener.sync();
         // Another instance's schema change is known the moment it commits, not at the next poll.
         core.pubsub.onSchemaChange(() => void core.collections.refresh().catch(() => {}));
       } catch (err) {

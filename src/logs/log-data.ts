@@ -40,3 +40,17 @@ function safeStringify(value: unknown): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * JSON text that any store can hold: lone surrogates (half of a character, say from
+ * text cut inside an emoji) become U+FFFD, which SQLite's UTF-8 and PostgreSQL's
+ * jsonb both refuse or garble otherwise; with dropNul, NUL characters (PostgreSQL
+ * cannot store them) are dropped. In JSON text both are escapes (`\u0000`; JSON.stringify
+ * escapes a surrogate only when it is alone), except where the backslash is itself
+ * escaped (`\\u0000` is text). One bad row would otherwise fail its whole batch.
+ */
+export function wellFormedJson(json: string, { dropNul = false } = {}): string {
+  if (!json.includes('\\u')) return json;
+  return json.replace(/(?<!\\)((?:\\\\)*)\\u(0000|d[89a-f][0-9a-f]{2})/g, (match, slashes: string, code: string) =>
+    code !== '0000' ? `${slashes}\\ufffd` : dropNul ? slashes : match);
+}

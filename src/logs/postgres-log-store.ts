@@ -7,6 +7,7 @@
 import type { Store } from '../store/store.js';
 import type { LogRow, LogStore } from './log-store.js';
 import { encodeAll, type EncodedLogs } from './log-batch.js';
+import { wellFormedJson } from './log-data.js';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS "_logs" (
@@ -48,7 +49,7 @@ export class PostgresLogStore implements LogStore {
 
   async insertEncoded(batch: EncodedLogs): Promise<void> {
     if (batch.count === 0) return;
-    await this.db.run(INSERT, [withoutNul(`[${batch.text.toString('utf8').replaceAll('\n', ',')}]`)]);
+    await this.db.run(INSERT, [wellFormedJson(`[${batch.text.toString('utf8').replaceAll('\n', ',')}]`, { dropNul: true })]);
   }
 
   insert(rows: LogRow[]): Promise<void> {
@@ -67,9 +68,3 @@ export class PostgresLogStore implements LogStore {
     // The table lives in the app's database: the app's store is closed by its owner.
   }
 }
-
-/**
- * PostgreSQL refuses NUL characters in text and jsonb: they are the only thing dropped.
- * In JSON text they are `\u0000` escapes (not when the backslash is itself escaped: `\\u0000` is text).
- */
-const withoutNul = (json: string) => (json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json);

@@ -9,6 +9,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { LogRow, LogStore } from './log-store.js';
 import { SqliteLogWriterThread } from './sqlite-log-writer-thread.js';
 import { encodeAll, type EncodedLogs } from './log-batch.js';
+import { wellFormedJson } from './log-data.js';
 
 export const AUX_DB_FILE = 'auxiliary.db';
 
@@ -24,7 +25,7 @@ CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");`;
 
 /** `id TAB level TAB created TAB message-as-JSON TAB data-as-JSON`: JSON text holds no raw tab or newline, nor do ids, levels and dates. */
 export function encodeSqliteLogRow(r: LogRow): string {
-  return `${r.id}\t${r.level}\t${r.created}\t${JSON.stringify(r.message)}\t${JSON.stringify(r.data)}`;
+  return wellFormedJson(`${r.id}\t${r.level}\t${r.created}\t${JSON.stringify(r.message)}\t${JSON.stringify(r.data)}`);
 }
 
 export class SqliteLogStore implements LogStore {

@@ -23,10 +23,37 @@ export function compileExpr(expr: Expr, root: PathRoot, scope: JoinScope, ctx: C
     throw new FilterError(`${printable(expr.call.name)}() is not a condition: compare it with a value (position ${expr.pos})`, expr.pos);
   }
   if (expr.kind !== 'cmp') {
-    const join = expr.kind === 'and' ? ' AND ' : ' OR ';
-    return `(${compileExpr(expr.left, root, scope, ctx)}${join}${compileExpr(expr.right, root, scope, ctx)})`;
+    const left = compileSide(expr.left, root, scope, ctx);
+    const right = compileSide(expr.right, root, scope, ctx);
+    return fold(expr.kind, left, right) ?? `(${left.sql}${expr.kind === 'and' ? ' AND ' : ' OR '}${right.sql})`;
   }
   return compileComparison(expr, root, scope, ctx);
+}
+
+/** A compiled operand of AND/OR, and whether dropping its SQL would leave a parameter or join without a use. */
+interface Side { sql: string; dropsNothing: boolean }
+
+function compileSide(expr: Expr, root: PathRoot, scope: JoinScope, ctx: CompileContext): Side {
+  const params = ctx.params.size;
+  const joins = scope.joins.length;
+  const sql = compileExpr(expr, root, scope, ctx);
+  return { sql, dropsNothing: ctx.params.size === params && scope.joins.length === joins };
+}
+
+/**
+ * AND/OR with a side known when compiling (a comparison of request values and
+ * literals, such as `@request.auth.id != ""`), reduced: `x || TRUE` is TRUE, `x && TRUE`
+ * is x. A rule that reduces to TRUE restricts nothing, so the query has no WHERE
+ * at all (and the plain count and page queries serve it). A side is only dropped when
+ * it added no parameter or join: the placeholders must stay in step.
+ */
+function fold(kind: 'and' | 'or', left: Side, right: Side): string | undefined {
+  const [absorbing, neutral] = kind === 'and' ? [FALSE_SQL, TRUE_SQL] : [TRUE_SQL, FALSE_SQL];
+  if (left.sql === absorbing && right.dropsNothing) return absorbing;
+  if (right.sql === absorbing && left.dropsNothing) return absorbing;
+  if (left.sql === neutral && left.dropsNothing) return right.sql;
+  if (right.sql === neutral && right.dropsNothing) return left.sql;
+  return undefined;
 }
 
 export function resolveOperand(node: AstOperand, root: PathRoot, scope: JoinScope, ctx: CompileContext): Operand {
@@ -96,8 +123,9 @@ function compileComparison(cmp: Comparison, root: PathRoot, scope: JoinScope, ct
   return `(${condition} AND NOT EXISTS (SELECT 1 FROM (SELECT 1) AS "_base" ${sub.joins.join(' ')} WHERE ${failing}))`;
 }
 
-const TRUE_SQL = '(1 = 1)';
-const FALSE_SQL = '(1 = 0)';
+/** What a comparison known when compiling becomes (and what AND/OR fold on). */
+export const TRUE_SQL = '(1 = 1)';
+export const FALSE_SQL = '(1 = 0)';
 
 /** One comparison of two resolved operands, and the guards they carry. */
 export function compare(left: Operand, op: Operator, right: Operand, ctx: CompileContext): string {

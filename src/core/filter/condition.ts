@@ -11,7 +11,7 @@ import type { Expr } from './ast.js';
 import { parseFilter } from './parser.js';
 import { FilterError } from './filter-error.js';
 import { AliasCounter, JoinScope } from './join-scope.js';
-import { compileExpr } from './compile.js';
+import { compileExpr, TRUE_SQL } from './compile.js';
 import { restrictionCompiler } from './resolve-field-path.js';
 import { MAIN_ALIAS, type CompileContext } from './compile-context.js';
 import type { RequestData } from './request-data.js';
@@ -77,7 +77,10 @@ export function compileCondition(collection: Collection, parts: ConditionPart[],
       throw err;
     }
   });
-  return scope.wrap(sql.length === 1 ? sql[0]! : `(${sql.join(' AND ')})`);
+  // A part known to hold (a rule that folded to TRUE) restricts nothing; it added no parameter.
+  const kept = sql.filter((s) => s !== TRUE_SQL);
+  if (kept.length === 0) return scope.joins.length === 0 ? TRUE_SQL : scope.wrap(TRUE_SQL);
+  return scope.wrap(kept.length === 1 ? kept[0]! : `(${kept.join(' AND ')})`);
 }
 
 // A related collection's list rule, applied inside the JOIN of a client filter (3.8).

@@ -78,7 +78,8 @@ export function tokenize(src: string): Token[] {
       i += op.length;
       continue;
     }
-    throw new FilterError(`unexpected character "${ch}" at position ${pos}`, pos);
+    // The whole character, not half of a surrogate pair (an emoji is two UTF-16 units).
+    throw new FilterError(`unexpected character "${String.fromCodePoint(src.codePointAt(i)!)}" at position ${pos}`, pos);
   }
   return tokens;
 }

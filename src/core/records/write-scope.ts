@@ -52,7 +52,7 @@ export function openScope(deps: RecordDeps, tx: Executor): WriteScope {
 
 /** After the commit: the scope's effects go to the deps it was opened from. */
 export async function closeScope(deps: RecordDeps, scope: WriteScope): Promise<void> {
-  if (scope.movedAtCommit) deps.versions?.movedWithCommit?.(scope.movedAtCommit);
+  if (scope.movedAtCommit) await deps.versions?.movedWithCommit?.(scope.movedAtCommit);
   else if (deps.versions) {
     const ids = movedBy(scope);
     if (ids.includes('*')) await deps.versions.changedAll();

@@ -18,7 +18,7 @@ export async function managedIds(db: Executor, collection: Collection, ids: stri
   const params = new SqlParams(collection.dialect);
   const list = ids.map((id) => params.add(id)).join(', ');
   const condition = accessCondition(collection, { kind: 'rule', rule: collection.model.manageRule! }, ctx, params);
-  const rows = await db.all(`SELECT "_m"."id" AS "id" FROM ${quoteIdent(collection.name)} AS "_m" WHERE "_m"."id" IN (${list}) AND ${condition}`, params.values);
+  const rows = await db.all(`SELECT "_m"."id" AS "id" FROM ${quoteIdent(collection.name)} AS "_m" WHERE "_m"."id" IN (${list})${condition ? ` AND ${condition}` : ''}`, params.values);
   return new Set(rows.map((r) => String(r.id)));
 }
 

@@ -11,6 +11,7 @@ import type { RequestAuth } from '../auth/request-auth.js';
 import { ApiError, forbidden } from '../errors.js';
 import { PartError, type ConditionPart } from '../filter/condition.js';
 import { compileConditionCached } from '../filter/condition-cache.js';
+import { TRUE_SQL } from '../filter/compile.js';
 import { printable } from '../filter/filter-error.js';
 import { EMPTY_REQUEST, type RequestData } from '../filter/request-data.js';
 import type { SqlParams } from '../filter/sql-params.js';
@@ -49,7 +50,9 @@ export function accessCondition(collection: Collection, access: Access, ctx: Acc
   if (filter.trim() !== '') parts.push({ source: filter, client: true });
   if (parts.length === 0) return undefined;
   try {
-    return compileConditionCached(collection, parts, { registry: ctx.registry, params, request: ctx.request, isSuperuser: ctx.auth.isSuperuser });
+    const sql = compileConditionCached(collection, parts, { registry: ctx.registry, params, request: ctx.request, isSuperuser: ctx.auth.isSuperuser });
+    // A rule and filter that hold for every row (`@request.auth.id != ""` when signed in): no WHERE at all.
+    return sql === TRUE_SQL ? undefined : sql;
   } catch (err) {
     if (!(err instanceof PartError)) throw err;
     // Rules are checked when saved; a rule broken since (a field it names was removed) is a 400, not a 500.

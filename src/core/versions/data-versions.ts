@@ -27,7 +27,7 @@ export interface DataVersions {
    * does this instance's part once the commit returned.
    */
   commitStatement?(collectionIds: readonly string[]): string;
-  movedWithCommit?(collectionIds: readonly string[]): void;
+  movedWithCommit?(collectionIds: readonly string[]): void | Promise<void>;
 }
 
 /** The pseudo-collection every stamp includes: moved by changedAll(). */

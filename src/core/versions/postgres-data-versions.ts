@@ -27,6 +27,8 @@ export class PostgresDataVersions implements DataVersions {
   /** What this instance heard of announced collections; trusted only while listening. */
   private readonly mirror = new LocalDataVersions();
   private listening = false;
+  /** The listener's sync (VersionListener.sync), set once it listens. */
+  heardOwn: (() => Promise<void>) | undefined;
 
   constructor(private readonly store: Store, private readonly announced: (collectionId: string) => boolean) {}
 
@@ -60,6 +62,7 @@ export class PostgresDataVersions implements DataVersions {
     await this.withSequences(collectionIds, () => announce.length
       ? this.store.get(MOVE_AND_ANNOUNCE, [collectionIds, JSON.stringify(announce)])
       : this.store.get(MOVE, [collectionIds]));
+    if (announce.length) await this.heardOwn?.();
   }
 
   commitStatement(collectionIds: readonly string[]): string {
@@ -71,14 +74,23 @@ export class PostgresDataVersions implements DataVersions {
     return announce.length ? `${move}; SELECT pg_notify('${VERSIONS_CHANNEL}', ${literal(JSON.stringify(announce))})` : move;
   }
 
-  movedWithCommit(collectionIds: readonly string[]): void {
-    if (collectionIds.includes('*') || collectionIds.includes(ALL)) this.mirror.changedAll();
-    this.mirror.changed(collectionIds.filter(this.announced));
+  /**
+   * An announced change is acknowledged only once this instance's listener heard it
+   * back: the others were signalled at the same moment, so a client that goes on to
+   * another instance finds the token it used already refused there.
+   */
+  async movedWithCommit(collectionIds: readonly string[]): Promise<void> {
+    const all = collectionIds.includes('*') || collectionIds.includes(ALL);
+    if (all) this.mirror.changedAll();
+    const announced = collectionIds.filter(this.announced);
+    this.mirror.changed(announced);
+    if (all || announced.length) await this.heardOwn?.();
   }
 
   async changedAll(): Promise<void> {
     this.mirror.changedAll();
     await this.withSequences([ALL], () => this.store.get(MOVE_AND_ANNOUNCE, [[ALL], JSON.stringify([ALL])]));
+    await this.heardOwn?.();
   }
 
   private async withSequences<T>(ids: readonly string[], query: () => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ import pg from 'pg';
 
 import { VERSIONS_CHANNEL } from './data-versions.js';
 const RECONNECT_MS = 1000;
+const SYNC_TIMEOUT_MS = 1000;
 
 export class VersionListener {
   private client: pg.Client | undefined;
@@ -59,6 +60,23 @@ export class VersionListener {
       });
     };
     setTimeout(retry, RECONNECT_MS).unref();
+  }
+
+  /**
+   * Resolves once every announcement committed before the call has been heard here: a
+   * round trip on the listening connection, whose server sends pending notifications
+   * ahead of the answer. The other instances' listeners were signalled by the same
+   * commit at the same moment. (At most SYNC_TIMEOUT_MS: a stuck listener never holds a write.)
+   */
+  async sync(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.query('SELECT 1').catch(() => {}),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, SYNC_TIMEOUT_MS); }),
+    ]);
+    clearTimeout(timer);
   }
 
   async close(): Promise<void> {
