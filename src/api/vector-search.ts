@@ -2,11 +2,13 @@
  * `POST /api/collections/{c}/search` (docs/ai.md): the nearest records to a vector
  * (or to a text, embedded with the field's embedder), under the collection's list
  * rule. Answers a list envelope whose items carry `@distance`, most similar first.
+ * `GET /api/collections/{c}/embeddings` (superusers): the automatic embeddings' progress.
  */
 import type { FastifyInstance } from 'fastify';
 import type { GalleyCore } from '../core/galley-core.js';
 import { ApiError } from '../core/errors.js';
 import { accessContext } from './access-context.js';
+import { requireSuperuser } from './guards.js';
 import { withSchemaRetry } from './schema-retry.js';
 import { recordsJson } from './record-response.js';
 import { applyFields } from '../server/fields-projection.js';
@@ -29,4 +31,11 @@ export function registerVectorSearchRoutes(app: FastifyInstance, core: GalleyCor
     const projected = req.fields ? items.map((item) => applyFields(item, req.fields, req.filter)) : items;
     return { page: 1, perPage: req.k, totalItems: -1, totalPages: -1, items: projected };
   }));
+
+  app.get('/api/collections/:c/embeddings', async (request) => {
+    requireSuperuser(request);
+    const collection = core.collections.find((request.params as { c: string }).c);
+    if (!collection) throw new ApiError(404, 'Missing collection context.');
+    return { fields: await core.embeddings.progress(collection.model) };
+  });
 }

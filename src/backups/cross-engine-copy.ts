@@ -29,7 +29,7 @@ import { RestoreError } from './database-restorer.js';
 import { ftsTable } from '../search/sqlite-search.js';
 
 /** Galley's internal tables, copied column by column. */
-const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns', '_idempotencyKeys', '_jobs'];
+const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns', '_idempotencyKeys', '_jobs', '_embeddings'];
 /**
  * Sign-in failure and rate-limit windows (PostgreSQL only, kept in memory on SQLite)
  * that expire on their own within minutes: not moved, and a PostgreSQL target keeps

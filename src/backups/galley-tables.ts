@@ -12,6 +12,7 @@ import { ensureWebhookTables } from '../webhooks/webhook-tables.js';
 import { CronLease } from '../cron/cron-lease.js';
 import { ensureIdempotencyTable } from '../core/idempotency/idempotency-keys.js';
 import { ensureJobsTable } from '../jobs/job-table.js';
+import { ensureEmbeddingsTable } from '../vectors/embedding-table.js';
 
 export async function ensureGalleyTables(store: Store): Promise<void> {
   await ensureInternalTables(store);
@@ -20,4 +21,5 @@ export async function ensureGalleyTables(store: Store): Promise<void> {
   await new CronLease(store, 'restore').ensureTable();
   await ensureIdempotencyTable(store);
   await ensureJobsTable(store);
+  await ensureEmbeddingsTable(store);
 }

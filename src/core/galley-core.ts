@@ -23,6 +23,8 @@ import { registerHousekeeping } from '../cron/housekeeping.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { ExtractionService } from '../extraction/extraction-service.js';
+import { EmbeddingService } from '../vectors/embedding-service.js';
+import { ensureEmbeddingsTable } from '../vectors/embedding-table.js';
 import { GalleyMetrics } from '../metrics/galley-metrics.js';
 import { instrumentCore } from '../metrics/instrument-core.js';
 import { countedMailer } from '../metrics/mail-metrics.js';
@@ -78,6 +80,9 @@ export class GalleyCore {
   /** Text extraction from uploaded files (docs/documents.md): pending on upload, a job per change, threads with limits. */
   readonly extraction: ExtractionService;
 
+  /** Automatic embeddings of vector fields with a source (docs/ai.md): pending on a text change, a job per field, progress. */
+  readonly embeddings: EmbeddingService;
+
   /** Failed sign-in and mail limits (docs/authentication.md), counted in memory or, on PostgreSQL, in the database. */
   readonly signInProtection: SignInProtection;
 
@@ -117,11 +122,13 @@ export class GalleyCore {
     this.webhooks = new WebhookService(store, this.collections, this.settings, this.changes, this.crons);
     this.jobs = new JobQueue(store);
     this.extraction = new ExtractionService(this.jobs, this.files, this.changes, () => this.recordDeps, this.collections);
+    this.embeddings = new EmbeddingService(store, this.jobs, this.collections, this.settings, this.changes, () => this.recordDeps);
     this.logs = new LogService(logStore, this.settings, this.crons);
     this.logger = this.logs.logger;
     this.crons.log = (message) => this.logger.error(message);
     this.webhooks.log = (message) => this.logger.error(message);
     this.jobs.log = (message) => this.logger.error(message);
+    this.embeddings.log = (message) => this.logger.warn(message);
     this.files.logWarning = (message) => this.logger.warn(message);
     this.backups = new BackupService(store, this.files, this.settings, dataDir);
     this.backups.log = (message) => this.logger.error(message);
@@ -135,7 +142,7 @@ export class GalleyCore {
       await this.webhooks.reload();
     };
     this.recordDeps = {
-      store, collections: this.collections, files: this.files, lifecycle: this.extraction.lifecycle(this.webhooks.lifecycle(this.hooks)), versions: this.versions,
+      store, collections: this.collections, files: this.files, lifecycle: this.embeddings.lifecycle(this.extraction.lifecycle(this.webhooks.lifecycle(this.hooks))), versions: this.versions,
       // Committed changes: to realtime (and other listeners), then the after-success hooks.
       changes: { emit: (changes) => { this.changes.emit(changes); return this.hooks.committed(changes); } },
     };
@@ -237,6 +244,7 @@ export class GalleyCore {
       await core.webhooks.init();
       await ensureIdempotencyTable(store);
       await core.jobs.init();
+      await ensureEmbeddingsTable(store);
     } catch (err) {
       await core.logs.close().catch(() => {});
       await store.close().catch(() => {});

@@ -12,6 +12,7 @@ import { stringList } from '../fields/values.js';
 import { validateProviders } from '../auth/oauth2/validate-providers.js';
 import { validateSearch } from '../../search/options.js';
 import { managedStateIds, validateExtraction } from '../../extraction/extraction-options.js';
+import { validateVectorSources } from '../../vectors/embedding-sources.js';
 
 const NAME = /^\w+$/;
 // __proto__: records are JavaScript objects keyed by field name, where that key sets the prototype.
@@ -87,6 +88,7 @@ export function validateCollection(model: CollectionModel, ctx: ValidationContex
   else if (!errors.type) validateRuleExpressions(model, registry, errors);
   validateSearch(model, errors);
   validateExtraction(model, errors);
+  validateVectorSources(model, errors);
 
   const parsed: ParsedIndex[] = [];
   const indexErrors = validateIndexes(model, registry, parsed);

@@ -2,7 +2,9 @@
  * The `vector` field (docs/ai.md): a fixed number of float32 values for
  * nearest-neighbour search. Options: `dimensions` (1–4096), `distance` (cosine, l2,
  * dot), `index` ("" for exact search, "hnsw" for pgvector's approximate index) and
- * `embedder` ("", "local" or "openai": what turns a search `text` into a vector).
+ * `embedder` ("", "local" or "openai": what turns a search `text` into a vector) and
+ * `source` (a text/editor field whose text is embedded automatically; checked with the
+ * other fields in vectors/embedding-sources.ts).
  * Stored per backing (src/vectors/): BLOB on SQLite, vector(D) or real[] on PostgreSQL.
  */
 import type { FieldType } from './field.js';
@@ -18,7 +20,7 @@ const INDEX_KINDS = ['', 'hnsw'];
 
 export const vectorField: FieldType = {
   type: 'vector',
-  defaults: { dimensions: 0, distance: 'cosine', index: '', embedder: '', required: false },
+  defaults: { dimensions: 0, distance: 'cosine', index: '', embedder: '', source: '', required: false },
   validateOptions(field, report) {
     const d = field.dimensions;
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > MAX_DIMENSIONS)

@@ -1,0 +1,75 @@
+/**
+ * The embedding job (kind `embed`, one per vector field with a source; docs/ai.md):
+ * takes the field's pending records in batches (the embedder's batch size), embeds
+ * their source texts in one call per batch, and writes each vector through the normal
+ * record update as the system — hooks, realtime and webhooks see it — unless the text
+ * changed meanwhile (then the record stays pending with its new text, and the next
+ * batch takes it). An embedder failure throws, so the queue retries with backoff; when
+ * it gives up, the field's pending records are marked failed with the reason.
+ */
+import type { RecordDeps } from '../core/records/deps.js';
+import { findRecordById } from '../core/records/record-reader.js';
+import { rowToValues } from '../core/records/serialize.js';
+import { updateRecord } from '../core/records/record-writer.js';
+import { systemAccess } from '../core/rules/rule-access.js';
+import { SUPERUSER_SYSTEM } from '../core/auth/request-auth.js';
+import type { Job } from '../jobs/job-queue.js';
+import type { EmbeddingsSettings } from '../core/settings/embeddings-settings.js';
+import { vectorSources } from './embedding-sources.js';
+import { asEmbedding, sourceText, StaleEmbedding, type EmbedPayload } from './embedding-lifecycle.js';
+import { textHash, type EmbeddingRows } from './embedding-table.js';
+import { embedderFor } from './embedders/embedders.js';
+import { parseVector } from './vector-values.js';
+
+export interface EmbeddingJobDeps {
+  recordDeps(): RecordDeps;
+  settings(): Promise<EmbeddingsSettings>;
+  rows: EmbeddingRows;
+}
+
+const LOCAL_BATCH = 32;
+
+export async function runEmbedding(deps: EmbeddingJobDeps, job: Job<EmbedPayload>): Promise<void> {
+  const recordDeps = deps.recordDeps();
+  const { store } = recordDeps;
+  const collection = recordDeps.collections.find(job.payload.collection);
+  const source = collection ? vectorSources(collection.model).find((s) => s.vector.id === job.payload.field) : undefined;
+  if (!collection || !source) return; // the field or its source went away: nothing to do
+  const settings = await deps.settings();
+  const embedder = embedderFor(source.embedder, settings);
+  const batch = source.embedder === 'openai' ? settings.openaiBatchSize : LOCAL_BATCH;
+  const ctx = systemAccess(recordDeps.collections.registry, SUPERUSER_SYSTEM);
+  for (;;) {
+    job.signal.throwIfAborted();
+    const pending = await deps.rows.pending(store, collection.id, source.vector.id, batch);
+    if (pending.length === 0) return;
+    const items: { id: string; text: string }[] = [];
+    for (const p of pending) {
+      const row = await findRecordById(store, collection, p.record);
+      const text = row ? sourceText(source, rowToValues(collection, row)[source.source.name]) : '';
+      if (!row || text.trim() === '') await deps.rows.remove(store, collection.id, source.vector.id, p.record);
+      else items.push({ id: p.record, text });
+    }
+    if (items.length === 0) continue;
+    const vectors = await embedder.embed(items.map((i) => i.text), job.signal);
+    for (const [i, item] of items.entries()) {
+      const parsed = parseVector(vectors[i], source.vector.dimensions as number);
+      if (!parsed || !parsed.ok) {
+        const reason = `the ${source.embedder} embedder's vector does not fit the field (${parsed ? parsed.message : 'empty'})`;
+        await deps.rows.set(store, collection.id, source.vector.id, item.id, textHash(item.text), 'failed', reason);
+        continue;
+      }
+      try {
+        await asEmbedding(source.vector.name, textHash(item.text), () => updateRecord(recordDeps, collection, item.id, { [source.vector.name]: parsed.values }, ctx));
+      } catch (err) {
+        if (err instanceof StaleEmbedding) continue; // a newer text is pending: a later batch embeds it
+        if ((err as { status?: number }).status === 404) { await deps.rows.remove(store, collection.id, source.vector.id, item.id); continue; }
+        throw err;
+      }
+    }
+  }
+}
+
+export async function giveUpEmbedding(deps: EmbeddingJobDeps, job: Job<EmbedPayload>, error: string): Promise<void> {
+  await deps.rows.failPending(deps.recordDeps().store, job.payload.collection, job.payload.field, `gave up after ${job.attempt} attempts: ${error}`);
+}
