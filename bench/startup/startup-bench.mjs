@@ -93,7 +93,7 @@ async function idOf(base, token, name) {
 /** A data directory (and database) with the superuser; `collections` created through a running server. */
 async function prepare(engine, pgAdmin, collections, label) {
   const dir = mkdtempSync(join(tmpdir(), `galley-startup-${label}-`));
-  const db = engine === 'postgres' ? await createDatabase(pgAdmin, `startup_${label}_${Date.now()}`) : '';
+  const db = engine === 'postgres' ? await createDatabase(pgAdmin, `startup_${label.replace(/\W/g, '_')}_${Date.now()}`) : '';
   if (collections > 0) {
     execFileSync(process.execPath, [GALLEY, 'superuser', 'create', SUPERUSER.email, SUPERUSER.password, '--dir', dir, ...(db ? ['--db', db] : [])], { stdio: 'ignore' });
     const { child, base } = await start(GALLEY, dir, db);
