@@ -3,10 +3,20 @@
  * server on 127.0.0.1: a vector field with a `source` and an `embedder` gets the
  * vector of its source text off the request path (the job queue), again only when the
  * text changes, in batches; existing records are backfilled when the source is set;
- * a failing endpoint leaves records pending, retried, and the progress says so.
+ * a failing endpoint leaves records pending, retried, and the progress says so; work
+ * left queued by one instance is done by the next.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, startGalley, type TestGalley } from './support/galley.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPgDatabase, ENGINES, startGalley, type TestGalley } from './support/galley.js';
+import { GalleyCore } from '../src/core/galley-core.js';
+import { createRecord } from '../src/core/records/record-writer.js';
+import { findRecordById } from '../src/core/records/record-reader.js';
+import { rowToValues } from '../src/core/records/serialize.js';
+import { systemAccess } from '../src/core/rules/rule-access.js';
+import { SUPERUSER_SYSTEM } from '../src/core/auth/request-auth.js';
 import { expectErrorBody, failure } from './support/errors.js';
 import { startOpenAiServer, wordVector, type OpenAiServer } from './support/openai-server.js';
 
@@ -95,6 +105,40 @@ describe.each(ENGINES)('automatic embeddings on %s', (engine) => {
       const err = await failure(g.admin.collections.create({ name: 'bad_src', type: 'base', fields: [{ name: 'body', type: 'text' }, { name: 'n', type: 'number' }, { name: 'v', type: 'vector', dimensions: 8, ...opts }] }));
       const fieldErrors = Object.values(err.response.data.fields as Record<string, Record<string, { message: string }>>);
       expect(fieldErrors.map((e) => e.source?.message).join(' '), JSON.stringify(opts)).toMatch(message);
+    }
+  });
+});
+
+describe.each(ENGINES)('automatic embeddings across a restart on %s', (engine) => {
+  it('a text saved while no instance ran jobs is embedded by the next instance', async () => {
+    const server = await startOpenAiServer();
+    const dir = mkdtempSync(join(tmpdir(), 'galley-embed-restart-'));
+    const db = engine === 'postgres' ? await createPgDatabase() : '';
+    try {
+      // An instance that never starts its job queue (as a CLI command): the work stays queued.
+      const first = await GalleyCore.open({ dir, db });
+      await first.settings.update({ embeddings: { openaiUrl: server.url, openaiModel: 'galley-test' } });
+      await first.collections.create({
+        name: 'docs', type: 'base',
+        fields: [{ name: 'body', type: 'text' }, { name: 'emb', type: 'vector', dimensions: 8, embedder: 'openai', source: 'body' }],
+      });
+      const docs = first.collections.get('docs');
+      const row = await createRecord(first.recordDeps, docs, { body: 'kept for later' }, systemAccess(first.collections.registry, SUPERUSER_SYSTEM));
+      await first.close();
+      expect(server.requests).toEqual([]);
+
+      const second = await GalleyCore.open({ dir, db });
+      try {
+        second.jobs.start({ pollMs: 50 });
+        const read = async () => rowToValues(second.collections.get('docs'), (await findRecordById(second.store, second.collections.get('docs'), String(row.id)))!).emb as number[];
+        await expect.poll(read, { timeout: 10_000 }).toSatisfy((v: number[]) => near(v, wordVector('kept for later', 8)));
+        expect((await second.embeddings.progress(second.collections.get('docs').model))[0]).toMatchObject({ done: 1, pending: 0 });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
