@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGalley } from './support/galley.js';
 import { expectErrorBody, failure } from './support/errors.js';
 import { distance, startVectorGalley, VECTOR_BACKENDS } from './support/vector-backends.js';
+import { detectStoreFeatures, fallbackWarning } from '../src/vectors/pgvector-setup.js';
 
 interface Doc { id: string; title: string; emb: number[]; owner: string; group: number; '@distance': number | null }
 type Metric = 'cosine' | 'l2' | 'dot';
@@ -275,9 +276,21 @@ describe.each(VECTOR_BACKENDS)('vectors on %s', (backend) => {
     });
   }
   if (backend === 'postgres-real[]') {
-    it('falls back to real[] columns without pgvector', async () => {
+    it('falls back to real[] columns without pgvector, and says so on start', async () => {
       const col = await g.core.store.get(`SELECT format_type(atttypid, atttypmod) AS "t" FROM pg_attribute WHERE attrelid = '"docs_cosine"'::regclass AND attname = 'emb'`);
       expect(col?.t).toBe('real[]');
+      const check = await detectStoreFeatures(g.core.store);
+      expect(check.features.pgvector).toBe(false);
+      expect(check.fallbackReason).toMatch(/pgvector extension is not installed/);
+      expect(fallbackWarning(check, ['docs_cosine'])).toMatch(/vector fields \(in docs_cosine\) are stored as real\[\] .*docs\/ai\.md/);
+      expect(fallbackWarning(check, [])).toBeUndefined();
+    });
+  }
+  if (backend === 'pgvector') {
+    it('finds pgvector and gives no warning', async () => {
+      const check = await detectStoreFeatures(g.core.store);
+      expect(check).toEqual({ features: { pgvector: true } });
+      expect(fallbackWarning(check, ['docs_cosine'])).toBeUndefined();
     });
   }
 });
