@@ -11,10 +11,10 @@ import Database from 'better-sqlite3';
 import { SqliteLogStore, encodeSqliteLogRow } from '../src/logs/sqlite-log-store.js';
 import { SqliteLogWriterThread } from '../src/logs/sqlite-log-writer-thread.js';
 import { encodeAll } from '../src/logs/log-batch.js';
-import type { LogRow } from '../src/logs/log-store.js';
+import { encodable, type LogRow } from '../src/logs/log-store.js';
 import { eventually } from './support/realtime.js';
 
-const encodeLogRows = (rows: LogRow[]) => encodeAll(rows, encodeSqliteLogRow).text;
+const encodeLogRows = (rows: LogRow[]) => encodeAll(rows, (r) => encodeSqliteLogRow(encodable(r))).text;
 const row = (n: number): LogRow => ({ id: `log${String(n).padStart(12, '0')}`, created: '2024-05-01 10:00:00.000Z', level: 0, message: `m${n}`, data: { n } });
 
 describe('SQLite log writer thread', () => {

@@ -32,6 +32,13 @@ export function limitData(data: Record<string, unknown>, maxDataSize: number, si
   return kept;
 }
 
+/** limitData for data given as JSON text (checked by its length; parsed only when it may be too big). */
+export function limitDataJson(json: string, maxDataSize: number): string {
+  const max = maxDataSize > 0 ? maxDataSize : DEFAULT_MAX_DATA_SIZE;
+  if (json.length * 3 <= max || Buffer.byteLength(json) <= max) return json;
+  return JSON.stringify(limitData(JSON.parse(json) as Record<string, unknown>, maxDataSize));
+}
+
 /** JSON text, or undefined for what JSON drops or cannot write (a cycle, a BigInt in hook-supplied attributes). */
 function safeStringify(value: unknown): string | undefined {
   try {

@@ -45,8 +45,8 @@ export class LogService implements LogSink {
     return logs.maxDays > 0 && level >= logs.minLevel;
   }
 
-  /** sizeHint: an upper bound of the data's JSON length, when the caller knows it cheaply (see limitData). */
-  add(level: number, message: string, data: LogAttrs, sizeHint?: number): void {
+  /** data: attributes, or their JSON text; sizeHint: an upper bound of the attributes' JSON length, when the caller knows it cheaply (see limitData). */
+  add(level: number, message: string, data: LogAttrs | string, sizeHint?: number): void {
     this.writer.push({ level, message, data, time: Date.now(), sizeHint });
   }
 

@@ -18,14 +18,26 @@ export interface LogRow {
   data: Record<string, unknown>;
 }
 
+/** A row as the writer hands it to LogStore.encode: its data already JSON text. */
+export interface EncodableLogRow {
+  id: string;
+  created: string;
+  level: number;
+  message: string;
+  data: string;
+}
+
+/** A LogRow as an EncodableLogRow. */
+export const encodable = (r: LogRow): EncodableLogRow => ({ ...r, data: JSON.stringify(r.data) });
+
 export interface LogStore {
   readonly dialect: DialectName;
   /** Reads (the logs API) go through this. */
   readonly db: Executor;
   /** Creates the table and indexes when missing. */
   init(): Promise<void>;
-  /** One row as a line of the store's batch format (no raw newline in it). */
-  encode(row: LogRow): string;
+  /** One row, its data as JSON text, as a line of the store's batch format (no raw newline in it). */
+  encode(row: EncodableLogRow): string;
   /** Inserts a batch of encoded rows (the writer's path). */
   insertEncoded(batch: EncodedLogs): Promise<void>;
   /** Inserts rows (encodes them, then insertEncoded). */

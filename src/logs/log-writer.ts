@@ -12,12 +12,13 @@
 import { randomFillSync } from 'node:crypto';
 import type { LogStore } from './log-store.js';
 import { LogBatch, type EncodedLogs } from './log-batch.js';
-import { limitData } from './log-data.js';
+import { limitData, limitDataJson } from './log-data.js';
 
 export interface PendingLog {
   level: number;
   message: string;
-  data: Record<string, unknown>;
+  /** Attributes, or their JSON text (request logs write it directly). */
+  data: Record<string, unknown> | string;
   /** Date.now() when it happened. */
   time: number;
   /** An upper bound of the data's JSON length when known cheaply (see limitData). */
@@ -64,7 +65,10 @@ export class LogWriter {
 
   push(entry: PendingLog): void {
     const message = entry.message.length > MAX_MESSAGE_LENGTH ? entry.message.slice(0, MAX_MESSAGE_LENGTH) : entry.message;
-    const data = limitData(entry.data, this.options.maxDataSize?.() ?? 0, entry.sizeHint);
+    const maxDataSize = this.options.maxDataSize?.() ?? 0;
+    const data = typeof entry.data === 'string'
+      ? limitDataJson(entry.data, maxDataSize)
+      : JSON.stringify(limitData(entry.data, maxDataSize, entry.sizeHint));
     this.batch.add(this.store.encode({ id: logId(entry.time), created: formatTime(entry.time), level: entry.level, message, data }));
     if (this.batch.count >= this.batchSize) void this.flush();
     else if (!this.timer) {
@@ -139,6 +143,9 @@ const RANDOM_CHARS = 6;
 /** Random bytes drawn 4 KiB at a time (one call per ~680 ids instead of one per id). */
 const randomPool = Buffer.allocUnsafeSlow(4096);
 let randomAt = randomPool.length;
+/** The time part of the last id (logs of one millisecond share it). */
+let idTime = -1;
+let idPrefix = '';
 
 /**
  * A 15-character [a-z0-9] id (PocketBase's form): the time in milliseconds in base 36
@@ -152,7 +159,11 @@ function logId(time: number): string {
     randomFillSync(randomPool);
     randomAt = 0;
   }
-  let id = time.toString(36).padStart(9, '0');
+  if (time !== idTime) {
+    idTime = time;
+    idPrefix = time.toString(36).padStart(9, '0');
+  }
+  let id = idPrefix;
   for (let i = 0; i < RANDOM_CHARS; i++) id += ID_ALPHABET[randomPool[randomAt++]! % 36];
   return id;
 }

@@ -5,7 +5,7 @@
  * batches, so it does not slow the app's own tables.
  */
 import type { Store } from '../store/store.js';
-import type { LogRow, LogStore } from './log-store.js';
+import { encodable, type EncodableLogRow, type LogRow, type LogStore } from './log-store.js';
 import { encodeAll, type EncodedLogs } from './log-batch.js';
 import { wellFormedJson } from './log-data.js';
 
@@ -43,8 +43,8 @@ export class PostgresLogStore implements LogStore {
   }
 
   /** The row as a JSON array (JSON text holds no raw newline). */
-  encode(r: LogRow): string {
-    return JSON.stringify([r.id, r.level, r.message, r.data, r.created]);
+  encode(r: EncodableLogRow): string {
+    return `[${JSON.stringify(r.id)},${r.level},${JSON.stringify(r.message)},${r.data},${JSON.stringify(r.created)}]`;
   }
 
   async insertEncoded(batch: EncodedLogs): Promise<void> {
@@ -53,7 +53,7 @@ export class PostgresLogStore implements LogStore {
   }
 
   insert(rows: LogRow[]): Promise<void> {
-    return this.insertEncoded(encodeAll(rows, (r) => this.encode(r)));
+    return this.insertEncoded(encodeAll(rows, (r) => this.encode(encodable(r))));
   }
 
   deleteBefore(created: string): Promise<number> {

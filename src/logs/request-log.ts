@@ -13,6 +13,7 @@ import { ApiError } from '../core/errors.js';
 import { clientIp } from '../server/client-ip.js';
 import { toApiError } from '../server/error-handler.js';
 import { log, stdoutEnabled } from './logger.js';
+import type { LogsSettings } from '../core/settings/logs-settings.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -92,6 +93,15 @@ export function registerRequestLog(app: FastifyInstance, core: GalleyCore): void
     if (!failed && skippedOnSuccess(request.method, url)) return done();
 
     const level = failed ? 8 : 0;
+    const message = `${cut(request.method, 50)} ${unescape(cut(url, 3000))}`;
+    const logged = settings !== undefined && level >= settings.minLevel;
+    if (!logged && !debug) return done();
+    // Most requests: the data's JSON written out directly (its keys are fixed), not
+    // built as an object and serialised; a failure's error and details go the general way.
+    if (logged && err === undefined && !debug) {
+      core.logs.add(level, message, requestDataJson(request, reply.elapsedTime, url, status, settings, core));
+      return done();
+    }
     const data: Record<string, unknown> = {
       type: 'request',
       execTime: reply.elapsedTime,
@@ -108,11 +118,23 @@ export function registerRequestLog(app: FastifyInstance, core: GalleyCore): void
       data.userIP = clientIp(request, core.settings.current().trustedProxy);
       data.remoteIP = request.socket.remoteAddress ?? '';
     }
-    const message = `${data.method as string} ${unescape(data.url as string)}`;
-    if (settings && level >= settings.minLevel) core.logs.add(level, message, data, err === undefined ? sizeHint(data) : undefined);
+    if (logged) core.logs.add(level, message, data, err === undefined ? sizeHint(data) : undefined);
     if (debug) log.debug(message, { reqId: request.id, ...data });
     done();
   });
+}
+
+/**
+ * A successful request's data as JSON text, keys in the order of the general path:
+ * `{type, execTime, url, method, status, referer, userAgent, auth, authId?, userIP?, remoteIP?}`.
+ */
+function requestDataJson(request: FastifyRequest, execTime: number, url: string, status: number, settings: LogsSettings, core: GalleyCore): string {
+  let json = `{"type":"request","execTime":${execTime},"url":${JSON.stringify(cut(url, 3000))},"method":${JSON.stringify(cut(request.method, 50))}` +
+    `,"status":${status},"referer":${JSON.stringify(cut(header(request, 'referer'), 2000))},"userAgent":${JSON.stringify(cut(header(request, 'user-agent'), 2000))}` +
+    `,"auth":${JSON.stringify(request.auth?.collection?.name ?? '')}`;
+  if (settings.logAuthId && request.auth?.record) json += `,"authId":${JSON.stringify(String(request.auth.record.id))}`;
+  if (settings.logIP) json += `,"userIP":${JSON.stringify(clientIp(request, core.settings.current().trustedProxy))},"remoteIP":${JSON.stringify(request.socket.remoteAddress ?? '')}`;
+  return `${json}}`;
 }
 
 /** The JSON length of a request log's data without an error is at most its strings plus the fixed keys and numbers. */

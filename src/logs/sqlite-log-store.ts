@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { LogRow, LogStore } from './log-store.js';
+import { encodable, type EncodableLogRow, type LogRow, type LogStore } from './log-store.js';
 import { SqliteLogWriterThread } from './sqlite-log-writer-thread.js';
 import { encodeAll, type EncodedLogs } from './log-batch.js';
 import { wellFormedJson } from './log-data.js';
@@ -24,8 +24,8 @@ CREATE TABLE IF NOT EXISTS "_logs" (
 CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");`;
 
 /** `id TAB level TAB created TAB message-as-JSON TAB data-as-JSON`: JSON text holds no raw tab or newline, nor do ids, levels and dates. */
-export function encodeSqliteLogRow(r: LogRow): string {
-  return wellFormedJson(`${r.id}\t${r.level}\t${r.created}\t${JSON.stringify(r.message)}\t${JSON.stringify(r.data)}`);
+export function encodeSqliteLogRow(r: EncodableLogRow): string {
+  return wellFormedJson(`${r.id}\t${r.level}\t${r.created}\t${JSON.stringify(r.message)}\t${r.data}`);
 }
 
 export class SqliteLogStore implements LogStore {
@@ -43,7 +43,7 @@ export class SqliteLogStore implements LogStore {
     return this.db.exec(SCHEMA);
   }
 
-  encode(r: LogRow): string {
+  encode(r: EncodableLogRow): string {
     return encodeSqliteLogRow(r);
   }
 
@@ -52,7 +52,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   insert(rows: LogRow[]): Promise<void> {
-    return this.insertEncoded(encodeAll(rows, encodeSqliteLogRow));
+    return this.insertEncoded(encodeAll(rows, (r) => encodeSqliteLogRow(encodable(r))));
   }
 
   async deleteBefore(created: string): Promise<number> {
