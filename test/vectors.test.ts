@@ -172,6 +172,21 @@ describe.each(VECTOR_BACKENDS)('vectors on %s', (backend) => {
       expect(guestItems.map((d) => d.title).sort()).toEqual(visibleTo('guest').map((d) => d.title).sort());
     });
 
+    it('sees every committed write at the next search (created, changed, deleted vectors)', async () => {
+      const c = await g.admin.collections.create({ name: 'fresh', type: 'base', listRule: '', fields: [{ name: 't', type: 'text' }, { name: 'v', type: 'vector', dimensions: 3, distance: 'l2' }] });
+      const top = async () => ((await hits('fresh', { field: 'v', vector: [5, 5, 5], k: 2 })) as unknown as { t: string }[]).map((i) => i.t);
+      const a = await g.admin.collection('fresh').create({ t: 'a', v: [1, 1, 1] });
+      await g.admin.collection('fresh').create({ t: 'b', v: [0, 0, 0] });
+      expect(await top()).toEqual(['a', 'b']);
+      const cc = await g.admin.collection('fresh').create({ t: 'c', v: [5, 5, 4] });
+      expect(await top()).toEqual(['c', 'a']);
+      await g.admin.collection('fresh').update(a.id, { v: [5, 5, 5] });
+      expect(await top()).toEqual(['a', 'c']);
+      await g.admin.collection('fresh').delete(cc.id);
+      expect(await top()).toEqual(['a', 'b']);
+      await g.admin.collections.delete(c.id);
+    });
+
     it('applies the filter before ranking too', async () => {
       const query = randomVector(8);
       const items = await hits('docs_cosine', { field: 'emb', vector: query, k: 5, filter: 'group = 2' }, users.bob!.token);

@@ -24,7 +24,9 @@ export function registerVectorSearchRoutes(app: FastifyInstance, core: GalleyCor
     const req = parseSearchRequest(collection, request.body, ctx.auth.isSuperuser);
     // A text is embedded before any database work (the embedder may be a remote call).
     const vector = req.vector ?? await embedQueryText(req.field, req.text!, core.settings.current().embeddings);
-    const hits = await searchNearest(core.store, collection, { field: req.field, vector, k: req.k, filter: req.filter }, ctx);
+    // SQLite: the collection's data version, under which the in-memory copy of its vectors may answer.
+    const stamp = core.store.dialect.name === 'sqlite' ? core.versions.localStamp([collection.id]) : undefined;
+    const hits = await searchNearest(core.store, collection, { field: req.field, vector, k: req.k, filter: req.filter }, ctx, stamp);
     const items = await recordsJson(core.store, collection, hits.map((h) => h.row), ctx, req.expand);
     items.forEach((item, i) => { item['@distance'] = hits[i]!.distance; });
     // The body's `fields` here; a `fields` query parameter is applied to each item on the way out, as for a list.

@@ -52,11 +52,20 @@ export function blobView(blob: Uint8Array): Float32Array {
  * `real` (0.1, not 0.10000000149011612), so SQLite answers what PostgreSQL answers.
  */
 export function shortestFloat32(f: number): number {
-  for (let p = 1; p < 10; p++) {
-    const n = Number(f.toPrecision(p));
-    if (Math.fround(n) === f) return n;
+  if (f === 0 || !Number.isFinite(f)) return f;
+  // Most float32 values need 7 to 9 digits: start at 7 (fewer calls than counting up from 1).
+  // More digits never stop fitting, so below 7 the first misfit ends the search.
+  let n = Number(f.toPrecision(7));
+  if (Math.fround(n) !== f) {
+    n = Number(f.toPrecision(8));
+    return Math.fround(n) === f ? n : Number(f.toPrecision(9));
   }
-  return f;
+  for (let p = 6; p >= 1; p--) {
+    const m = Number(f.toPrecision(p));
+    if (Math.fround(m) !== f) return n;
+    n = m;
+  }
+  return n;
 }
 
 /** Any stored form (BLOB, pgvector text, real[]) → the API's number array ([] for none). */

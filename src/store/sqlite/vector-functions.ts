@@ -14,6 +14,8 @@
  */
 import type Database from 'better-sqlite3';
 import { blobView } from '../../vectors/vector-values.js';
+import { KERNELS, norm } from '../../vectors/distance.js';
+import type { VectorMetric } from '../../vectors/vector-backing.js';
 
 interface Query { view: Float32Array; norm: number }
 
@@ -23,11 +25,9 @@ let nextHandle = 1;
 /** Runs fn with the query vector registered; fn gets the handle to bind. */
 export async function withQueryVector<T>(values: readonly number[], fn: (handle: number) => Promise<T>): Promise<T> {
   const view = Float32Array.from(values);
-  let sum = 0;
-  for (let i = 0; i < view.length; i++) sum += view[i]! * view[i]!;
   const handle = nextHandle++;
   if (nextHandle > 2 ** 31) nextHandle = 1;
-  queries.set(handle, { view, norm: Math.sqrt(sum) });
+  queries.set(handle, { view, norm: norm(view) });
   try {
     return await fn(handle);
   } finally {
@@ -35,50 +35,14 @@ export async function withQueryVector<T>(values: readonly number[], fn: (handle:
   }
 }
 
-type Blob = Buffer | null;
-
-/** The stored vector as float32 and the query, or undefined when they cannot be compared. */
-function operands(a: Blob, handle: unknown): [Float32Array, Query] | undefined {
-  if (!Buffer.isBuffer(a) || typeof handle !== 'number') return undefined;
-  const q = queries.get(handle);
-  if (!q || a.length !== q.view.length * 4 || a.length === 0) return undefined;
-  return [blobView(a), q];
-}
-
 export function registerVectorFunctions(db: Database.Database): void {
-  const options = { deterministic: true } as const;
-  db.function('galley_vec_cosine', options, (a: Blob, handle: unknown) => {
-    const ops = operands(a, handle);
-    if (!ops) return null;
-    const [v, { view: q, norm: qn }] = ops;
-    let dot = 0;
-    let norm = 0;
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i]!;
-      dot += x * q[i]!;
-      norm += x * x;
-    }
-    const denominator = Math.sqrt(norm) * qn;
-    return denominator === 0 ? Infinity : 1 - dot / denominator;
-  });
-  db.function('galley_vec_l2', options, (a: Blob, handle: unknown) => {
-    const ops = operands(a, handle);
-    if (!ops) return null;
-    const [v, { view: q }] = ops;
-    let sum = 0;
-    for (let i = 0; i < v.length; i++) {
-      const d = v[i]! - q[i]!;
-      sum += d * d;
-    }
-    return Math.sqrt(sum);
-  });
-  db.function('galley_vec_dot', options, (a: Blob, handle: unknown) => {
-    const ops = operands(a, handle);
-    if (!ops) return null;
-    const [v, { view: q }] = ops;
-    let dot = 0;
-    for (let i = 0; i < v.length; i++) dot += v[i]! * q[i]!;
-    // Negated, as pgvector's <#>: smaller is more similar for every metric.
-    return -dot;
-  });
+  for (const metric of ['cosine', 'l2', 'dot'] as VectorMetric[]) {
+    const kernel = KERNELS[metric];
+    db.function(`galley_vec_${metric}`, { deterministic: true }, (a: unknown, handle: unknown) => {
+      if (!Buffer.isBuffer(a) || typeof handle !== 'number') return null;
+      const q = queries.get(handle);
+      if (!q || a.length !== q.view.length * 4 || a.length === 0) return null;
+      return kernel(blobView(a), 0, q.view, q.norm);
+    });
+  }
 }
