@@ -213,6 +213,11 @@ describe.each(VECTOR_BACKENDS)('vectors on %s', (backend) => {
       if (withOwner) expect(withOwner.expand.owner).toEqual({ email: 'ann@example.com' });
       const viaQuery = (await (await search('docs_l2', { field: 'emb', vector: query, k: 2 }, users.ann!.token, '?fields=id,@distance')).json()) as { items: Record<string, unknown>[] };
       expect(viaQuery.items.map((i) => Object.keys(i).sort())).toEqual([['@distance', 'id'], ['@distance', 'id']]);
+      // A projection that keeps the vector gets it whole; the others never had it computed.
+      const kept = (await (await search('docs_cosine', { field: 'emb', vector: query, k: 3, fields: 'id,emb' }, g.admin.authStore.token)).json()) as { items: Doc[] };
+      for (const item of kept.items) expect(item.emb).toEqual(docs.find((d) => d.id === item.id)!.emb);
+      const starred = (await (await search('docs_l2', { field: 'emb', vector: query, k: 1 }, g.admin.authStore.token, '?fields=*')).json()) as { items: Doc[] };
+      expect(starred.items[0]!.emb).toHaveLength(8);
     });
 
     it('skips records without a vector and sorts a zero vector last under cosine', async () => {
