@@ -5,7 +5,7 @@
 // each round. Target: at least 0.97. Both servers on core 0 (one is idle while the
 // other is measured), wrk on core 1.
 //
-//   node bench/metrics/metrics-cost.mjs [--engines=sqlite,postgres] [--rows=20000] [--seconds=5] [--rounds=5] [--connections=50]
+//   node bench/metrics/metrics-cost.mjs [--engines=sqlite,postgres] [--scenarios=get-one,list] [--rows=20000] [--seconds=5] [--rounds=5] [--connections=50]
 //
 // Needs root (PostgreSQL runs as the `postgres` user) and the PostgreSQL binaries
 // under /usr/lib/postgresql; builds nothing: run `npx tsc -p tsconfig.build.json` first.
@@ -21,7 +21,8 @@ const ROWS = Number(arg('rows', 20000));
 const SECONDS = Number(arg('seconds', 5));
 const ROUNDS = Number(arg('rounds', 5));
 const CONNECTIONS = Number(arg('connections', 50));
-const SCENARIOS = [['get-one', 'bench/wrk/get-one.lua'], ['list', 'bench/wrk/list.lua']];
+const WANTED = arg('scenarios', 'get-one,list').split(',');
+const SCENARIOS = [['get-one', 'bench/wrk/get-one.lua'], ['list', 'bench/wrk/list.lua']].filter(([name]) => WANTED.includes(name));
 
 const wrk = (url, script, seconds, ids) => runWrk(url, { script, seconds, connections: CONNECTIONS, args: [ids] });
 
