@@ -25,7 +25,10 @@ export class LogBatch {
 
   /** The lines so far as one newline-separated text (a copy), and an empty batch. */
   take(): EncodedLogs {
-    const taken = { text: Buffer.from(this.buffer.subarray(0, this.length)), count: this.count };
+    // A buffer of its own (not a slice of Node's shared pool), so it can be transferred to a thread, not copied.
+    const text = Buffer.allocUnsafeSlow(this.length);
+    this.buffer.copy(text, 0, 0, this.length);
+    const taken = { text, count: this.count };
     this.length = 0;
     this.count = 0;
     // A batch that once grew large (a burst of big logs) does not keep its memory.

@@ -94,7 +94,9 @@ export class SqliteLogWriterThread {
     const id = ++this.nextId;
     const result = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     worker.ref();
-    worker.postMessage({ id, op, arg });
+    // A batch's bytes (a buffer of their own, see LogBatch.take) move to the thread instead of being copied.
+    const transfer = arg instanceof Uint8Array && arg.byteOffset === 0 && arg.byteLength === arg.buffer.byteLength ? [arg.buffer as ArrayBuffer] : [];
+    worker.postMessage({ id, op, arg }, transfer);
     return op === 'close' ? result.finally(() => this.stop()) : result;
   }
 
