@@ -8,6 +8,7 @@
  * handler that throws is retried after an exponential backoff until `maxAttempts`;
  * then `giveUp` (if any) is told and the job ends `failed`.
  */
+import { Poller } from '../core/poller.js';
 import type { Executor, Store } from '../store/store.js';
 import { JobStore, type JobRow } from './job-store.js';
 import { ensureJobsTable } from './job-table.js';
@@ -63,9 +64,7 @@ export class JobQueue {
   private readonly kinds = new Map<string, JobKind<any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
   private readonly running = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private again = false;
+  private readonly poller = new Poller(() => this.poll());
   private abort = new AbortController();
   private lastPrune = 0;
   private ready: Promise<void> | undefined;
@@ -109,40 +108,26 @@ export class JobQueue {
 
   /** Starts claiming and running jobs (a serving instance). */
   start(options: Partial<QueueOptions> = {}): void {
-    if (this.timer) return;
+    if (this.poller.started) return;
     this.options = { ...this.options, ...options };
     this.abort = new AbortController();
-    this.timer = setInterval(() => this.kick(), this.options.pollMs);
-    this.timer.unref(); // a pending poll alone must not keep the process alive
-    this.kick();
+    this.poller.start(this.options.pollMs);
   }
 
   get started(): boolean {
-    return this.timer !== undefined;
+    return this.poller.started;
   }
 
   /** Looks for due jobs now (or right after the current pass). */
   kick(): void {
-    if (!this.timer) return;
-    if (this.polling) {
-      this.again = true;
-      return;
-    }
-    this.polling = this.poll().finally(() => {
-      this.polling = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.poller.kick();
   }
 
   /** Stops claiming; running handlers are aborted and awaited, their jobs due again at once for any instance. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    const stopped = this.poller.stop();
     this.abort.abort();
-    await this.polling;
+    await stopped;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -150,11 +135,11 @@ export class JobQueue {
   async idle(timeoutMs = 30_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      await this.polling;
+      await this.poller.current;
       await Promise.allSettled([...this.inFlight]);
       const due = await this.store.get(
         `SELECT count(*) AS "n" FROM "_jobs" WHERE "status" = 'running' OR ("status" = 'queued' AND "runAt" <= ${this.store.dialect.placeholder(1)})`, [Date.now()]);
-      if (Number(due?.n ?? 0) === 0 && this.inFlight.size === 0 && !this.polling) return;
+      if (Number(due?.n ?? 0) === 0 && this.inFlight.size === 0 && !this.poller.current) return;
       if (Date.now() > until) throw new Error('jobs still due after the timeout');
       await new Promise((r) => setTimeout(r, 50));
       this.kick();
@@ -167,14 +152,14 @@ export class JobQueue {
       await this.prune();
       if (!(await this.jobs.anyDue([...this.kinds.keys()]))) return;
       for (const [kind, handler] of this.kinds) {
-        if (!this.timer) return;
+        if (!this.poller.started) return;
         const free = (handler.concurrency ?? 1) - (this.running.get(kind) ?? 0);
         if (free <= 0) continue;
         const claimed = await this.jobs.claim([kind], free, handler.leaseMs ?? 60_000);
         for (const row of claimed) this.launch(row, handler);
       }
     } catch (err) {
-      if (this.timer) this.log(`jobs: ${(err as Error).message}`);
+      if (this.poller.started) this.log(`jobs: ${(err as Error).message}`);
     }
   }
 

@@ -5,6 +5,7 @@
  * (exponential backoff), and fails for good once they are used up. Delivery is at least
  * once: a receiver should deduplicate on `webhook-id`.
  */
+import { Poller } from '../core/poller.js';
 import type { Webhook } from './webhook-model.js';
 import type { AttemptLog, DeliveryRepo, DeliveryRow } from './delivery-repo.js';
 import { postJson } from './http-sender.js';
@@ -38,50 +39,34 @@ export interface WorkerDeps {
 }
 
 export class DeliveryWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly poller = new Poller(() => this.pass());
   private abort = new AbortController();
 
   constructor(private readonly deps: WorkerDeps, readonly options: DeliveryOptions) {}
 
   start(): void {
-    if (this.timer) return;
+    if (this.poller.started) return;
     this.abort = new AbortController();
-    this.timer = setInterval(() => this.kick(), this.options.pollMs);
-    this.timer.unref(); // a pending poll alone must not keep the process alive
-    this.kick();
+    this.poller.start(this.options.pollMs);
   }
 
   /** Looks for due deliveries now (or right after the current pass). */
   kick(): void {
-    if (!this.timer) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.poller.kick();
   }
 
   /** Stops polling; attempts in flight are aborted and their deliveries released. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    const stopped = this.poller.stop();
     this.abort.abort();
-    await this.running;
+    await stopped;
   }
 
   private async pass(): Promise<void> {
     try {
       const leaseMs = this.options.timeoutMs + 30_000;
       for (;;) {
-        if (!this.timer) return;
+        if (!this.poller.started) return;
         const claimed = await this.deps.repo.claim(this.options.batchSize, leaseMs);
         if (claimed.length === 0) return;
         const allowed = await this.deps.allowedPrivateTargets();
@@ -93,7 +78,7 @@ export class DeliveryWorker {
         }));
       }
     } catch (err) {
-      if (this.timer) this.deps.log(`webhook deliveries: ${(err as Error).message}`);
+      if (this.poller.started) this.deps.log(`webhook deliveries: ${(err as Error).message}`);
     }
   }
 
