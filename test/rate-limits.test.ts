@@ -74,6 +74,15 @@ describe.each(ENGINES)('rate limits on %s', (engine) => {
     expect((await json('/api/collections/users/request-verification', { email: 'limited@example.com' })).status).toBe(204);
   });
 
+  it('limits vector searches by their own tag, *:search, apart from the list route', async () => {
+    await g.admin.collections.create({ name: 'vecs', type: 'base', listRule: '', fields: [{ name: 'emb', type: 'vector', dimensions: 2 }] });
+    await rules({ label: '*:search', maxRequests: 2 });
+    const search = () => json('/api/collections/vecs/search', { field: 'emb', vector: [1, 0] }, { headers: { authorization: userAuth } });
+    expect(await statuses(2, search)).toEqual([200, 200]);
+    await expectTooMany(await search());
+    expect((await g.fetch('/api/collections/vecs/records', { headers: { authorization: userAuth } })).status).toBe(200);
+  });
+
   it('applies a custom path rule: /api/health 3 per 10 s, the 4th request is 429; superusers are exempt', async () => {
     await rules({ label: '/api/health', duration: 10, maxRequests: 3 });
     expect(await statuses(3, () => g.fetch('/api/health'))).toEqual([200, 200, 200]);

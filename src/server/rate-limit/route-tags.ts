@@ -22,6 +22,9 @@ const ROUTE_TAGS: Record<string, readonly string[]> = {
   'POST /api/collections/:c/request-email-change': ['requestEmailChange'],
   'POST /api/collections/:c/confirm-email-change': ['confirmEmailChange'],
   'GET /api/files/:c/:id/:file': ['file'],
+  // Galley's own routes (docs/ai.md): a search may embed a text, an ask calls a chat model.
+  'POST /api/collections/:c/search': ['search'],
+  'POST /api/collections/:c/ask': ['ask'],
 };
 
 /** The tags of a route, or undefined for routes outside the list (HEAD counts as GET). */
