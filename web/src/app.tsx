@@ -28,6 +28,7 @@ const RecordPage = lazy(() => import('./pages/records/RecordPage').then((m) => (
 const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 const LogsPage = lazy(() => import('./pages/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
 const BackupsPage = lazy(() => import('./pages/backups/BackupsPage').then((m) => ({ default: m.BackupsPage })));
+const PlaygroundPage = lazy(() => import('./pages/playground/PlaygroundPage').then((m) => ({ default: m.PlaygroundPage })));
 
 type Route = { pattern: string; render: (params: Record<string, string>) => ReactElement; public?: boolean };
 
@@ -45,6 +46,7 @@ const ROUTES: Route[] = [
   { pattern: '/', render: () => <OverviewPage /> },
   { pattern: '/logs', render: () => <LogsPage /> },
   { pattern: '/backups', render: () => <BackupsPage /> },
+  { pattern: '/playground', render: () => <PlaygroundPage /> },
   { pattern: '/collections', render: () => <CollectionsPage /> },
   { pattern: '/collections/:name/schema', render: (p) => <CollectionsPage name={p.name!} /> },
   { pattern: '/new-collection/:type', render: (p) => <CollectionsPage newType={p.type!} /> },

@@ -3,7 +3,7 @@
  * (src/core/fields/*.ts): a new field starts with every option filled in.
  */
 import {
-  Braces, Calendar, CalendarClock, FileText, Hash, KeyRound, Link, List, Mail, MapPin, Paperclip, Share2, ToggleLeft, Type,
+  Braces, Calendar, CalendarClock, FileText, Hash, KeyRound, Link, List, Mail, MapPin, Paperclip, Share2, Sparkles, ToggleLeft, Type,
   type LucideIcon,
 } from 'lucide-react';
 import type { Field } from './model';
@@ -12,6 +12,7 @@ import type { Field } from './model';
 export const FIELD_ICONS: Record<string, LucideIcon> = {
   text: Type, editor: FileText, number: Hash, bool: ToggleLeft, email: Mail, url: Link, date: Calendar,
   autodate: CalendarClock, select: List, file: Paperclip, relation: Share2, json: Braces, geoPoint: MapPin, password: KeyRound,
+  vector: Sparkles,
 };
 
 export const fieldIcon = (type: string): LucideIcon => FIELD_ICONS[type] ?? Type;
@@ -30,6 +31,7 @@ export const FIELD_TYPES: Record<string, { label: string; defaults: Record<strin
   relation: { label: 'Relation', defaults: { collectionId: '', maxSelect: 1, minSelect: 0, cascadeDelete: false, required: false } },
   json: { label: 'JSON', defaults: { maxSize: 0, required: false } },
   geoPoint: { label: 'Geo point', defaults: { required: false } },
+  vector: { label: 'Vector', defaults: { dimensions: 512, distance: 'cosine', index: '', embedder: '', source: '', required: false } },
   password: { label: 'Password', defaults: { min: 0, max: 0, pattern: '', cost: 0, required: false } },
 };
 

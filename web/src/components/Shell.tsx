@@ -5,7 +5,7 @@
  * screen's filter or search box (the element marked data-shortcut="filter").
  */
 import { useEffect, type ReactNode } from 'react';
-import { Activity, Archive, ChevronRight, Database, LogOut, ScrollText, Settings, UserRound } from 'lucide-react';
+import { Activity, Archive, ChevronRight, Database, FlaskConical, LogOut, ScrollText, Settings, UserRound } from 'lucide-react';
 import { pb } from '../lib/api';
 import { navigate } from '../lib/router';
 import { Button } from '../ui/Button';
@@ -18,6 +18,7 @@ const NAV = [
   { id: 'collections', label: 'Collections', href: '#/collections', icon: Database },
   { id: 'logs', label: 'Logs', href: '#/logs', icon: ScrollText },
   { id: 'backups', label: 'Backups', href: '#/backups', icon: Archive },
+  { id: 'playground', label: 'Playground', href: '#/playground', icon: FlaskConical },
   { id: 'settings', label: 'Settings', href: '#/settings', icon: Settings },
 ] as const;
 

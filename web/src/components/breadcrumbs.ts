@@ -3,7 +3,7 @@ export interface Crumb { label: string; href?: string }
 
 const SETTINGS: Record<string, string> = {
   application: 'Application', mail: 'Mail', superusers: 'Superusers', 'rate-limits': 'Rate limits',
-  batch: 'Batch', 'trusted-proxy': 'Trusted proxy', 'superuser-ips': 'Superuser IPs',
+  batch: 'Batch', 'trusted-proxy': 'Trusted proxy', 'superuser-ips': 'Superuser IPs', embeddings: 'Embeddings', ai: 'AI answers',
 };
 
 export function crumbsFor(path: string): Crumb[] {
@@ -13,6 +13,7 @@ export function crumbsFor(path: string): Crumb[] {
   if (!first) return [{ label: 'Overview' }];
   if (first === 'logs') return [{ label: 'Logs' }];
   if (first === 'backups') return [{ label: 'Backups' }];
+  if (first === 'playground') return [{ label: 'Playground' }];
   if (first === 'settings') return [{ label: 'Settings', href: '#/settings' }, { label: SETTINGS[name ?? 'application'] ?? name ?? 'Application' }];
   if (first === 'new-collection') return [collections, { label: `New ${name ?? ''} collection` }];
   if (first === 'collections' && name) {
@@ -26,10 +27,11 @@ export function crumbsFor(path: string): Crumb[] {
 }
 
 /** The main navigation section a path belongs to. */
-export function sectionOf(path: string): 'overview' | 'collections' | 'logs' | 'backups' | 'settings' | '' {
+export function sectionOf(path: string): 'overview' | 'collections' | 'logs' | 'backups' | 'playground' | 'settings' | '' {
   if (path === '/') return 'overview';
   if (path.startsWith('/logs')) return 'logs';
   if (path.startsWith('/backups')) return 'backups';
+  if (path.startsWith('/playground')) return 'playground';
   if (path.startsWith('/settings')) return 'settings';
   if (path.startsWith('/collections') || path.startsWith('/new-collection')) return 'collections';
   return '';

@@ -23,6 +23,7 @@ function draftOf(f: CollectionField, v: unknown): unknown {
     case 'bool': return !!v;
     case 'number': return v === undefined || v === null ? '' : String(v);
     case 'json': return v === undefined || v === null ? '' : JSON.stringify(v, null, 2);
+    case 'vector': return Array.isArray(v) && v.length > 0 ? JSON.stringify(v) : '';
     case 'file': return { kept: asList(v), removed: [], added: [] } satisfies FileDraft;
     case 'password': return { password: '', confirm: '' } satisfies PasswordDraft;
     case 'geoPoint': {
@@ -48,6 +49,8 @@ export function toPayload(c: CollectionModel, draft: Draft, isNew: boolean): { b
     if (isExtractionField(f, c.fields)) continue; // kept by Galley: the server ignores it anyway
     switch (f.type) {
       case 'autodate': break;
+      // A vector with a source is computed by Galley (a value sent is ignored); others go as JSON text, the server validates it.
+      case 'vector': if (!f.source) body[f.name] = String(v).trim() || null; break;
       case 'number': body[f.name] = String(v).trim() === '' ? 0 : Number(v); break;
       case 'json': {
         const text = String(v);

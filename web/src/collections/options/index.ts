@@ -5,6 +5,7 @@ import { NumberOptions } from './NumberOptions';
 import { AutodateOptions, DateOptions, DomainOptions, EditorOptions, JsonOptions } from './ContentOptions';
 import { RelationOptions, SelectOptions } from './ChoiceOptions';
 import { FileOptions } from './FileOptions';
+import { VectorOptions } from './VectorOptions';
 import type { OptionProps } from './types';
 
 export const OPTION_EDITORS: Record<string, ComponentType<OptionProps>> = {
@@ -20,4 +21,5 @@ export const OPTION_EDITORS: Record<string, ComponentType<OptionProps>> = {
   select: SelectOptions,
   relation: RelationOptions,
   file: FileOptions,
+  vector: VectorOptions,
 };

@@ -22,6 +22,7 @@ import { useColumnWidths, useHiddenColumns } from '../../records/useColumns';
 import { useFileToken } from '../../records/useFileToken';
 import { useDebounced, useRecordList } from '../../records/useRecordList';
 import { Button, ButtonLink } from '../../ui/Button';
+import { EmbeddingProgress } from '../../vectors/EmbeddingProgress';
 
 /** A filter that calls search() (a word boundary before it, so `research(` is not one). */
 const SEARCH_CALL = /(^|[^\w.@])search\s*\(/;
@@ -64,6 +65,7 @@ export function RecordsPage({ name }: { name: string }) {
           </div>
         </header>
         {(loadError || list.error) && <p role="alert" className="error">{loadError || list.error}</p>}
+        {collection?.fields.some((f) => f.type === 'vector' && f.source) && <EmbeddingProgress collection={name} />}
         <div className="rec-toolbar">
           <FilterBar value={filterText} onChange={(v) => { setFilterText(v); setPage(1); }} error={list.filterError}
             placeholder={searchable ? 'Filter, e.g. search("words") && created > "2024-01-01"' : undefined} />

@@ -1,6 +1,6 @@
 /** `#/settings/<section>`: the settings sections, one screen each, with their own sub-navigation. */
 import type { ReactElement } from 'react';
-import { Gauge, Globe, Layers, Mail, Network, ShieldCheck, UsersRound, type LucideIcon } from 'lucide-react';
+import { Bot, Gauge, Globe, Layers, Mail, Network, ShieldCheck, Sparkles, UsersRound, type LucideIcon } from 'lucide-react';
 import { ApplicationSettings } from './ApplicationSettings';
 import { MailSettings } from './MailSettings';
 import { RateLimitSettings } from './RateLimitSettings';
@@ -8,6 +8,8 @@ import { BatchSettings } from './BatchSettings';
 import { TrustedProxySettings } from './TrustedProxySettings';
 import { SuperuserIpsSettings } from './SuperuserIpsSettings';
 import { SuperusersSettings } from './SuperusersSettings';
+import { EmbeddingsSettings } from './EmbeddingsSettings';
+import { AiSettings } from './AiSettings';
 import './settings.css';
 
 const SECTIONS: { id: string; label: string; icon: LucideIcon; render: () => ReactElement }[] = [
@@ -18,6 +20,8 @@ const SECTIONS: { id: string; label: string; icon: LucideIcon; render: () => Rea
   { id: 'batch', label: 'Batch', icon: Layers, render: () => <BatchSettings /> },
   { id: 'trusted-proxy', label: 'Trusted proxy', icon: Network, render: () => <TrustedProxySettings /> },
   { id: 'superuser-ips', label: 'Superuser IPs', icon: ShieldCheck, render: () => <SuperuserIpsSettings /> },
+  { id: 'embeddings', label: 'Embeddings', icon: Sparkles, render: () => <EmbeddingsSettings /> },
+  { id: 'ai', label: 'AI answers', icon: Bot, render: () => <AiSettings /> },
 ];
 
 export function SettingsPage({ section = 'application' }: { section?: string }) {

@@ -29,7 +29,8 @@ export function useSettingsSection<T>(name: string): SectionForm<T> {
 
   useEffect(() => {
     pb.settings.getAll().then(
-      (all) => setValue(all[name] as T),
+      // A section this server does not have (an older server) is a message, not an endless "Loading…".
+      (all) => (all[name] === undefined ? setLoadError(`This server has no "${name}" settings section.`) : setValue(all[name] as T)),
       (err: unknown) => setLoadError(errorMessage(err)),
     );
   }, [name]);
