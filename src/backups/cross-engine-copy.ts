@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../store/store.js';
+import type { StoreFeatures } from '../store/store-features.js';
 import { quoteIdent, type DialectName } from '../store/dialect.js';
 import { TransactionStore } from '../store/transaction-store.js';
 import { insertDefinition, updateDefinition } from '../core/collections/definitions-table.js';
@@ -27,6 +28,7 @@ import { createTableHasher } from './table-hash.js';
 import type { ArchiveTables } from './archive-tables.js';
 import { RestoreError } from './database-restorer.js';
 import { ftsTable } from '../search/sqlite-search.js';
+import { chunkTablePrefix } from '../vectors/chunk-table.js';
 
 /** Galley's internal tables, copied column by column. */
 const INTERNAL_TABLES = ['_params', '_migrations', '_otps', '_otpAttempts', '_mfas', '_webhooks', '_webhookDeliveries', '_cronRuns', '_idempotencyKeys', '_jobs', '_embeddings'];
@@ -46,14 +48,17 @@ const MAX_ROWS = 200;
 const COMPARE_PAGE = 2000;
 
 /** Copies the backup's tables into the empty database behind tx (its dialect is `dialect`), then verifies them. */
-export async function copyAcrossEngines(tx: Executor, dialect: TransactionStore['dialect'], source: ArchiveTables): Promise<void> {
+/** `features` are the target's (pgvector or not: vector columns are laid out for it). */
+export async function copyAcrossEngines(tx: Executor, dialect: TransactionStore['dialect'], source: ArchiveTables, features: StoreFeatures): Promise<void> {
   const target = new TransactionStore(tx, dialect);
   const models = await source.definitions();
   const tables = models.filter((m) => m.type !== 'view');
   const known = new Set([...INTERNAL_TABLES, ...NOT_COPIED, ...tables.map((m) => m.name)]);
-  // A SQLite full-text index (its FTS5 table and shadow tables) is rebuilt by the target's own DDL.
+  // A SQLite full-text index (its FTS5 table and shadow tables) is rebuilt by the target's own DDL;
+  // so are the vector fields' chunk tables, empty: the target's first start embeds their records again.
   const searchIndexes = tables.map(ftsTable);
-  const derived = (name: string) => searchIndexes.some((fts) => name === fts || name.startsWith(`${fts}_`));
+  const chunkTables = tables.map((m) => chunkTablePrefix(m.id));
+  const derived = (name: string) => searchIndexes.some((fts) => name === fts || name.startsWith(`${fts}_`)) || chunkTables.some((c) => name.startsWith(c));
   const unknown = source.names.filter((n) => !known.has(n) && !derived(n));
   if (unknown.length)
     throw new RestoreError(`the backup holds tables that are not Galley's (${unknown.join(', ')}); they cannot be moved to ${engineName(dialect.name)}`);
@@ -61,11 +66,11 @@ export async function copyAcrossEngines(tx: Executor, dialect: TransactionStore[
   await ensureGalleyTables(target);
   for (const model of tables) {
     await insertDefinition(target, target, model);
-    for (const sql of createTableSql(model, dialect.name)) await target.exec(sql);
+    for (const sql of createTableSql(model, dialect.name, features)) await target.exec(sql);
   }
   await createViews(target, models.filter((m) => m.type === 'view'));
 
-  const registry = new CollectionRegistry(dialect.name);
+  const registry = new CollectionRegistry(dialect.name, features);
   registry.replaceAll(tables);
   for (const model of tables) await copyRecords(target, source, registry.find(model.id)!);
   for (const name of INTERNAL_TABLES) if (source.names.includes(name)) await copyInternal(target, source, name);

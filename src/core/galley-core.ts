@@ -52,6 +52,7 @@ import type { VersionListener } from './versions/version-listener.js';
 import { ensureChangeTriggers } from './versions/change-triggers.js';
 import { ensureSearchIndexes } from '../search/postgres-search-repair.js';
 import { detectStoreFeatures, fallbackWarning } from '../vectors/pgvector-setup.js';
+import { upgradeArrayVectorColumns } from '../vectors/vector-columns.js';
 
 export class GalleyCore {
   readonly collections: CollectionService;
@@ -138,6 +139,7 @@ export class GalleyCore {
     this.backups.reload = async () => {
       await this.collections.reload();
       await this.watchTableChanges();
+      await this.embeddings.repairChunks(this.collections.registry.all());
       await this.settings.refresh();
       await this.webhooks.reload();
     };
@@ -151,7 +153,8 @@ export class GalleyCore {
   /**
    * PostgreSQL: every collection's table moves its data version, and an auth one announces its writes
    * to the sign-in caches, whoever makes them. A failure leaves Galley's own moves only. A search
-   * index left without its triggers (an earlier Galley's, a restored dump) is rebuilt.
+   * index left without its triggers (an earlier Galley's, a restored dump) is rebuilt, and real[]
+   * vector columns become pgvector's once it is there.
    */
   private async watchTableChanges(): Promise<void> {
     if (this.store.dialect.name !== 'postgres') return;
@@ -165,6 +168,12 @@ export class GalleyCore {
       if (rebuilt.length) this.logger.info(`search index rebuilt for ${rebuilt.join(', ')}`);
     } catch (err) {
       this.logger.warn(`could not rebuild the search indexes: ${errorText(err)}`);
+    }
+    try {
+      const upgraded = await upgradeArrayVectorColumns(this.store, this.collections.registry.all().map((c) => c.model));
+      if (upgraded.length) this.logger.info(`vector columns now use pgvector: ${upgraded.join(', ')}`);
+    } catch (err) {
+      this.logger.warn(`could not convert real[] vector columns to pgvector: ${errorText(err)}`);
     }
   }
 
@@ -245,6 +254,7 @@ export class GalleyCore {
       await ensureIdempotencyTable(store);
       await core.jobs.init();
       await ensureEmbeddingsTable(store);
+      await core.embeddings.repairChunks(core.collections.registry.all());
     } catch (err) {
       await core.logs.close().catch(() => {});
       await store.close().catch(() => {});

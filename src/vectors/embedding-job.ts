@@ -1,7 +1,9 @@
 /**
  * The embedding job (kind `embed`, one per vector field with a source; docs/ai.md):
- * takes the field's pending records in batches (the embedder's batch size), embeds
- * their source texts in one call per batch, and writes each vector through the normal
+ * takes the field's pending records in batches (the embedder's batch size), cuts each
+ * source text into chunks (chunking.ts), embeds the chunks in calls of at most the
+ * batch size, and writes each record's chunks with its vector (the first chunk's:
+ * a short text is one chunk, its whole text) through the normal
  * record update as the system — hooks, realtime and webhooks see it — unless the text
  * changed meanwhile (then the record stays pending with its new text, and the next
  * batch takes it). An embedder failure throws, so the queue retries with backoff; when
@@ -15,8 +17,9 @@ import { systemAccess } from '../core/rules/rule-access.js';
 import { SUPERUSER_SYSTEM } from '../core/auth/request-auth.js';
 import type { Job } from '../jobs/job-queue.js';
 import type { EmbeddingsSettings } from '../core/settings/embeddings-settings.js';
-import { vectorSources } from './embedding-sources.js';
+import { chunkOptions, vectorSources } from './embedding-sources.js';
 import { asEmbedding, sourceText, StaleEmbedding, type EmbedPayload } from './embedding-lifecycle.js';
+import { chunkText, type Chunk } from './chunking.js';
 import { textHash, type EmbeddingRows } from './embedding-table.js';
 import { embedderFor } from './embedders/embedders.js';
 import { parseVector } from './vector-values.js';
@@ -43,24 +46,33 @@ export async function runEmbedding(deps: EmbeddingJobDeps, job: Job<EmbedPayload
     job.signal.throwIfAborted();
     const pending = await deps.rows.pending(store, collection.id, source.vector.id, batch);
     if (pending.length === 0) return;
-    const items: { id: string; text: string }[] = [];
+    const { size, overlap } = chunkOptions(source.vector);
+    const items: { id: string; text: string; chunks: Chunk[] }[] = [];
     for (const p of pending) {
       const row = await findRecordById(store, collection, p.record);
       const text = row ? sourceText(source, rowToValues(collection, row)[source.source.name]) : '';
       if (!row || text.trim() === '') await deps.rows.remove(store, collection.id, source.vector.id, p.record);
-      else items.push({ id: p.record, text });
+      else items.push({ id: p.record, text, chunks: chunkText(text, size, overlap) });
     }
     if (items.length === 0) continue;
-    const vectors = await embedder.embed(items.map((i) => i.text), job.signal);
-    for (const [i, item] of items.entries()) {
-      const parsed = parseVector(vectors[i], source.vector.dimensions as number);
-      if (!parsed || !parsed.ok) {
-        const reason = `the ${source.embedder} embedder's vector does not fit the field (${parsed ? parsed.message : 'empty'})`;
+    // Every chunk of the batch's records, embedded in calls of at most `batch` texts.
+    const texts = items.flatMap((i) => i.chunks.map((c) => c.text));
+    const vectors: unknown[] = [];
+    for (let at = 0; at < texts.length; at += batch) vectors.push(...await embedder.embed(texts.slice(at, at + batch), job.signal));
+    let next = 0;
+    for (const item of items) {
+      const mine = vectors.slice(next, (next += item.chunks.length));
+      const parsed = mine.map((v) => parseVector(v, source.vector.dimensions as number));
+      const bad = parsed.find((p) => !p || !p.ok);
+      if (bad !== undefined || parsed.length === 0) {
+        const reason = `the ${source.embedder} embedder's vector does not fit the field (${bad && !bad.ok ? bad.message : 'empty'})`;
         await deps.rows.set(store, collection.id, source.vector.id, item.id, textHash(item.text), 'failed', reason);
         continue;
       }
+      const values = parsed.map((p) => (p as { values: number[] }).values);
       try {
-        await asEmbedding(source.vector.name, textHash(item.text), () => updateRecord(recordDeps, collection, item.id, { [source.vector.name]: parsed.values }, ctx));
+        await asEmbedding(source.vector.name, textHash(item.text), { chunks: item.chunks, vectors: values },
+          () => updateRecord(recordDeps, collection, item.id, { [source.vector.name]: values[0] }, ctx));
       } catch (err) {
         if (err instanceof StaleEmbedding) continue; // a newer text is pending: a later batch embeds it
         if ((err as { status?: number }).status === 404) { await deps.rows.remove(store, collection.id, source.vector.id, item.id); continue; }

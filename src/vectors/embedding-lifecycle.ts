@@ -9,6 +9,8 @@
  * The job writes a vector through the same path inside `asEmbedding`, which lets it
  * through only while the source text is still the one it embedded (checked against the
  * row read in the write's transaction): a newer text is never given a stale vector.
+ * The text's chunks are written in that same transaction (chunk-table.ts); they go
+ * with the record, and with its text when that is emptied.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Collection } from '../core/collections/collection.js';
@@ -16,6 +18,8 @@ import type { RecordLifecycle } from '../core/records/record-lifecycle.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { vectorSources, type VectorSource } from './embedding-sources.js';
 import { textHash, type EmbeddingRows } from './embedding-table.js';
+import type { ChunkRows } from './chunk-table.js';
+import type { Chunk } from './chunking.js';
 
 type Values = Record<string, unknown>;
 
@@ -32,18 +36,21 @@ export function sourceText(source: VectorSource, value: unknown): string {
   return source.source.type === 'editor' ? text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() : text;
 }
 
-interface EmbeddingWrite { field: string; hash: string }
+/** The embedded chunks of a text and their vectors (the record's vector is the first one's). */
+export interface EmbeddedChunks { chunks: Chunk[]; vectors: number[][] }
+
+interface EmbeddingWrite { field: string; hash: string; embedded: EmbeddedChunks }
 const embeddingWrite = new AsyncLocalStorage<EmbeddingWrite>();
 
 /** The text changed since the job read it. */
 export class StaleEmbedding extends Error {}
 
-/** Runs `fn` (a record update) as the embedding job's write of a vector field, for a text of this hash. */
-export function asEmbedding<T>(vectorField: string, hash: string, fn: () => Promise<T>): Promise<T> {
-  return embeddingWrite.run({ field: vectorField, hash }, fn);
+/** Runs `fn` (a record update) as the embedding job's write of a vector field, for a text of this hash and its chunks. */
+export function asEmbedding<T>(vectorField: string, hash: string, embedded: EmbeddedChunks, fn: () => Promise<T>): Promise<T> {
+  return embeddingWrite.run({ field: vectorField, hash, embedded }, fn);
 }
 
-export function embeddingLifecycle(inner: RecordLifecycle, queue: JobQueue, rows: EmbeddingRows): RecordLifecycle {
+export function embeddingLifecycle(inner: RecordLifecycle, queue: JobQueue, rows: EmbeddingRows, chunks: ChunkRows): RecordLifecycle {
   const sourcesOf = (c: Collection) => (c.isView ? [] : vectorSources(c.model));
   return {
     has: (action, c) => inner.has(action, c) || sourcesOf(c).length > 0,
@@ -55,6 +62,7 @@ export function embeddingLifecycle(inner: RecordLifecycle, queue: JobQueue, rows
         if (action === 'delete') {
           await execute(final);
           await rows.removeRecord(deps.store, collection.id, id);
+          await chunks.removeRecord(deps.store, collection.model, id);
           return;
         }
         const own = embeddingWrite.getStore();
@@ -76,8 +84,16 @@ export function embeddingLifecycle(inner: RecordLifecycle, queue: JobQueue, rows
         await execute(final);
         for (const { source, hash } of work) {
           const field = source.vector.id;
-          if (own && own.field === source.vector.name) { await rows.set(deps.store, collection.id, field, id, hash, 'done'); continue; }
-          if (hash === null) { await rows.remove(deps.store, collection.id, field, id); continue; }
+          if (own && own.field === source.vector.name) {
+            await chunks.replace(deps.store, collection, field, id, own.embedded.chunks, own.embedded.vectors);
+            await rows.set(deps.store, collection.id, field, id, hash, 'done');
+            continue;
+          }
+          if (hash === null) {
+            await rows.remove(deps.store, collection.id, field, id);
+            await chunks.removeRecord(deps.store, collection.model, id, field);
+            continue;
+          }
           const row = await rows.get(deps.store, collection.id, field, id);
           if (row?.status === 'done' && row.hash === hash) continue; // this very text has its vector already
           await rows.set(deps.store, collection.id, field, id, hash, 'pending');

@@ -18,12 +18,15 @@ import { EMBED_JOB, embedJobKey, embeddingLifecycle, type EmbedPayload } from '.
 import { giveUpEmbedding, runEmbedding, type EmbeddingJobDeps } from './embedding-job.js';
 import { sourceSignature, vectorSources } from './embedding-sources.js';
 import { EmbeddingRows } from './embedding-table.js';
+import { ChunkRows, repairChunkTables } from './chunk-table.js';
+import type { Collection } from '../core/collections/collection.js';
 import { EmbedderError } from './embedders/embedder.js';
 
 export interface FieldProgress { field: string; source: string; embedder: string; total: number; done: number; pending: number; failed: number }
 
 export class EmbeddingService {
   readonly rows: EmbeddingRows;
+  readonly chunks: ChunkRows;
   log: (message: string) => void = (message) => log.warn(message);
 
   constructor(
@@ -31,6 +34,7 @@ export class EmbeddingService {
     settings: SettingsService, changes: RecordChanges, recordDeps: () => RecordDeps,
   ) {
     this.rows = new EmbeddingRows(store.dialect.name);
+    this.chunks = new ChunkRows(store.dialect.name);
     const deps: EmbeddingJobDeps = { recordDeps, rows: this.rows, settings: async () => (await settings.get()).embeddings };
     jobs.register<EmbedPayload>(EMBED_JOB, {
       maxAttempts: 5,
@@ -63,7 +67,7 @@ export class EmbeddingService {
 
   /** The record lifecycle with automatic embeddings around `inner`. */
   lifecycle(inner: RecordLifecycle): RecordLifecycle {
-    return embeddingLifecycle(inner, this.jobs, this.rows);
+    return embeddingLifecycle(inner, this.jobs, this.rows, this.chunks);
   }
 
   /** Per vector field with a source: how many records are embedded, pending, failed. */
@@ -74,6 +78,30 @@ export class EmbeddingService {
       out.push({ field: s.vector.name, source: s.source.name, embedder: s.embedder, total: counts.done + counts.pending + counts.failed, ...counts });
     }
     return out;
+  }
+
+  /**
+   * At start and after a restore: chunk tables a collection lacks are created, and records
+   * embedded without chunks are embedded again (chunk-table.ts). A failure is logged: search
+   * then answers from what is there.
+   */
+  async repairChunks(collections: readonly Collection[]): Promise<void> {
+    for (const collection of collections) {
+      if (collection.isView || vectorSources(collection.model).length === 0) continue;
+      try {
+        const fields = await this.store.transaction(async (tx) => {
+          const ids = await repairChunkTables(tx, collection);
+          for (const field of ids) {
+            const payload: EmbedPayload = { collection: collection.id, field };
+            await this.jobs.enqueue(EMBED_JOB, payload, { key: embedJobKey(payload), db: tx });
+          }
+          return ids;
+        });
+        if (fields.length) this.jobs.kick();
+      } catch (err) {
+        this.log(`could not check the chunks of ${collection.name}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** A new or changed source (or embedder, or size): every record with text is embedded again; a removed one: its state goes. */

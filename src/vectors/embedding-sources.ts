@@ -7,6 +7,7 @@ import type { CollectionModel } from '../core/collections/model.js';
 import type { FieldModel } from '../core/fields/field.js';
 import { fieldError, type ErrorData, type FieldError } from '../core/errors.js';
 import type { EmbedderKind } from './embedders/embedder.js';
+import { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from './chunking.js';
 
 export interface VectorSource {
   vector: FieldModel;
@@ -29,8 +30,16 @@ export function vectorSources(model: CollectionModel): VectorSource[] {
   return out;
 }
 
-/** What makes stored vectors stale when it changes: recomputed (backfill) on a change. */
-export const sourceSignature = (s: VectorSource) => `${s.source.id}|${s.embedder}|${String(s.vector.dimensions)}`;
+/** How a field's source text is chunked (definitions saved before chunking existed have the defaults). */
+export function chunkOptions(vector: FieldModel): { size: number; overlap: number } {
+  return { size: Number(vector.chunkSize ?? DEFAULT_CHUNK_SIZE), overlap: Number(vector.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP) };
+}
+
+/** What makes stored vectors (and chunks) stale when it changes: recomputed (backfill) on a change. */
+export function sourceSignature(s: VectorSource): string {
+  const { size, overlap } = chunkOptions(s.vector);
+  return `${s.source.id}|${s.embedder}|${String(s.vector.dimensions)}|${size}|${overlap}`;
+}
 
 export function validateVectorSources(model: CollectionModel, errors: ErrorData): void {
   if (model.type === 'view' || !Array.isArray(model.fields)) return;

@@ -13,6 +13,7 @@ import { searchIndexFor } from '../../search/engines.js';
 import { searchSignature } from '../../search/options.js';
 import { NO_FEATURES, type StoreFeatures } from '../../store/store-features.js';
 import { createChangedVectorIndexesSql, createVectorIndexesSql, dropChangedVectorIndexesSql, resizeVectorSql } from '../../vectors/vector-ddl.js';
+import { alterChunkTablesSql, createChunkTablesSql, dropChunkTablesSql } from '../../vectors/chunk-table.js';
 
 const columnDef = (f: FieldModel, dialect: DialectName, features: StoreFeatures) => `${q(f.name)} ${typeOf(f.type).column(f, dialect, features)}`;
 
@@ -23,7 +24,7 @@ export function createTableSql(model: CollectionModel, dialect: DialectName, fea
   if (dialect === 'postgres') cols.unshift('"_rowid_" bigint GENERATED ALWAYS AS IDENTITY');
   return [
     `CREATE TABLE ${q(model.name)} (${cols.join(', ')})`, ...createIndexesSql(model, dialect), ...searchIndexFor(dialect).create(model),
-    ...createVectorIndexesSql(model, dialect, features),
+    ...createVectorIndexesSql(model, dialect, features), ...createChunkTablesSql(model, dialect, features),
   ];
 }
 
@@ -95,9 +96,9 @@ export function alterTableSql(from: CollectionModel, to: CollectionModel, dialec
   }
   out.push(...createIndexesSql(to, dialect));
   if (reindex) out.push(...searchIndexFor(dialect).create(to));
-  out.push(...createChangedVectorIndexesSql(from, to, dialect, features));
+  out.push(...createChangedVectorIndexesSql(from, to, dialect, features), ...alterChunkTablesSql(from, to, dialect, features));
   return out;
 }
 
-/** Statements that remove what a table's DROP leaves behind (the search index's own table). */
-export const dropTableExtrasSql = (model: CollectionModel, dialect: DialectName): string[] => searchIndexFor(dialect).drop(model);
+/** Statements that remove what a table's DROP leaves behind (the search index's own table, the vector fields' chunk tables). */
+export const dropTableExtrasSql = (model: CollectionModel, dialect: DialectName): string[] => [...searchIndexFor(dialect).drop(model), ...dropChunkTablesSql(model)];
