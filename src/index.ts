@@ -7,6 +7,8 @@ export type { AppContext, OutgoingMail } from './core/app-context.js';
 export type { RecordsApi, ListOptions } from './core/records/records-api.js';
 export type { RouteEvent, RouteHandler } from './app/route-event.js';
 export type { HookHandler } from './hooks/hook.js';
+export type { ChatMessage, ChatUsage } from './ai/chat-model.js';
+export type { Passage } from './ai/retrieve-passages.js';
 export type * from './hooks/events.js';
 export type { CollectionModel } from './core/collections/model.js';
 export type { MigrationContext, MigrationCollections } from './migrations/context.js';

@@ -6,6 +6,8 @@
 import type { CollectionModel } from '../core/collections/model.js';
 import type { MailMessage } from '../mail/mailer.js';
 import type { AppContext } from '../core/app-context.js';
+import type { ChatMessage, ChatUsage } from '../ai/chat-model.js';
+import type { Passage } from '../ai/retrieve-passages.js';
 
 export type RecordValues = Record<string, unknown>;
 
@@ -91,6 +93,32 @@ export interface FileTokenRequestEvent {
   auth: EventAuth;
   request: EventRequest;
   token?: string;
+}
+
+/**
+ * `POST /api/collections/{c}/ask` (docs/ai.md), after retrieval, before the chat model
+ * is called. Before `e.next()` a handler may change `e.passages` (what the model is given
+ * and what is cited; the messages are rebuilt from them unless the handler also changed
+ * `e.messages`), `e.messages` (the prompt as sent) and `e.model` (the call). `e.next()`
+ * calls the model and sets `e.answer` and `e.usage`; after it, a non-streamed answer may
+ * be changed. To answer without the model, set `e.answer` and skip `e.next()`; skipping it
+ * without an answer refuses the request (403); throwing an ApiError answers with it.
+ */
+export interface AskRequestEvent {
+  app: AppContext;
+  collection: CollectionModel;
+  auth: EventAuth;
+  request: EventRequest;
+  question: string;
+  /** The vector field searched. */
+  field: string;
+  passages: Passage[];
+  messages: ChatMessage[];
+  model: { name: string; maxOutputTokens: number; temperature: number };
+  /** True for a streamed answer (its text is sent as the model writes it). */
+  stream: boolean;
+  answer?: string;
+  usage?: ChatUsage;
 }
 
 /** Every email Galley sends: change `e.message`, or return without `e.next()` to cancel it. */

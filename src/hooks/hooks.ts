@@ -13,7 +13,7 @@ import { rowToValues } from '../core/records/serialize.js';
 import type { AppContext } from '../core/app-context.js';
 import { Hook } from './hook.js';
 import type {
-  FileDownloadRequestEvent, FileTokenRequestEvent, MailerEvent, RealtimeConnectEvent, RealtimeMessageEvent, RealtimeSubscribeEvent, RecordAfterEvent, RecordAuthRequestEvent,
+  AskRequestEvent, FileDownloadRequestEvent, FileTokenRequestEvent, MailerEvent, RealtimeConnectEvent, RealtimeMessageEvent, RealtimeSubscribeEvent, RecordAfterEvent, RecordAuthRequestEvent,
   RecordEvent, RecordRequestEvent, ServeEvent, TerminateEvent, RecordValues,
 } from './events.js';
 
@@ -38,6 +38,7 @@ export class Hooks implements RecordLifecycle {
   readonly onRecordAuthRequest = new Hook<RecordAuthRequestEvent>();
   readonly onFileDownloadRequest = new Hook<FileDownloadRequestEvent>();
   readonly onFileTokenRequest = new Hook<FileTokenRequestEvent>();
+  readonly onAskRequest = new Hook<AskRequestEvent>();
 
   readonly onMailerSend = new Hook<MailerEvent>();
   readonly onRealtimeConnectRequest = new Hook<RealtimeConnectEvent>();

@@ -72,6 +72,21 @@ export class GalleyMetrics {
     registers: [this.registry],
   });
 
+  /** The ask endpoint's chat model (docs/ai.md): tokens by kind, asks by outcome (ok, error, aborted). */
+  readonly aiTokens = new Counter({
+    name: 'galley_ai_tokens_total',
+    help: 'Chat model tokens used by the ask endpoint, by kind (prompt, completion).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly aiRequests = new Counter({
+    name: 'galley_ai_requests_total',
+    help: 'Ask requests that reached the chat model stage, by outcome (ok, error, aborted).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   /** prom-client's process and Node figures (CPU, memory, event-loop lag, GC); they start timers, so only when collecting. */
   collectProcessMetrics(): void {
     collectDefaultMetrics({ register: this.registry });

@@ -35,6 +35,7 @@ import { registerBatchRoutes } from '../api/batch.js';
 import { registerCronRoutes } from '../api/crons.js';
 import { registerWebhookRoutes } from '../api/webhooks.js';
 import { registerVectorSearchRoutes } from '../api/vector-search.js';
+import { registerAskRoutes } from '../api/ask.js';
 import { RealtimeBroker, type RealtimeOptions } from '../realtime/realtime-broker.js';
 import { registerHttpMetrics } from '../metrics/http-metrics.js';
 import { activeTracing } from '../tracing/tracing.js';
@@ -168,6 +169,7 @@ export async function buildApp(core: GalleyCore, options: AppOptions = {}): Prom
   registerBackupRoutes(app, core);
   registerWebhookRoutes(app, core);
   registerVectorSearchRoutes(app, core);
+  registerAskRoutes(app, core);
   // A serving instance sends webhook deliveries (a CLI command opening the core does not).
   core.webhooks.start();
   app.addHook('onClose', () => core.webhooks.stop());

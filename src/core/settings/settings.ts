@@ -16,6 +16,7 @@ import { webhooksSection, type WebhooksSettings } from './webhooks-settings.js';
 import { authProtectionSection, type AuthProtectionSettings } from './auth-protection-settings.js';
 import { backupsSection, type BackupsSettings } from './backups-settings.js';
 import { embeddingsSection, type EmbeddingsSettings } from './embeddings-settings.js';
+import { aiSection, type AiSettings } from './ai-settings.js';
 import { isPlainObject, type SettingsSection } from './settings-section.js';
 
 export interface Settings {
@@ -31,12 +32,13 @@ export interface Settings {
   authProtection: AuthProtectionSettings;
   backups: BackupsSettings;
   embeddings: EmbeddingsSettings;
+  ai: AiSettings;
   [section: string]: unknown;
 }
 
 const SECTIONS: SettingsSection<object>[] = [
   metaSection, smtpSection, s3Section, backupsSection, batchSection, rateLimitSection, trustedProxySection, logsSection, superuserIpsSection, webhooksSection, authProtectionSection,
-  embeddingsSection,
+  embeddingsSection, aiSection,
 ] as unknown as SettingsSection<object>[];
 
 /** Settings from their stored JSON (or defaults), every known section complete. */

@@ -1,0 +1,63 @@
+/**
+ * Retrieval for the ask endpoint (docs/ai.md, "Answers"): the question embedded with
+ * the vector field's embedder, then the passages nearest to it among the records the
+ * caller may see (the list rule and the filter select the records before anything is
+ * ranked, as for a search). Until chunks exist (src/vectors/chunk-search.ts) a passage
+ * is a record's whole source text; switching is a change to this function only.
+ */
+import type { Collection } from '../core/collections/collection.js';
+import type { GalleyCore } from '../core/galley-core.js';
+import { ApiError } from '../core/errors.js';
+import type { AccessContext } from '../core/rules/rule-access.js';
+import type { VectorSource } from '../vectors/embedding-sources.js';
+import { sourceText } from '../vectors/embedding-lifecycle.js';
+import { embedQueryText } from '../vectors/query-embedding.js';
+import { searchNearest } from '../vectors/vector-search.js';
+
+/** A piece of a record's text given to the model, and the citation it becomes. */
+export interface Passage {
+  recordId: string;
+  collectionId: string;
+  /** The source text field the passage comes from. */
+  field: string;
+  /** Character offsets into the source text (an editor's text without its tags). */
+  start: number;
+  end: number;
+  /** 1-based page of an extracted document; null for text without pages. */
+  page: number | null;
+  text: string;
+  /** The vector distance to the question; null when undefined. */
+  distance: number | null;
+}
+
+export interface RetrieveQuery {
+  source: VectorSource;
+  question: string;
+  k: number;
+  filter: string;
+}
+
+export async function retrievePassages(core: GalleyCore, collection: Collection, query: RetrieveQuery, ctx: AccessContext): Promise<Passage[]> {
+  const field = collection.field(query.source.vector.name)!;
+  let vector: number[];
+  try {
+    vector = await embedQueryText(field, query.question, core.settings.current().embeddings);
+  } catch (err) {
+    // A 400 of the search endpoint (under `text`); here the embedder is an outside service that failed.
+    if (err instanceof ApiError && err.status === 400) {
+      const detail = Object.values(err.data)[0] as { message?: string } | undefined;
+      throw new ApiError(502, `The question could not be embedded: ${detail?.message ?? err.message}`);
+    }
+    throw err;
+  }
+  const stamp = core.store.dialect.name === 'sqlite' ? core.versions.localStamp([collection.id]) : undefined;
+  const hits = await searchNearest(core.store, collection, { field, vector, k: query.k, filter: query.filter }, ctx, stamp);
+  const name = query.source.source.name;
+  const passages: Passage[] = [];
+  for (const hit of hits) {
+    const text = sourceText(query.source, hit.row[name]);
+    if (text === '') continue;
+    passages.push({ recordId: String(hit.row.id), collectionId: collection.id, field: name, start: 0, end: text.length, page: null, text, distance: hit.distance });
+  }
+  return passages;
+}
