@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import type { Executor, Store } from '../store/store.js';
+import { storeFeatures } from '../store/store-features.js';
 import { quoteIdent, type DialectName } from '../store/dialect.js';
 import { VERSION_KEY } from '../core/collections/collection-service.js';
 import type { DatabaseRestorer } from './database-restorer.js';
@@ -57,7 +58,7 @@ export class PostgresRestorer implements DatabaseRestorer {
     try {
       await this.store.transaction(async (tx) => {
         await dropAll(tx, converted ? EPHEMERAL_TABLES : new Set());
-        if (converted) await copyAcrossEngines(tx, this.store.dialect, converted);
+        if (converted) await copyAcrossEngines(tx, this.store.dialect, converted, storeFeatures(this.store));
         else {
           for (const table of schema!.tables) await createTable(tx, table);
           for (const table of schema!.tables) await loadRows(tx, table, join(extractedDir, PG_DIR, `${table.name}.jsonl`));

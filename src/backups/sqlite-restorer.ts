@@ -8,6 +8,7 @@
  */
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { DialectName } from '../store/dialect.js';
+import { NO_FEATURES } from '../store/store-features.js';
 import { openArchiveTables } from './archive-tables.js';
 import { copyAcrossEngines } from './cross-engine-copy.js';
 import type { DatabaseRestorer } from './database-restorer.js';
@@ -38,7 +39,7 @@ async function buildDatabase(dir: string, from: DialectName): Promise<void> {
   const source = await openArchiveTables(from, dir);
   const store = SqliteStore.open(dir);
   try {
-    await store.transaction((tx) => copyAcrossEngines(tx, store.dialect, source));
+    await store.transaction((tx) => copyAcrossEngines(tx, store.dialect, source, NO_FEATURES));
   } finally {
     source.close();
     await store.close();

@@ -13,7 +13,7 @@ import { vectorBackingFor } from './backings.js';
 import type { VectorIndexKind, VectorMetric } from './vector-backing.js';
 
 const vectorFields = (model: CollectionModel) => model.fields.filter((f) => f.type === 'vector');
-const indexName = (model: CollectionModel, f: FieldModel) => q(`_vec_${model.id}_${f.id}`);
+export const vectorIndexName = (model: CollectionModel, f: FieldModel) => q(`_vec_${model.id}_${f.id}`);
 /** What an index depends on: it is rebuilt only when this changes. */
 const indexKey = (f: FieldModel) => `${f.id}:${String(f.dimensions)}:${String(f.distance)}:${String(f.index)}`;
 
@@ -21,7 +21,7 @@ function indexesOf(model: CollectionModel, dialect: DialectName, features: Store
   const backing = vectorBackingFor(dialect, features);
   const out = new Map<string, { field: FieldModel; sql: string[] }>();
   for (const f of vectorFields(model)) {
-    const sql = backing.createIndex(q(model.name), indexName(model, f), q(f.name), f.distance as VectorMetric, f.index as VectorIndexKind);
+    const sql = backing.createIndex(q(model.name), vectorIndexName(model, f), q(f.name), f.distance as VectorMetric, f.index as VectorIndexKind);
     if (sql.length) out.set(indexKey(f), { field: f, sql });
   }
   return out;
@@ -35,7 +35,7 @@ export function createVectorIndexesSql(model: CollectionModel, dialect: DialectN
 export function dropChangedVectorIndexesSql(from: CollectionModel, to: CollectionModel, dialect: DialectName, features: StoreFeatures): string[] {
   const kept = indexesOf(to, dialect, features);
   return [...indexesOf(from, dialect, features)].filter(([key]) => !kept.has(key))
-    .map(([, i]) => `DROP INDEX IF EXISTS ${indexName(from, i.field)}`);
+    .map(([, i]) => `DROP INDEX IF EXISTS ${vectorIndexName(from, i.field)}`);
 }
 
 /** Indexes `to` wants that `from` did not have (run after the columns changed). */

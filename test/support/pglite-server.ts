@@ -15,7 +15,12 @@ export interface PgliteServer {
 }
 
 export async function startPgliteWithPgvector(): Promise<PgliteServer> {
-  const db = await PGlite.create({ extensions: { vector } });
+  return startPglite({ pgvector: true });
+}
+
+/** A PGlite server, in memory or on a data directory (to stop and start it again, with or without pgvector). */
+export async function startPglite(options: { pgvector: boolean; dataDir?: string }): Promise<PgliteServer> {
+  const db = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.pgvector ? { extensions: { vector } } : {}) });
   const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 50 });
   await server.start();
   // Prepared statements live in the one session, not per client: a client that goes (the
