@@ -27,12 +27,13 @@ export function moveField(fields: Field[], from: number, to: number): Field[] {
 }
 
 /**
- * A renamed field stays the extraction target of the file fields that named it
- * (`extractTextTo` holds a field name, not an id).
+ * A renamed field stays the extraction target of the file fields that named it and the
+ * source of the vector fields that named it (`extractTextTo`, `source` hold a field name, not an id).
  */
 export function withRenamedTargets(fields: Field[], before: Field, after: Field): Field[] {
   if (before.name === after.name || before.name === '') return fields;
-  return fields.map((f) => (f.type === 'file' && f.extractTextTo === before.name ? { ...f, extractTextTo: after.name } : f));
+  return fields.map((f) => (f.type === 'file' && f.extractTextTo === before.name ? { ...f, extractTextTo: after.name }
+    : f.type === 'vector' && f.source === before.name ? { ...f, source: after.name } : f));
 }
 
 export function FieldsEditor({ fields, errors, collections, readOnly, onChange }: Props) {

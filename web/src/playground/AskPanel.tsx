@@ -11,6 +11,7 @@ import { Button } from '../ui/Button';
 import { fieldMessages, postAs, type Identity } from './acting-client';
 import { readEvents } from './sse';
 import { recordHref } from './results';
+import { Control } from './Control';
 
 export interface Citation { n: number; recordId: string; collectionId: string; field: string; start: number; end: number; page: number | null; text: string }
 interface Usage { promptTokens: number; completionTokens: number; totalTokens: number }
@@ -66,22 +67,22 @@ export function AskPanel({ collection, collections, who }: { collection: Collect
   return (
     <form className="pg-panel" onSubmit={(e) => void run(e)} aria-label="Ask">
       <div className="pg-row">
-        <label htmlFor={`${id}-field`}>Vector field
+        <Control id={`${id}-field`} label="Vector field">
           <select id={`${id}-field`} value={field} onChange={(e) => setField(e.target.value)}>
             {fields.map((f) => <option key={f.name} value={f.name}>{f.name}{f.source ? ` (from ${String(f.source)})` : ''}</option>)}
           </select>
-        </label>
-        <label htmlFor={`${id}-k`} className="pg-narrow">Passages (k)
+        </Control>
+        <Control id={`${id}-k`} className="pg-narrow" label="Passages (k)">
           <input id={`${id}-k`} type="number" min={1} max={50} value={k} onChange={(e) => setK(Number(e.target.value))} />
-        </label>
+        </Control>
         <label className="pg-check"><input type="checkbox" checked={stream} onChange={(e) => setStream(e.target.checked)} /> Stream the answer</label>
       </div>
-      <label htmlFor={`${id}-q`}>Question
+      <Control id={`${id}-q`} label="Question">
         <textarea id={`${id}-q`} rows={2} value={question} onChange={(e) => setQuestion(e.target.value)} required />
-      </label>
-      <label htmlFor={`${id}-filter`}>Filter (optional, applied with the list rule before retrieval)
+      </Control>
+      <Control id={`${id}-filter`} label="Filter (optional, applied with the list rule before retrieval)">
         <input id={`${id}-filter`} value={filter} onChange={(e) => setFilter(e.target.value)} />
-      </label>
+      </Control>
       <div className="pg-actions">
         {busy && <Button variant="secondary" icon={Square} onClick={() => abort.current?.abort()}>Stop</Button>}
         <Button type="submit" icon={MessageSquareText} disabled={busy || fields.length === 0}>Ask</Button>

@@ -11,6 +11,7 @@ import { UserRoundCheck } from 'lucide-react';
 import { errorMessage, pb } from '../lib/api';
 import { Button } from '../ui/Button';
 import type { Identity } from './acting-client';
+import { Control } from './Control';
 
 const recordLabel = (r: RecordModel) => String(r.email || r.username || r.name || r.id);
 
@@ -69,23 +70,23 @@ export function IdentityPicker({ collections, onChange }: { collections: Collect
     <fieldset className="pg-identity-picker">
       <legend>Act as</legend>
       <div className="pg-row">
-        <label htmlFor={`${id}-kind`}>Identity
+        <Control id={`${id}-kind`} label="Identity">
           <select id={`${id}-kind`} value={kind} onChange={(e) => choose(e.target.value)}>
             <option value="">Guest (no token)</option>
             <option value="@superuser">Superuser (me: rules bypassed)</option>
             {authCollections.map((c) => <option key={c.id} value={c.name}>A record of {c.name}</option>)}
           </select>
-        </label>
+        </Control>
         {isAuth && <>
-          <label htmlFor={`${id}-q`}>Find a record (id or email)
+          <Control id={`${id}-q`} label="Find a record (id or email)">
             <input id={`${id}-q`} value={query} onChange={(e) => setQuery(e.target.value)} />
-          </label>
-          <label htmlFor={`${id}-record`}>Record
+          </Control>
+          <Control id={`${id}-record`} label="Record">
             <select id={`${id}-record`} value={recordId} onChange={(e) => setRecordId(e.target.value)}>
               <option value="">{records.length ? 'Choose…' : 'No records'}</option>
               {records.map((r) => <option key={r.id} value={r.id}>{recordLabel(r)}{recordLabel(r) !== r.id ? ` (${r.id})` : ''}</option>)}
             </select>
-          </label>
+          </Control>
           <Button variant="secondary" icon={UserRoundCheck} disabled={!recordId || busy} onClick={() => void impersonate()}>Act as this record</Button>
         </>}
       </div>

@@ -10,6 +10,7 @@ import { Search } from 'lucide-react';
 import { Button } from '../ui/Button';
 import { fieldMessages, postAs, type Identity } from './acting-client';
 import { recordHref, recordTitle } from './results';
+import { Control } from './Control';
 
 interface Chunk { text: string; start: number; end: number; page: number | null }
 type Item = Record<string, unknown> & { id: string; '@distance'?: number | null; '@score'?: number; '@chunk'?: Chunk };
@@ -52,34 +53,34 @@ export function SearchPanel({ collection, who }: { collection: CollectionModel; 
   return (
     <form className="pg-panel" onSubmit={(e) => void run(e)} aria-label="Search">
       <div className="pg-row">
-        <label htmlFor={`${id}-field`}>Vector field
+        <Control id={`${id}-field`} label="Vector field">
           <select id={`${id}-field`} value={field} onChange={(e) => setField(e.target.value)}>
             {vectorFields.map((f) => <option key={f.name} value={f.name}>{f.name}{f.embedder ? ` (${String(f.embedder)})` : ' (no embedder)'}</option>)}
           </select>
-        </label>
-        <label htmlFor={`${id}-by`}>Query by
+        </Control>
+        <Control id={`${id}-by`} label="Query by">
           <select id={`${id}-by`} value={by} onChange={(e) => setBy(e.target.value as 'text' | 'vector')}>
             <option value="text">Text (embedded by the field's embedder)</option>
             <option value="vector">Vector (JSON array)</option>
           </select>
-        </label>
-        <label htmlFor={`${id}-mode`}>Mode
+        </Control>
+        <Control id={`${id}-mode`} label="Mode">
           <select id={`${id}-mode`} value={mode} onChange={(e) => setMode(e.target.value as 'vector' | 'hybrid')}>
             <option value="vector">Vector</option>
             <option value="hybrid">Hybrid (vector + full-text)</option>
           </select>
-        </label>
-        <label htmlFor={`${id}-k`} className="pg-narrow">k
+        </Control>
+        <Control id={`${id}-k`} className="pg-narrow" label="k">
           <input id={`${id}-k`} type="number" min={1} max={1000} value={k} onChange={(e) => setK(Number(e.target.value))} />
-        </label>
+        </Control>
       </div>
-      <label htmlFor={`${id}-q`}>{by === 'text' ? 'Search text' : 'Query vector'}
+      <Control id={`${id}-q`} label={by === 'text' ? 'Search text' : 'Query vector'}>
         <textarea id={`${id}-q`} rows={2} value={query} onChange={(e) => setQuery(e.target.value)} required
           placeholder={by === 'text' ? 'What are you looking for?' : '[0.1, -0.2, 0.3]'} />
-      </label>
-      <label htmlFor={`${id}-filter`}>Filter (optional, applied with the list rule before ranking)
+      </Control>
+      <Control id={`${id}-filter`} label="Filter (optional, applied with the list rule before ranking)">
         <input id={`${id}-filter`} value={filter} onChange={(e) => setFilter(e.target.value)} placeholder='e.g. published = true' />
-      </label>
+      </Control>
       <div className="pg-actions"><Button type="submit" icon={Search} disabled={busy || !field}>Search</Button></div>
       {error && (
         <div role="alert" className="error">

@@ -14,6 +14,7 @@ import { IdentityPicker } from '../../playground/IdentityPicker';
 import { SearchPanel } from '../../playground/SearchPanel';
 import { AskPanel } from '../../playground/AskPanel';
 import '../../playground/playground.css';
+import { Control } from '../../playground/Control';
 
 type Tab = 'search' | 'ask';
 
@@ -42,11 +43,11 @@ export function PlaygroundPage() {
       {collection && (
         <>
           <div className="pg-setup card">
-            <label htmlFor="pg-collection">Collection
+            <Control id="pg-collection" label="Collection">
               <select id="pg-collection" value={collection.name} onChange={(e) => setName(e.target.value)}>
                 {withVectors.map((c) => <option key={c.id} value={c.name}>{c.name}</option>)}
               </select>
-            </label>
+            </Control>
             <IdentityPicker collections={items} onChange={setWho} />
           </div>
           <Tabs idPrefix="pg" label="Playground" current={tab} onSelect={setTab}

@@ -1,0 +1,204 @@
+/**
+ * The AI parts of the dashboard (issue 20 part 4), in a real browser on both engines:
+ * a vector field created in the schema editor (with the server's error for a bad
+ * option shown under its input), the Embeddings settings saved with a key that is
+ * never shown back, the embedding progress panel following a pending record to done,
+ * and the playground searching and asking as a chosen identity (impersonation), where
+ * a user sees, and the model receives, only the records the list rule gives them. The
+ * embeddings and chat endpoints are an OpenAI-wire server on 127.0.0.1
+ * (support/openai-wire.ts). Each check reads the outcome back through the API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ENGINES } from '../support/galley.js';
+import { useDashboard } from './support/dashboard.js';
+import { seriousViolations } from './support/axe.js';
+import { startOpenAiWire, type OpenAiWire } from './support/openai-wire.js';
+
+const DIMS = 16;
+
+async function waitEmbedded(d: ReturnType<typeof useDashboard>, collection: string, total: number) {
+  // expect.poll is for tests only; this runs in beforeAll.
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const res = await d.g.admin.send<{ fields: { done: number }[] }>(`/api/collections/${collection}/embeddings`, {});
+    if (res.fields[0]?.done === total) return;
+    if (Date.now() > until) throw new Error(`embeddings of ${collection} not done: ${JSON.stringify(res)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Chooses a collection and "acts as" a readers record in the playground. */
+async function actAs(page: Page, email: string) {
+  await page.getByLabel('Identity').selectOption({ label: 'A record of readers' });
+  await page.getByLabel('Find a record (id or email)').fill(email);
+  const record = page.getByLabel('Record', { exact: true });
+  await expect.poll(() => record.locator('option').allTextContents()).toEqual(['Choose…', expect.stringContaining(email)]);
+  await record.selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Act as this record' }).click();
+  await page.getByRole('status', { name: 'Acting as' }).filter({ hasText: `${email} (readers)` }).waitFor();
+}
+
+describe.each(ENGINES)('AI dashboard on %s', (engine) => {
+  const d = useDashboard(engine);
+  let wire: OpenAiWire;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    wire = await startOpenAiWire(DIMS);
+    await d.g.admin.settings.update({ embeddings: { openaiUrl: wire.url, openaiModel: 'm', openaiApiKey: 'sk-initial' } });
+    await d.g.admin.collections.create({
+      name: 'papers', type: 'base',
+      fields: [{ name: 'title', type: 'text' }, { name: 'body', type: 'editor' }, { name: 'notes', type: 'text' }],
+    });
+    const readers = await d.g.admin.collections.create({ name: 'readers', type: 'auth', fields: [] });
+    await d.g.admin.collections.create({
+      name: 'notes', type: 'base', listRule: 'owner != "" && owner = @request.auth.id', viewRule: 'owner != "" && owner = @request.auth.id',
+      fields: [
+        { name: 'title', type: 'text' }, { name: 'body', type: 'text' },
+        { name: 'owner', type: 'relation', collectionId: readers.id, maxSelect: 1 },
+        { name: 'embedding', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body' },
+      ],
+    });
+    for (const who of ['alice', 'bob']) {
+      ids[who] = (await d.g.admin.collection('readers').create({ email: `${who}@example.com`, password: 'password-123', passwordConfirm: 'password-123' })).id;
+    }
+    for (const [title, owner, body] of [
+      ['Tides', 'alice', 'harbour tides code-a1'], ['Lights', 'alice', 'harbour lights code-a2'],
+      ['Cranes', 'bob', 'harbour cranes code-b1'], ['Ferries', 'bob', 'harbour ferries code-b2'],
+    ] as const) ids[title] = (await d.g.admin.collection('notes').create({ title, body, owner: ids[owner] })).id;
+    await waitEmbedded(d, 'notes', 4);
+  });
+  afterAll(async () => { await wire?.stop(); });
+
+  it('creates a vector field in the schema editor, with the server\'s errors under its options', async () => {
+    const { page, problems } = await d.open('/collections/papers/schema');
+    page.setDefaultTimeout(8000);
+    await page.getByRole('heading', { name: 'Edit papers' }).waitFor();
+    await page.getByLabel('New field type').selectOption({ label: 'Vector' });
+    await page.getByRole('button', { name: 'Add field' }).click();
+    const row = page.getByRole('group', { name: 'Field new vector field' });
+    await row.getByPlaceholder('Field name').fill('embedding');
+    const field = page.getByRole('group', { name: 'Field embedding' });
+    // The source offers the collection's text and editor fields, once an embedder is chosen.
+    expect(await field.getByLabel(/^Source field/).isDisabled()).toBe(true);
+    await field.getByLabel(/^Embedder/).selectOption('openai');
+    const source = field.getByLabel(/^Source field/);
+    expect(await source.locator('option').allTextContents()).toEqual(['None (not embedded automatically)', 'title', 'body', 'notes']);
+    await source.selectOption('body');
+    await field.getByLabel('Chunk size (characters)').waitFor();
+    await field.getByLabel('Distance').selectOption('l2');
+    await field.getByLabel('Dimensions').fill('0');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await field.getByRole('alert').filter({ hasText: 'Must be an integer from 1 to 4096.' }).waitFor();
+    expect((await d.g.admin.collections.getOne('papers')).fields.some((f) => f.type === 'vector')).toBe(false);
+
+    await field.getByLabel('Dimensions').fill(String(DIMS));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved papers.' }).waitFor();
+    const saved = (await d.g.admin.collections.getOne('papers')).fields.find((f) => f.name === 'embedding');
+    expect(saved).toMatchObject({ type: 'vector', dimensions: DIMS, distance: 'l2', index: '', embedder: 'openai', source: 'body' });
+    expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
+  });
+
+  it('saves the embeddings settings; the API key is never shown back', async () => {
+    const { page, problems } = await d.open('/settings/embeddings');
+    page.setDefaultTimeout(8000);
+    await page.getByRole('heading', { name: 'Embeddings' }).waitFor();
+    await page.getByLabel('Endpoint URL').fill('ftp://127.0.0.1/v1');
+    await page.getByLabel('Model', { exact: true }).fill('dash-model');
+    await page.getByLabel('API key').fill('sk-from-dashboard');
+    await page.getByLabel('Batch size (texts per request)').fill('16');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Must be an http(s) URL without credentials (put the key in openaiApiKey).').waitFor();
+    expect((await d.g.admin.settings.getAll()).embeddings).toMatchObject({ openaiModel: 'm' });
+
+    await page.getByLabel('Endpoint URL').fill(wire.url);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    expect(await page.getByLabel('API key').inputValue()).toBe('');
+    const stored = (await d.g.admin.settings.getAll()).embeddings as Record<string, unknown>;
+    expect(stored).toMatchObject({ openaiUrl: wire.url, openaiModel: 'dash-model', openaiBatchSize: 16 });
+    expect(stored).not.toHaveProperty('openaiApiKey');
+
+    // A fresh load shows the settings but not the key; the key was stored (the endpoint receives it).
+    const again = await d.open('/settings/embeddings');
+    await expect.poll(() => again.page.getByLabel('Model', { exact: true }).inputValue()).toBe('dash-model');
+    expect(await again.page.getByLabel('API key').inputValue()).toBe('');
+    expect(await again.page.content()).not.toContain('sk-from-dashboard');
+    await d.g.admin.send('/api/collections/notes/search', { method: 'POST', body: { field: 'embedding', text: 'harbour', k: 1 } });
+    expect(wire.embeddingKeys.at(-1)).toBe('Bearer sk-from-dashboard');
+    expect(await seriousViolations(again.page)).toEqual([]);
+    expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
+    expect(again.problems).toEqual([]);
+  });
+
+  it('shows the embedding progress of a collection, refreshed while records are pending', async () => {
+    const release = wire.hold('embeddings');
+    let releasedEarly = false;
+    try {
+      // Owned by nobody: no reader sees it in the later tests.
+      await d.g.admin.collection('notes').create({ title: 'Gulls', body: 'harbour gulls code-c1' });
+      const { page, problems } = await d.open('/collections/notes/records');
+      page.setDefaultTimeout(8000);
+      const panel = page.getByRole('region', { name: 'Embeddings' });
+      const item = panel.getByRole('listitem', { name: 'Embeddings of embedding' });
+      await item.getByText('1 pending').waitFor();
+      await expect.poll(() => item.textContent()).toContain('4 / 5 done');
+      expect(await item.textContent()).toContain('← body (openai)');
+      expect(await seriousViolations(page)).toEqual([]);
+      release();
+      releasedEarly = true;
+      // No reload: the panel polls while something is pending.
+      await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain('5 / 5 done');
+      expect(await item.getByText(/pending/).count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      if (!releasedEarly) release();
+    }
+  });
+
+  it('searches in the playground as a chosen identity, who sees only what the list rule gives them', async () => {
+    const { page, problems } = await d.open('/playground');
+    page.setDefaultTimeout(8000);
+    await page.getByRole('heading', { name: 'Playground' }).waitFor();
+    await page.getByLabel('Collection').selectOption('notes');
+    const acting = page.getByRole('status', { name: 'Acting as' });
+    expect(await acting.textContent()).toContain('Guest (no token)');
+    const search = page.getByRole('form', { name: 'Search' });
+    await search.getByLabel('Search text').fill('harbour tides');
+    const rows = page.getByRole('table', { name: 'Search results' }).locator('tbody tr');
+    const titles = () => rows.locator('td:nth-child(2) a').allTextContents();
+
+    // A guest: the rule gives nothing.
+    await search.getByRole('button', { name: 'Search' }).click();
+    await rows.filter({ hasText: 'nothing this identity may see' }).waitFor();
+
+    // Alice: only her two notes, nearest first, each linking to its record.
+    await actAs(page, 'alice@example.com');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(titles).toEqual(['Tides', 'Lights']);
+    expect(await rows.first().locator('a').getAttribute('href')).toBe(`#/collections/notes/records/${ids.Tides}`);
+    const alice = await d.g.admin.collection('readers').impersonate(ids.alice!, 0);
+    const api = await alice.send<{ items: { id: string }[] }>('/api/collections/notes/search', { method: 'POST', body: { field: 'embedding', text: 'harbour tides', k: 10 } });
+    expect(api.items.map((i) => i.id)).toEqual([ids.Tides, ids.Lights]);
+
+    // Bob sees his own; the superuser sees every record.
+    await actAs(page, 'bob@example.com');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => (await titles()).sort()).toEqual(['Cranes', 'Ferries']);
+    await page.getByLabel('Identity').selectOption({ label: 'Superuser (me: rules bypassed)' });
+    expect(await acting.textContent()).toContain('rules bypassed');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => (await titles()).length).toBeGreaterThanOrEqual(4);
+    expect(await titles()).toEqual(expect.arrayContaining(['Tides', 'Lights', 'Cranes', 'Ferries']));
+
+    // A bad filter is the API's 400 under the form.
+    await search.getByLabel(/^Filter/).fill('title ~');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await search.getByRole('alert').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
+  });
+});
