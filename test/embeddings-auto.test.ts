@@ -50,7 +50,7 @@ describe.each(ENGINES)('automatic embeddings on %s', (engine) => {
     await expect.poll(() => emb(rec.id)).toSatisfy((v: number[]) => near(v, wordVector('green tea and black tea', 8)));
     const res = await g.fetch('/api/collections/docs/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ field: 'emb', text: 'tea', k: 1 }) });
     expect(((await res.json()) as { items: Doc[] }).items[0]!.id).toBe(rec.id);
-    expect(await progress('docs')).toEqual([{ field: 'emb', source: 'body', embedder: 'openai', total: 1, done: 1, pending: 0, failed: 0 }]);
+    expect(await progress('docs')).toEqual([{ field: 'emb', source: 'body', embedder: 'openai', total: 1, done: 1, pending: 0, failed: 0, failures: [] }]);
     await expectErrorBody(await g.fetch('/api/collections/docs/embeddings'), 401);
   });
 
@@ -82,10 +82,25 @@ describe.each(ENGINES)('automatic embeddings on %s', (engine) => {
     const before = server.requests.length;
     const fields = (await g.admin.collections.getOne(c.id)).fields.map((f: Record<string, unknown>) => (f.name === 'emb' ? { ...f, embedder: 'openai', source: 'body' } : f));
     await g.admin.collections.update(c.id, { fields });
-    await expect.poll(() => progress('later')).toEqual([{ field: 'emb', source: 'body', embedder: 'openai', total: 7, done: 7, pending: 0, failed: 0 }]);
+    await expect.poll(() => progress('later')).toEqual([{ field: 'emb', source: 'body', embedder: 'openai', total: 7, done: 7, pending: 0, failed: 0, failures: [] }]);
     for (const [i, id] of ids.entries()) expect(near(await emb(id, 'later'), wordVector(texts[i]!, 8))).toBe(true);
     expect(server.requests.slice(before).map((r) => r.input.length)).toEqual([3, 3, 1]);
   });
+
+  it('lists the records that failed and why in the progress', async () => {
+    // The endpoint answers 4 numbers for a field of 8: those vectors cannot be stored.
+    await g.admin.settings.update({ embeddings: { openaiDimensions: 4 } });
+    try {
+      const rec = await g.admin.collection('docs').create<Doc>({ body: 'four numbers only' });
+      await expect.poll(async () => (await progress('docs'))[0]!.failed, { timeout: 20_000, interval: 250 }).toBeGreaterThan(0);
+      const { failures } = (await progress('docs'))[0] as { failures: { record: string; error: string; updated: string }[] };
+      expect(failures).toEqual([{ record: rec.id, error: expect.stringMatching(/does not fit the field \(Must have exactly 8 numbers \(got 4\)\.\)/), updated: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+      await g.admin.collection('docs').delete(rec.id);
+      expect((await progress('docs'))[0]).toMatchObject({ failed: 0, failures: [] });
+    } finally {
+      await g.admin.settings.update({ embeddings: { openaiDimensions: 0 } });
+    }
+  }, 30_000);
 
   it('leaves records pending while the endpoint fails, retries, then embeds them', async () => {
     await g.admin.settings.update({ embeddings: { openaiModel: 'fail-500' } });

@@ -17,12 +17,19 @@ import { log } from '../logs/logger.js';
 import { EMBED_JOB, embedJobKey, embeddingLifecycle, type EmbedPayload } from './embedding-lifecycle.js';
 import { giveUpEmbedding, runEmbedding, type EmbeddingJobDeps } from './embedding-job.js';
 import { sourceSignature, vectorSources } from './embedding-sources.js';
-import { EmbeddingRows } from './embedding-table.js';
+import { EmbeddingRows, type EmbeddingFailure } from './embedding-table.js';
 import { ChunkRows, repairChunkTables } from './chunk-table.js';
 import type { Collection } from '../core/collections/collection.js';
 import { EmbedderError } from './embedders/embedder.js';
 
-export interface FieldProgress { field: string; source: string; embedder: string; total: number; done: number; pending: number; failed: number }
+/** Failed records listed in a field's progress (the count covers them all). */
+const LISTED_FAILURES = 20;
+
+export interface FieldProgress {
+  field: string; source: string; embedder: string; total: number; done: number; pending: number; failed: number;
+  /** The newest failures, at most LISTED_FAILURES. */
+  failures: EmbeddingFailure[];
+}
 
 export class EmbeddingService {
   readonly rows: EmbeddingRows;
@@ -75,7 +82,8 @@ export class EmbeddingService {
     const out: FieldProgress[] = [];
     for (const s of vectorSources(model)) {
       const counts = await this.rows.progress(this.store, model.id, s.vector.id);
-      out.push({ field: s.vector.name, source: s.source.name, embedder: s.embedder, total: counts.done + counts.pending + counts.failed, ...counts });
+      const failures = counts.failed ? await this.rows.failures(this.store, model.id, s.vector.id, LISTED_FAILURES) : [];
+      out.push({ field: s.vector.name, source: s.source.name, embedder: s.embedder, total: counts.done + counts.pending + counts.failed, ...counts, failures });
     }
     return out;
   }

@@ -11,6 +11,9 @@ import { createHash } from 'node:crypto';
 
 export type EmbeddingStatus = 'pending' | 'done' | 'failed';
 
+/** A record whose vector could not be computed: the embedder's reason, and when (ISO). */
+export interface EmbeddingFailure { record: string; error: string; updated: string }
+
 export async function ensureEmbeddingsTable(store: Store): Promise<void> {
   const [text, ms] = store.dialect.name === 'sqlite' ? ['TEXT', 'INTEGER'] : ['text', 'bigint'];
   const ddl =
@@ -89,6 +92,16 @@ export class EmbeddingRows {
     const p = ph(this.dialect);
     await db.run(`UPDATE "_embeddings" SET "status" = 'failed', "error" = ${p(1)}, "updated" = ${p(2)} WHERE "collection" = ${p(3)} AND "field" = ${p(4)} AND "status" = 'pending'`,
       [error, Date.now(), collection, field]);
+  }
+
+  /** The most recent failures of a field, newest first: which records and why. */
+  async failures(db: Executor, collection: string, field: string, limit: number): Promise<EmbeddingFailure[]> {
+    const p = ph(this.dialect);
+    const rows = await db.all(
+      `SELECT "record", "error", "updated" FROM "_embeddings" WHERE "collection" = ${p(1)} AND "field" = ${p(2)} AND "status" = 'failed' ORDER BY "updated" DESC, "record" LIMIT ${p(3)}`,
+      [collection, field, limit],
+    );
+    return rows.map((r) => ({ record: String(r.record), error: String(r.error ?? ''), updated: new Date(Number(r.updated)).toISOString() }));
   }
 
   /** Counts per status of a field. */
