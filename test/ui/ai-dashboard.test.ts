@@ -201,4 +201,69 @@ describe.each(ENGINES)('AI dashboard on %s', (engine) => {
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
   });
+
+  it('saves the AI answers settings with a write-only key, then asks in the playground: streamed answer, citations of permitted records only', async () => {
+    const settings = await d.open('/settings/ai');
+    const sp = settings.page;
+    sp.setDefaultTimeout(8000);
+    await sp.getByRole('heading', { name: 'AI answers' }).waitFor();
+    await sp.getByLabel('Chat endpoint URL').fill(wire.url);
+    await sp.getByLabel('Chat model').fill('chat-test');
+    await sp.getByLabel('Chat API key').fill('sk-chat-secret');
+    await sp.getByLabel('Max output tokens').fill('200');
+    await sp.getByRole('button', { name: 'Save changes' }).click();
+    await sp.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    expect(await sp.getByLabel('Chat API key').inputValue()).toBe('');
+    const ai = (await d.g.admin.settings.getAll()).ai as Record<string, unknown>;
+    expect(ai).toMatchObject({ chatUrl: wire.url, chatModel: 'chat-test', maxOutputTokens: 200 });
+    expect(ai).not.toHaveProperty('chatApiKey');
+    expect(await sp.content()).not.toContain('sk-chat-secret');
+    expect(await seriousViolations(sp)).toEqual([]);
+    expect(settings.problems).toEqual([]);
+
+    const { page, problems } = await d.open('/playground');
+    page.setDefaultTimeout(8000);
+    await page.getByLabel('Collection').selectOption('notes');
+    await actAs(page, 'alice@example.com');
+    await page.getByRole('tab', { name: 'Ask' }).click();
+    const ask = page.getByRole('form', { name: 'Ask' });
+    await ask.getByLabel('Question').fill('Which codes are in the harbour notes?');
+    const chats = wire.chats.length;
+    const release = wire.hold('chat');
+    let released = false;
+    try {
+      await ask.getByRole('button', { name: 'Ask' }).click();
+      const answer = ask.getByTestId('answer');
+      // The first delta is on screen, with the citations, while the model is still answering.
+      await expect.poll(() => answer.textContent()).toBe('Found');
+      const citations = ask.getByRole('list', { name: 'Citations' }).getByRole('link');
+      await expect.poll(() => citations.count()).toBe(2);
+      expect(await ask.getByRole('button', { name: 'Stop' }).isVisible()).toBe(true);
+      // The model received alice's passages only.
+      expect(wire.chats.length).toBe(chats + 1);
+      const sent = wire.chats.at(-1)!;
+      expect(sent).toMatchObject({ authorization: 'Bearer sk-chat-secret', model: 'chat-test', stream: true });
+      expect(sent.prompt).toContain('code-a1');
+      expect(sent.prompt).toContain('code-a2');
+      expect(sent.prompt).not.toMatch(/code-b|code-c/);
+      release();
+      released = true;
+      await expect.poll(() => answer.textContent()).toBe('Found code-a1 code-a2.');
+      await ask.getByText(/chat-test · \d+ prompt \+ 4 completion = \d+ tokens/).waitFor();
+      const hrefs = await citations.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(hrefs.sort()).toEqual([ids.Tides, ids.Lights].map((id) => `#/collections/notes/records/${id}`).sort());
+      expect(await ask.getByRole('list', { name: 'Citations' }).textContent()).toContain('harbour tides code-a1');
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      if (!released) release();
+    }
+
+    // Bob asks without streaming: his own records only.
+    await actAs(page, 'bob@example.com');
+    await ask.getByLabel('Stream the answer').uncheck();
+    await ask.getByRole('button', { name: 'Ask' }).click();
+    await expect.poll(() => ask.getByTestId('answer').textContent()).toBe('Found code-b1 code-b2.');
+    expect(wire.chats.at(-1)).toMatchObject({ stream: false });
+    expect(problems).toEqual([]);
+  });
 });
