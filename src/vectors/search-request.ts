@@ -1,7 +1,9 @@
 /**
  * The body of `POST /api/collections/{c}/search` (docs/ai.md), checked before any
- * query runs: `{field, vector | text, k, filter, expand, fields}`. Problems are 400s
- * with PocketBase's field errors under the key that is wrong.
+ * query runs: `{field, vector | text, k, filter, expand, fields, mode}`. `mode` is
+ * "vector" (the default) or "hybrid", which needs a `text` (the full-text query, and
+ * the vector query too unless a `vector` is also given). Problems are 400s with
+ * PocketBase's field errors under the key that is wrong.
  */
 import type { Collection, BoundField } from '../core/collections/collection.js';
 import { badRequest, fieldError, type ErrorData } from '../core/errors.js';
@@ -12,10 +14,15 @@ export const MAX_K = 1000;
 const MAX_FILTER_LENGTH = 3500;
 const MAX_TEXT_LENGTH = 10_000;
 
+export type SearchMode = 'vector' | 'hybrid';
+const MODES: readonly SearchMode[] = ['vector', 'hybrid'];
+
 export interface SearchRequest {
   field: BoundField;
+  mode: SearchMode;
   /** The query vector, or undefined when `text` is to be embedded. */
   vector?: number[];
+  /** The text to embed (when no vector), and in hybrid mode the full-text query. */
   text?: string;
   k: number;
   filter: string;
@@ -48,10 +55,17 @@ export function parseSearchRequest(collection: Collection, raw: unknown, isSuper
     else if (field.model.type !== 'vector') errors.field = fieldError('validation_invalid_field', `"${body.field}" is not a vector field.`);
   }
 
+  let mode: SearchMode = 'vector';
+  if (body.mode !== undefined && body.mode !== null) {
+    if (!MODES.includes(body.mode as SearchMode)) errors.mode = fieldError('validation_invalid_value', `Must be one of ${MODES.join(', ')}.`);
+    else mode = body.mode as SearchMode;
+  }
+
   let vector: number[] | undefined;
   const text = optionalString(body, 'text', errors, MAX_TEXT_LENGTH);
   const hasVector = body.vector !== undefined && body.vector !== null;
-  if (hasVector && text !== '') errors.vector = fieldError('validation_invalid_value', 'Give either vector or text, not both.');
+  if (mode === 'hybrid' && text === '' && !errors.text) errors.text = fieldError('validation_required', 'A hybrid search needs a text (its full-text query).');
+  else if (mode === 'vector' && hasVector && text !== '') errors.vector = fieldError('validation_invalid_value', 'Give either vector or text, not both.');
   else if (!hasVector && text === '' && !errors.text) errors.vector = fieldError('validation_required', 'Give a vector or a text to search for.');
   else if (hasVector && field && field.model.type === 'vector') {
     const parsed = Array.isArray(body.vector) ? parseVector(body.vector, field.model.dimensions as number) : { ok: false as const, message: 'Must be an array of numbers.' };
@@ -71,5 +85,5 @@ export function parseSearchRequest(collection: Collection, raw: unknown, isSuper
   const fields = optionalString(body, 'fields', errors);
 
   if (Object.keys(errors).length > 0 || !field) throw badRequest('Invalid search request.', errors);
-  return { field, ...(vector ? { vector } : { text }), k, filter, expand, fields };
+  return { field, mode, ...(vector ? { vector } : {}), ...(text !== '' ? { text } : {}), k, filter, expand, fields };
 }

@@ -31,6 +31,18 @@ export interface Hit {
   distance: number | null;
 }
 
+/**
+ * Who may search, and with what filter: the list rule (403 when superusers only), and a
+ * client filter without `@collection.`/`@request.` unless a superuser's. Shared by every
+ * search over a collection (chunks, full-text ranking of a hybrid search).
+ */
+export function searchAccess(collection: Collection, filter: string, ctx: AccessContext): Access {
+  const access = ruleAccess(collection, 'listRule', ctx.auth);
+  if (!ctx.auth.isSuperuser && /@collection\.|@request\./.test(filter))
+    throw forbidden(`Only superusers can filter by ${filter.includes('@collection.') ? '@collection.' : '@request.'}`);
+  return access;
+}
+
 /** The column alias of the distance; no field name can take it (names are \w+). */
 const DISTANCE = '"@distance"';
 
@@ -39,9 +51,7 @@ const DISTANCE = '"@distance"';
  * in-memory copy of the vectors (sqlite-vector-cache.ts) instead of the SQL function.
  */
 export async function searchNearest(store: Store, collection: Collection, query: NearestQuery, ctx: AccessContext, stamp?: string): Promise<Hit[]> {
-  const access = ruleAccess(collection, 'listRule', ctx.auth);
-  if (!ctx.auth.isSuperuser && /@collection\.|@request\./.test(query.filter))
-    throw forbidden(`Only superusers can filter by ${query.filter.includes('@collection.') ? '@collection.' : '@request.'}`);
+  const access = searchAccess(collection, query.filter, ctx);
   const backing = vectorBackingFor(collection.dialect, collection.features);
   const model = query.field.model;
   if (backing.name === 'blob' && stamp !== undefined && !collection.isView) {

@@ -1,0 +1,197 @@
+/**
+ * Chunks and hybrid search (docs/ai.md, "Chunks", "Hybrid search") on every vector
+ * backing (SQLite, PostgreSQL 15's real[] fallback, pgvector through PGlite), against
+ * the OpenAI-compatible test server (a text's vector is its bag of words): a long
+ * source text is embedded by chunks whose offsets and pages come back in `@chunk`;
+ * records are ranked by their nearest chunk, k distinct ones, never one the caller may
+ * not list; hybrid search fuses the full-text ranking in; chunks follow their record
+ * and its text, and the field's schema.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VECTOR_BACKENDS, distance, startVectorGalley } from './support/vector-backends.js';
+import type { TestGalley } from './support/galley.js';
+import { expectErrorBody } from './support/errors.js';
+import { startOpenAiServer, wordVector, type OpenAiServer } from './support/openai-server.js';
+import { chunkText, type Chunk } from '../src/vectors/chunking.js';
+import { chunkTableName } from '../src/vectors/chunk-table.js';
+
+const DIMS = 64;
+const SIZE = 200;
+const OVERLAP = 40;
+
+interface Item { id: string; body?: string; '@distance': number | null; '@chunk'?: Chunk | null; '@score'?: number }
+
+/** A page of distinct sentences: page p, sentence i mentions word `w<p>x<i>` so each is findable. */
+const page = (p: number, n: number) => Array.from({ length: n }, (_, i) => `On page ${p} the line ${i} speaks of w${p}x${i} and nothing else.`).join(' ');
+
+describe.each(VECTOR_BACKENDS)('chunks and hybrid search on %s', (backend) => {
+  let g: TestGalley;
+  let server: OpenAiServer;
+  let docsId: string;
+  let embId: string;
+
+  const search = async (collection: string, body: Record<string, unknown>, token?: string) => {
+    const res = await g.fetch(`/api/collections/${collection}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), token });
+    expect(res.status, await res.clone().text()).toBe(200);
+    return ((await res.json()) as { items: Item[] }).items;
+  };
+  const settled = async (collection: string) => {
+    await expect.poll(async () => {
+      const res = await g.fetch(`/api/collections/${collection}/embeddings`, { token: g.admin.authStore.token });
+      return ((await res.json()) as { fields: { pending: number }[] }).fields.every((f) => f.pending === 0);
+    }, { timeout: 15_000 }).toBe(true);
+    await g.core.jobs.idle();
+  };
+  const chunkRows = async (collectionId: string, fieldId: string, record?: string) => {
+    const p = g.engine === 'sqlite' ? '?' : '$1';
+    const where = record ? ` WHERE "record" = ${p}` : '';
+    return g.core.store.all(`SELECT "record", "seq", "start", "end", "page", "text" FROM "${chunkTableName(collectionId, fieldId)}"${where} ORDER BY "record", "seq"`, record ? [record] : []);
+  };
+  const plain = (rows: Record<string, unknown>[]) => rows.map((r) => ({ text: String(r.text), start: Number(r.start), end: Number(r.end), page: r.page === null ? null : Number(r.page) }));
+
+  beforeAll(async () => {
+    server = await startOpenAiServer(DIMS);
+    g = await startVectorGalley(backend);
+    await g.admin.settings.update({ embeddings: { openaiUrl: server.url, openaiModel: 'galley-test', openaiBatchSize: 16 } });
+    const c = await g.admin.collections.create({
+      name: 'docs', type: 'base', listRule: 'public = true',
+      fields: [
+        { name: 'body', type: 'text', searchable: true }, { name: 'public', type: 'bool' },
+        { name: 'emb', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body', chunkSize: SIZE, chunkOverlap: OVERLAP },
+      ],
+    });
+    docsId = c.id;
+    embId = c.fields.find((f: { name: string }) => f.name === 'emb')!.id;
+  }, 120_000);
+  afterAll(async () => { await g?.close(); await server?.stop(); });
+
+  it('embeds a long text by chunks: @chunk gives the nearest one with its offsets and page', async () => {
+    const body = [page(1, 6), page(2, 6), page(3, 6)].join('\f');
+    const rec = await g.admin.collection('docs').create({ body, public: true });
+    await settled('docs');
+    const expected = chunkText(body, SIZE, OVERLAP);
+    expect(expected.length).toBeGreaterThan(3);
+    expect(plain(await chunkRows(docsId, embId, rec.id))).toEqual(expected.map(({ text, start, end, page: pg }) => ({ text, start, end, page: pg })));
+    // The record's own vector is its first chunk's.
+    const stored = (await g.admin.collection('docs').getOne(rec.id)).emb as number[];
+    expect(distance('cosine', stored, wordVector(expected[0]!.text, DIMS))).toBeLessThan(1e-5);
+
+    const q = wordVector('page 3 line 4 speaks of w3x4', DIMS);
+    const [hit] = await search('docs', { field: 'emb', vector: q, k: 1, fields: 'id,@distance,@chunk' }, undefined);
+    const best = expected.map((c) => ({ c, d: distance('cosine', wordVector(c.text, DIMS), q)! })).sort((a, b) => a.d - b.d)[0]!;
+    expect(hit!.id).toBe(rec.id);
+    expect(hit!['@chunk']).toEqual({ text: best.c.text, start: best.c.start, end: best.c.end, page: 3 });
+    expect(body.slice(hit!['@chunk']!.start, hit!['@chunk']!.end)).toBe(hit!['@chunk']!.text);
+    expect(hit!['@chunk']!.text).toContain('w3x4');
+    expect(hit!['@distance']).toBeCloseTo(best.d, 5);
+  });
+
+  it('ranks k distinct records by their nearest chunk, never a record the caller may not list', async () => {
+    // A hidden record whose text is the query itself, and visible ones with several chunks each.
+    const secret = await g.admin.collection('docs').create({ body: `${page(7, 8)} ranking alpha beta gamma`, public: false });
+    const visible = [];
+    for (let r = 0; r < 4; r++) visible.push((await g.admin.collection('docs').create({ body: `${page(10 + r, 8)} alpha`, public: true })).id);
+    await settled('docs');
+    const q = wordVector('ranking alpha beta gamma', DIMS);
+
+    const asGuest = await search('docs', { field: 'emb', vector: q, k: 3, filter: 'body ~ "alpha"', fields: 'id,@chunk' });
+    expect(asGuest).toHaveLength(3);
+    expect(new Set(asGuest.map((i) => i.id)).size).toBe(3);
+    for (const i of asGuest) {
+      expect(visible).toContain(i.id);
+      expect(i['@chunk']!.text).not.toContain('ranking'); // no chunk of the secret record
+    }
+    const asAdmin = await search('docs', { field: 'emb', vector: q, k: 3, filter: 'body ~ "alpha"' }, g.admin.authStore.token);
+    expect(asAdmin[0]!.id).toBe(secret.id);
+    expect(asAdmin[0]!['@chunk']!.text).toContain('ranking alpha beta gamma');
+    expect(new Set(asAdmin.map((i) => i.id)).size).toBe(3);
+    // The visible ones come in the same order as for the guest, after the secret one.
+    expect(asAdmin.slice(1).map((i) => i.id)).toEqual(asGuest.slice(0, 2).map((i) => i.id));
+  });
+
+  it('re-chunks a changed text, and deletes the chunks with the text or the record', async () => {
+    const rec = await g.admin.collection('docs').create({ body: page(20, 10), public: true });
+    await settled('docs');
+    expect(plain(await chunkRows(docsId, embId, rec.id)).map((c) => c.text)).toEqual(chunkText(page(20, 10), SIZE, OVERLAP).map((c) => c.text));
+    await g.admin.collection('docs').update(rec.id, { body: page(21, 12) });
+    await settled('docs');
+    expect(plain(await chunkRows(docsId, embId, rec.id)).map((c) => c.text)).toEqual(chunkText(page(21, 12), SIZE, OVERLAP).map((c) => c.text));
+    await g.admin.collection('docs').update(rec.id, { body: '' });
+    expect(await chunkRows(docsId, embId, rec.id)).toEqual([]);
+    await g.admin.collection('docs').update(rec.id, { body: page(22, 9) });
+    await settled('docs');
+    expect((await chunkRows(docsId, embId, rec.id)).length).toBeGreaterThan(1);
+    await g.admin.collection('docs').delete(rec.id);
+    expect(await chunkRows(docsId, embId, rec.id)).toEqual([]);
+  });
+
+  it('keeps the chunk table with the field: new chunk options re-chunk, removing the source drops it, and the collection takes it along', async () => {
+    const c = await g.admin.collections.create({
+      name: 'notes', type: 'base', listRule: '',
+      fields: [{ name: 'body', type: 'text' }, { name: 'emb', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body', chunkSize: 100, chunkOverlap: 0 }],
+    });
+    const fieldId = c.fields.find((f: { name: string }) => f.name === 'emb')!.id;
+    const rec = await g.admin.collection('notes').create({ body: page(30, 6) });
+    const texts = async () => (await chunkRows(c.id, fieldId, rec.id)).map((r) => String(r.text));
+    // Schema changes start their backfill after the change commits: the chunks are awaited, not the progress.
+    const poll = (expected: string[]) => expect.poll(texts, { timeout: 15_000 }).toEqual(expected);
+    await poll(chunkText(page(30, 6), 100, 0).map((x) => x.text));
+    const withOptions = (o: Record<string, unknown>) => c.fields.map((f: { name: string }) => (f.name === 'emb' ? { ...f, ...o } : f));
+    await g.admin.collections.update(c.id, { fields: withOptions({ chunkSize: 300, chunkOverlap: 50 }) });
+    await poll(chunkText(page(30, 6), 300, 50).map((x) => x.text));
+    const tooSmall = await expectErrorBody(await g.fetch(`/api/collections/${c.id}`, {
+      method: 'PATCH', token: g.admin.authStore.token, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fields: withOptions({ chunkSize: 50 }) }),
+    }), 400);
+    expect(JSON.stringify(tooSmall.data)).toContain('chunkSize');
+    await g.admin.collections.update(c.id, { fields: withOptions({ source: '', embedder: '' }) });
+    await expect(chunkRows(c.id, fieldId)).rejects.toThrow();
+    await g.admin.collections.update(c.id, { fields: withOptions({}) });
+    await poll(chunkText(page(30, 6), 100, 0).map((x) => x.text));
+    await g.admin.collections.delete(c.id);
+    await expect(chunkRows(c.id, fieldId)).rejects.toThrow();
+  });
+
+  it('hybrid search fuses the full-text ranking in: an exact keyword the vectors rank last comes first', async () => {
+    await g.admin.collections.create({
+      name: 'products', type: 'base', listRule: '',
+      fields: [{ name: 'title', type: 'text', searchable: true }, { name: 'emb', type: 'vector', dimensions: 4, distance: 'l2' }],
+    });
+    const make = (title: string, emb: number[]) => g.admin.collection('products').create({ title, emb });
+    const near = [];
+    for (let i = 0; i < 5; i++) near.push((await make(`plain item ${i}`, [i * 0.1, 0, 0, 0])).id);
+    // Two mentions in a short title: the best full-text match on both engines (bm25, ts_rank_cd).
+    const keyword = (await make('zanzibar lamp, zanzibar style', [9, 9, 9, 9])).id;
+    const noVector = (await make('a spare part for the zanzibar lamp', [])).id;
+    const vector = [0, 0, 0, 0];
+
+    const byVector = await search('products', { field: 'emb', vector, k: 10 });
+    expect(byVector.map((i) => i.id)).toEqual([...near, keyword]);
+    const hybrid = await search('products', { field: 'emb', vector, text: 'zanzibar', mode: 'hybrid', k: 4 });
+    // keyword: full-text 1st, vectors 6th; near[0], near[1]: vectors 1st, 2nd only; noVector: full-text 2nd only
+    // (a tie with near[1]: the vector ranking's order first).
+    expect(hybrid.map((i) => i.id)).toEqual([keyword, near[0], near[1], noVector]);
+    expect(hybrid[0]!['@score']).toBeCloseTo(1 / 61 + 1 / 66, 10);
+    expect(hybrid[0]!['@distance']).toBeCloseTo(18, 5);
+    expect(hybrid[1]!['@score']).toBeCloseTo(1 / 61, 10);
+    expect(hybrid[1]!['@distance']).toBe(0);
+    expect(hybrid[3]!['@score']).toBeCloseTo(1 / 62, 10);
+    expect(hybrid[3]!['@distance']).toBeNull(); // found by full-text search only
+    expect(hybrid[0]!['@chunk']).toBeUndefined(); // not a chunked field
+    // Without a vector the text is embedded, as in a vector search; the chunked field fuses its chunk ranking.
+    const docs = await search('docs', { field: 'emb', text: 'w3x4', mode: 'hybrid', k: 2, fields: 'id,body,@score,@distance,@chunk' });
+    expect(docs[0]!.body).toContain('w3x4'); // the only full-text match
+    expect(docs[0]!['@chunk']).toMatchObject({ page: expect.any(Number) });
+    expect(docs[0]!['@score']).toBeGreaterThan(docs[1]!['@score']!);
+  });
+
+  it('refuses a bad mode, a hybrid search without a text or without searchable fields', async () => {
+    const post = (collection: string, body: unknown) => g.fetch(`/api/collections/${collection}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const mode = await expectErrorBody(await post('products', { field: 'emb', vector: [0, 0, 0, 0], mode: 'both' }), 400);
+    expect(mode.data).toMatchObject({ mode: { code: 'validation_invalid_value' } });
+    const noText = await expectErrorBody(await post('products', { field: 'emb', vector: [0, 0, 0, 0], mode: 'hybrid' }), 400);
+    expect(noText.data).toMatchObject({ text: { code: 'validation_required' } });
+    await g.admin.collections.create({ name: 'plain', type: 'base', listRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'emb', type: 'vector', dimensions: 4 }] });
+    const noFts = await expectErrorBody(await post('plain', { field: 'emb', vector: [0, 0, 0, 1], text: 'lamp', mode: 'hybrid' }), 400);
+    expect(noFts.data).toMatchObject({ mode: { message: expect.stringContaining('no searchable fields') } });
+  });
+});
