@@ -1,18 +1,17 @@
 /**
  * Retrieval for the ask endpoint (docs/ai.md, "Answers"): the question embedded with
- * the vector field's embedder, then the passages nearest to it among the records the
- * caller may see (the list rule and the filter select the records before anything is
- * ranked, as for a search). Until chunks exist (src/vectors/chunk-search.ts) a passage
- * is a record's whole source text; switching is a change to this function only.
+ * the vector field's embedder, then the k chunks of its source texts nearest to it
+ * among the records the caller may see (the list rule and the filter select the
+ * records before anything is ranked: src/vectors/chunk-search.ts). Each chunk is a
+ * passage, with its offsets into the source text and its page.
  */
 import type { Collection } from '../core/collections/collection.js';
 import type { GalleyCore } from '../core/galley-core.js';
 import { ApiError } from '../core/errors.js';
 import type { AccessContext } from '../core/rules/rule-access.js';
 import type { VectorSource } from '../vectors/embedding-sources.js';
-import { sourceText } from '../vectors/embedding-lifecycle.js';
 import { embedQueryText } from '../vectors/query-embedding.js';
-import { searchNearest } from '../vectors/vector-search.js';
+import { nearestChunks } from '../vectors/chunk-search.js';
 
 /** A piece of a record's text given to the model, and the citation it becomes. */
 export interface Passage {
@@ -26,8 +25,8 @@ export interface Passage {
   /** 1-based page of an extracted document; null for text without pages. */
   page: number | null;
   text: string;
-  /** The vector distance to the question; null when undefined. */
-  distance: number | null;
+  /** The vector distance to the question. */
+  distance: number;
 }
 
 export interface RetrieveQuery {
@@ -50,14 +49,12 @@ export async function retrievePassages(core: GalleyCore, collection: Collection,
     }
     throw err;
   }
-  const stamp = core.store.dialect.name === 'sqlite' ? core.versions.localStamp([collection.id]) : undefined;
-  const hits = await searchNearest(core.store, collection, { field, vector, k: query.k, filter: query.filter }, ctx, stamp);
+  const hits = await nearestChunks(core.store, collection, { field, vector, k: query.k, filter: query.filter }, ctx);
   const name = query.source.source.name;
   const passages: Passage[] = [];
-  for (const hit of hits) {
-    const text = sourceText(query.source, hit.row[name]);
-    if (text === '') continue;
-    passages.push({ recordId: String(hit.row.id), collectionId: collection.id, field: name, start: 0, end: text.length, page: null, text, distance: hit.distance });
+  for (const { recordId, chunk, distance } of hits) {
+    if (chunk.text === '') continue;
+    passages.push({ recordId, collectionId: collection.id, field: name, start: chunk.start, end: chunk.end, page: chunk.page, text: chunk.text, distance });
   }
   return passages;
 }
