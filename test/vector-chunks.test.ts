@@ -14,6 +14,9 @@ import { expectErrorBody } from './support/errors.js';
 import { startOpenAiServer, wordVector, type OpenAiServer } from './support/openai-server.js';
 import { chunkText, type Chunk } from '../src/vectors/chunking.js';
 import { chunkTableName } from '../src/vectors/chunk-table.js';
+import { nearestChunks } from '../src/vectors/chunk-search.js';
+import { systemAccess } from '../src/core/rules/rule-access.js';
+import { GUEST, SUPERUSER_SYSTEM } from '../src/core/auth/request-auth.js';
 
 const DIMS = 64;
 const SIZE = 200;
@@ -107,6 +110,27 @@ describe.each(VECTOR_BACKENDS)('chunks and hybrid search on %s', (backend) => {
     expect(new Set(asAdmin.map((i) => i.id)).size).toBe(3);
     // The visible ones come in the same order as for the guest, after the secret one.
     expect(asAdmin.slice(1).map((i) => i.id)).toEqual(asGuest.slice(0, 2).map((i) => i.id));
+  });
+
+  it('nearestChunks (for answers) gives the k nearest chunks, several of one record, only of records the caller may list', async () => {
+    const docs = g.core.collections.find('docs')!;
+    const field = docs.field('emb')!;
+    const q = wordVector('ranking alpha beta gamma on page 11 11 11 w11x7 w11x6', DIMS);
+    const query = { field, vector: q, k: 4, filter: 'body ~ "alpha"' };
+    const asGuest = await nearestChunks(g.core.store, docs, query, systemAccess(g.core.collections.registry, GUEST));
+    expect(asGuest).toHaveLength(4);
+    for (const hit of asGuest) {
+      expect(hit.row.public).toBeTruthy();
+      expect(hit.chunk.text).not.toContain('ranking');
+      expect(String(hit.row.body).slice(hit.chunk.start, hit.chunk.end)).toBe(hit.chunk.text);
+      expect(hit.recordId).toBe(hit.row.id);
+    }
+    // Sorted by distance, and the record of page 11 gives more than one of them.
+    expect(asGuest.map((h) => h.distance)).toEqual([...asGuest.map((h) => h.distance)].sort((a, b) => a - b));
+    expect(new Set(asGuest.map((h) => h.recordId)).size).toBeLessThan(4);
+    // Without the rule, the hidden record's chunk takes a place (so the guest's answer above was filtered before ranking).
+    const asSystem = await nearestChunks(g.core.store, docs, query, systemAccess(g.core.collections.registry, SUPERUSER_SYSTEM));
+    expect(asSystem.map((h) => h.chunk.text).some((t) => t.includes('ranking alpha beta gamma'))).toBe(true);
   });
 
   it('re-chunks a changed text, and deletes the chunks with the text or the record', async () => {
