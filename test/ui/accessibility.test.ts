@@ -71,7 +71,7 @@ const SCREENS: Screen[] = [
   { name: 'record form', path: (ids) => `/collections/posts/records/${ids.post}`, ready: async (p) => { await p.locator('#rec-field-body').waitFor(); }, shot: 'record' },
   { name: 'new record', path: '/collections/posts/records/new', ready: heading('New posts record') },
   { name: 'auth record with impersonation', path: (ids) => `/collections/users/records/${ids.user}`, ready: async (p) => { await p.getByRole('button', { name: 'Generate token' }).waitFor(); } },
-  ...['application', 'mail', 'superusers', 'rate-limits', 'batch', 'trusted-proxy', 'superuser-ips'].map((section): Screen => ({
+  ...['application', 'mail', 'superusers', 'rate-limits', 'batch', 'trusted-proxy', 'superuser-ips', 'embeddings', 'ai'].map((section): Screen => ({
     name: `settings ${section}`, path: `/settings/${section}`, shot: section === 'application' ? 'settings' : undefined,
     ready: async (p) => { await p.locator('.settings-form h2').first().waitFor(); await p.getByText('Loading…').waitFor({ state: 'detached' }); },
   })),
@@ -97,6 +97,7 @@ const SCREENS: Screen[] = [
     name: 'logs settings dialog', path: '/logs',
     ready: async (p) => { await p.getByRole('button', { name: 'Logs settings' }).click(); await p.getByLabel('Days to keep logs').waitFor(); },
   },
+  { name: 'playground', path: '/playground', ready: async (p) => { await heading('Playground')(p); await p.getByRole('status', { name: 'Acting as' }).waitFor(); } },
   { name: 'backups', path: '/backups', ready: async (p) => { await heading('Backups')(p); await p.locator('.backups-table tbody tr').first().waitFor(); } },
   {
     name: 'restore backup dialog', path: '/backups',
