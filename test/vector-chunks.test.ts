@@ -9,7 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VECTOR_BACKENDS, distance, startVectorGalley } from './support/vector-backends.js';
-import type { TestGalley } from './support/galley.js';
+import { startGalley, type TestGalley } from './support/galley.js';
+import { fileOf } from './support/files.js';
 import { expectErrorBody } from './support/errors.js';
 import { startOpenAiServer, wordVector, type OpenAiServer } from './support/openai-server.js';
 import { chunkText, type Chunk } from '../src/vectors/chunking.js';
@@ -217,5 +218,43 @@ describe.each(VECTOR_BACKENDS)('chunks and hybrid search on %s', (backend) => {
     await g.admin.collections.create({ name: 'plain', type: 'base', listRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'emb', type: 'vector', dimensions: 4 }] });
     const noFts = await expectErrorBody(await post('plain', { field: 'emb', vector: [0, 0, 0, 1], text: 'lamp', mode: 'hybrid' }), 400);
     expect(noFts.data).toMatchObject({ mode: { message: expect.stringContaining('no searchable fields') } });
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('chunks through a %s backup restored into the other engine', (engine) => {
+  let source: TestGalley;
+  let target: TestGalley;
+  let server: OpenAiServer;
+
+  beforeAll(async () => {
+    server = await startOpenAiServer(DIMS);
+    source = await startGalley(engine);
+    target = await startGalley(engine === 'sqlite' ? 'postgres' : 'sqlite');
+  }, 120_000);
+  afterAll(async () => { await source?.close(); await target?.close(); await server?.stop(); });
+
+  it('rebuilds the chunk tables on the target and embeds their records again', async () => {
+    await source.admin.settings.update({ embeddings: { openaiUrl: server.url, openaiModel: 'galley-test' } });
+    await source.admin.collections.create({
+      name: 'docs', type: 'base', listRule: '',
+      fields: [{ name: 'body', type: 'text' }, { name: 'emb', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body', chunkSize: SIZE, chunkOverlap: OVERLAP }],
+    });
+    const body = [page(1, 5), page(2, 5)].join('\f');
+    const rec = await source.admin.collection('docs').create({ body });
+    const q = wordVector('On page 2 the line 3 speaks of w2x3', DIMS);
+    const chunkOf = async (g: TestGalley) => {
+      const res = await g.fetch('/api/collections/docs/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ field: 'emb', vector: q, k: 1 }) });
+      return ((await res.json()) as { items: Item[] }).items[0]?.['@chunk'];
+    };
+    await expect.poll(() => chunkOf(source), { timeout: 15_000 }).toMatchObject({ page: 2 });
+    const before = await chunkOf(source);
+    await source.admin.backups.create('chunks.zip');
+    const token = await source.admin.files.getToken();
+    const archive = Buffer.from(await (await fetch(source.admin.backups.getDownloadURL(token, 'chunks.zip'))).arrayBuffer());
+    await target.admin.backups.upload({ file: fileOf(archive, 'chunks.zip', 'application/zip') });
+    await target.admin.backups.restore('chunks.zip');
+    target.admin.authStore.save(source.admin.authStore.token);
+    expect((await target.admin.collection('docs').getOne(rec.id)).body).toBe(body);
+    await expect.poll(() => chunkOf(target), { timeout: 15_000 }).toEqual(before);
   });
 });
