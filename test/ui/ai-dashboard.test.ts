@@ -28,6 +28,13 @@ async function waitEmbedded(d: ReturnType<typeof useDashboard>, collection: stri
   }
 }
 
+async function waitFailed(d: ReturnType<typeof useDashboard>, collection: string, failed: number) {
+  await expect.poll(async () => {
+    const res = await d.g.admin.send<{ fields: { failed: number }[] }>(`/api/collections/${collection}/embeddings`, {});
+    return res.fields[0]?.failed;
+  }, { timeout: 15_000 }).toBe(failed);
+}
+
 /** Chooses a collection and "acts as" a readers record in the playground. */
 async function actAs(page: Page, email: string) {
   await page.getByLabel('Identity').selectOption({ label: 'A record of readers' });
@@ -134,7 +141,7 @@ describe.each(ENGINES)('AI dashboard on %s', (engine) => {
     expect(again.problems).toEqual([]);
   });
 
-  it('shows the embedding progress of a collection, refreshed while records are pending', async () => {
+  it('shows the embedding progress of a collection, refreshed while records are pending, and why records failed', async () => {
     const release = wire.hold('embeddings');
     let releasedEarly = false;
     try {
@@ -154,9 +161,24 @@ describe.each(ENGINES)('AI dashboard on %s', (engine) => {
       await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain('5 / 5 done');
       expect(await item.getByText(/pending/).count()).toBe(0);
       expect(problems).toEqual([]);
+      expect(await item.locator('details').count()).toBe(0);
     } finally {
       if (!releasedEarly) release();
     }
+    // A record the embedder fails on: counted, and listed with the reason and a link to it.
+    const bad = await d.g.admin.collection('notes').create({ title: 'Odd', body: 'wrong-size harbour' });
+    await waitFailed(d, 'notes', 1);
+    const { page, problems } = await d.open('/collections/notes/records');
+    page.setDefaultTimeout(8000);
+    const item = page.getByRole('region', { name: 'Embeddings' }).getByRole('listitem', { name: 'Embeddings of embedding' });
+    await item.getByText('1 failed').waitFor();
+    expect(await item.textContent()).toContain('5 / 6 done');
+    await item.getByText('Why it failed').click();
+    const link = item.getByRole('link', { name: bad.id });
+    expect(await link.getAttribute('href')).toBe(`#/collections/notes/records/${bad.id}`);
+    expect(await item.locator('details li').textContent()).toMatch(new RegExp(`^${bad.id}: .*\\d`));
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
   });
 
   it('searches in the playground as a chosen identity, who sees only what the list rule gives them', async () => {

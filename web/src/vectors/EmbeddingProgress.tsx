@@ -1,15 +1,22 @@
 /**
  * The automatic embeddings' progress of a collection (docs/ai.md): per vector field with
- * a source, how many records are embedded, pending and failed, from
+ * a source, how many records are embedded, pending and failed (the newest failures
+ * with their reason, each linking to its record), from
  * GET /api/collections/{c}/embeddings. Refreshed every 2 s while any are pending, so a
  * backfill can be watched; nothing is shown for a collection without such fields.
  */
 import { useEffect, useState } from 'react';
 import { errorMessage, pb } from '../lib/api';
+import { recordPath } from '../records/model';
 import { Badge } from '../ui/Badge';
 import './vectors.css';
 
-export interface FieldProgress { field: string; source: string; embedder: string; total: number; done: number; pending: number; failed: number }
+export interface EmbeddingFailure { record: string; error: string; updated: string }
+export interface FieldProgress {
+  field: string; source: string; embedder: string; total: number; done: number; pending: number; failed: number;
+  /** The newest failures (the server lists a few; `failed` counts them all). */
+  failures?: EmbeddingFailure[];
+}
 
 const REFRESH_MS = 2000;
 
@@ -50,6 +57,16 @@ export function EmbeddingProgress({ collection }: { collection: string }) {
               {f.pending > 0 && <Badge tone="warning">{f.pending} pending</Badge>}
               {f.failed > 0 && <Badge tone="danger">{f.failed} failed</Badge>}
             </span>
+            {f.failures && f.failures.length > 0 && (
+              <details className="vec-failures">
+                <summary>Why {f.failed === 1 ? 'it' : 'they'} failed{f.failed > f.failures.length ? ` (newest ${f.failures.length})` : ''}</summary>
+                <ul>
+                  {f.failures.map((x) => (
+                    <li key={x.record}><a href={`#${recordPath(collection, x.record)}`}>{x.record}</a>: {x.error}</li>
+                  ))}
+                </ul>
+              </details>
+            )}
           </li>
         ))}
       </ul>
