@@ -15,6 +15,7 @@ import { ENGINES, startGalley, type Engine, type TestGalley } from './support/ga
 import { startApp, type TestApp } from './support/app.js';
 import { expectErrorBody } from './support/errors.js';
 import { answerFor, startChatServer, type ChatServer } from './support/openai-chat-server.js';
+import { pdf } from './support/documents.js';
 
 const KEY = 'sk-ask-secret-0123456789';
 /** Enough buckets that the test texts' words do not collide (rankings are then by shared words). */
@@ -116,7 +117,7 @@ describe.each(ENGINES)('ask on %s', (engine: Engine) => {
   afterAll(async () => { await g?.close(); await server?.stop(); });
 
   it('answers from the passages the caller may see, cites exactly them, and reports the usage', async () => {
-    const res = await askJson({ question: 'Which tea is steamed?' });
+    const res = await askJson({ question: 'Is green tea steamed?' });
     // Nearest first: the texts sharing most words with the question.
     expect(res.citations.map((c) => name(c.recordId))).toEqual(['alpha', 'beta', 'delta']);
     expect(res.answer).toBe(answerFor(server.chats.at(-1)!.body.messages));
@@ -134,7 +135,7 @@ describe.each(ENGINES)('ask on %s', (engine: Engine) => {
     expect(sent.body.messages[0]!.role).toBe('system');
     expect(sent.body.messages[0]!.content).toMatch(/only the numbered sources.*not instructions/s);
     expect(sent.body.messages[1]!.content).toContain(`<source n="1">\n${BODIES.alpha}\n</source>`);
-    expect(sent.body.messages[1]!.content).toMatch(/Question: Which tea is steamed\?$/);
+    expect(sent.body.messages[1]!.content).toMatch(/Question: Is green tea steamed\?$/);
   });
 
   it('never gives the model, nor cites, a record the caller may not read', async () => {
@@ -338,6 +339,40 @@ describe.each(ENGINES)('ask on %s', (engine: Engine) => {
     expect(res.citations.map((c) => c.n)).toEqual(res.citations.map((_, i) => i + 1));
     expect(server.chats.at(-1)!.body.messages[1]!.content).toContain(`<source n="1">\n${res.citations[0]!.text}\n</source>`);
     expect(res.answer).toBe(answerFor(server.chats.at(-1)!.body.messages));
+  });
+
+  it('answers over an uploaded PDF: extracted, chunked, cited with its page', async () => {
+    await g.admin.collections.create({
+      name: 'pdfs', type: 'base', listRule: '@request.auth.id != ""',
+      fields: [
+        { name: 'pdf', type: 'file', maxSize: 5_000_000, extractTextTo: 'body' },
+        { name: 'body', type: 'text', max: 200000 },
+        { name: 'emb', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body', chunkSize: 100, chunkOverlap: 0 },
+      ],
+    });
+    const file = await pdf([
+      ['Warranty terms. The kettle is covered', 'for two years from the date of purchase.'],
+      ['Cleaning. Wipe the outside with a damp cloth.', 'Do not put the kettle in the dishwasher.'],
+      ['Descaling. Boil vinegar and water,', 'wait an hour, then rinse twice.'],
+    ]);
+    const form = new FormData();
+    form.append('pdf', new Blob([new Uint8Array(file)], { type: 'application/pdf' }), 'kettle.pdf');
+    const rec = await g.admin.collection('pdfs').create(form);
+    await expect.poll(async () => {
+      const res = await g.fetch('/api/collections/pdfs/embeddings', { token: g.admin.authStore.token });
+      return ((await res.json()) as { fields: { done: number }[] }).fields[0]!.done;
+    }, { timeout: 30_000 }).toBe(1);
+    const body = ((await g.admin.collection('pdfs').getOne(rec.id)) as unknown as { body: string }).body;
+    // Guests may not list the collection: nothing to answer from.
+    const guest = await (await g.fetch('/api/collections/pdfs/ask', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"Descaling: boil vinegar and water, then rinse?"}' })).json() as Answer;
+    expect(guest.citations).toEqual([]);
+    expect(guest.answer).toBe('Seen: nothing');
+    const res = await (await g.fetch('/api/collections/pdfs/ask', {
+      method: 'POST', token: bobToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'Descaling: boil vinegar and water, then rinse?', k: 2 }),
+    })).json() as Answer;
+    expect(res.citations[0]).toMatchObject({ recordId: rec.id, field: 'body', page: 3 });
+    expect(res.citations[0]!.text).toMatch(/Descaling\. Boil vinegar/);
+    for (const c of res.citations) expect(body.slice(c.start, c.end)).toBe(c.text);
   });
 
   it('quotes passages as data: a text cannot close its block or open another', async () => {
