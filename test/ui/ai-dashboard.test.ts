@@ -62,7 +62,7 @@ describe.each(ENGINES)('AI dashboard on %s', (engine) => {
     await d.g.admin.collections.create({
       name: 'notes', type: 'base', listRule: 'owner != "" && owner = @request.auth.id', viewRule: 'owner != "" && owner = @request.auth.id',
       fields: [
-        { name: 'title', type: 'text' }, { name: 'body', type: 'text' },
+        { name: 'title', type: 'text' }, { name: 'body', type: 'text', searchable: true },
         { name: 'owner', type: 'relation', collectionId: readers.id, maxSelect: 1 },
         { name: 'embedding', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body' },
       ],
@@ -93,19 +93,23 @@ describe.each(ENGINES)('AI dashboard on %s', (engine) => {
     const source = field.getByLabel(/^Source field/);
     expect(await source.locator('option').allTextContents()).toEqual(['None (not embedded automatically)', 'title', 'body', 'notes']);
     await source.selectOption('body');
-    await field.getByLabel('Chunk size (characters)').waitFor();
+    expect(await field.getByLabel(/^Chunk size/).inputValue()).toBe('1000');
+    await field.getByLabel(/^Chunk size/).fill('500');
+    await field.getByLabel(/^Chunk overlap/).fill('400');
     await field.getByLabel('Distance').selectOption('l2');
     await field.getByLabel('Dimensions').fill('0');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await field.getByRole('alert').filter({ hasText: 'Must be an integer from 1 to 4096.' }).waitFor();
+    await field.getByRole('alert').filter({ hasText: 'Must be an integer from 0 to 250 (half the chunk size).' }).waitFor();
     expect((await d.g.admin.collections.getOne('papers')).fields.some((f) => f.type === 'vector')).toBe(false);
 
+    await field.getByLabel(/^Chunk overlap/).fill('50');
     await field.getByLabel('Dimensions').fill(String(DIMS));
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved papers.' }).waitFor();
     const saved = (await d.g.admin.collections.getOne('papers')).fields.find((f) => f.name === 'embedding');
-    expect(saved).toMatchObject({ type: 'vector', dimensions: DIMS, distance: 'l2', index: '', embedder: 'openai', source: 'body' });
+    expect(saved).toMatchObject({ type: 'vector', dimensions: DIMS, distance: 'l2', index: '', embedder: 'openai', source: 'body', chunkSize: 500, chunkOverlap: 50 });
     expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
   });
 
@@ -205,6 +209,16 @@ describe.each(ENGINES)('AI dashboard on %s', (engine) => {
     const alice = await d.g.admin.collection('readers').impersonate(ids.alice!, 0);
     const api = await alice.send<{ items: { id: string }[] }>('/api/collections/notes/search', { method: 'POST', body: { field: 'embedding', text: 'harbour tides', k: 10 } });
     expect(api.items.map((i) => i.id)).toEqual([ids.Tides, ids.Lights]);
+    // Each record's nearest passage (a short text is one chunk).
+    expect(await rows.first().locator('td').nth(3).textContent()).toBe('harbour tides code-a1');
+    // Hybrid: full-text and vector ranks fused, with the score; still only alice's.
+    await search.getByLabel('Mode').selectOption('hybrid');
+    expect(await search.getByLabel('Query by').isDisabled()).toBe(true);
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('columnheader', { name: 'Score' }).waitFor();
+    await expect.poll(titles).toEqual(['Tides', 'Lights']);
+    expect(await rows.first().locator('td').nth(3).textContent()).toMatch(/^0\.0\d{3}$/);
+    await search.getByLabel('Mode').selectOption('vector');
 
     // Bob sees his own; the superuser sees every record.
     await actAs(page, 'bob@example.com');

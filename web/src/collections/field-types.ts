@@ -31,7 +31,7 @@ export const FIELD_TYPES: Record<string, { label: string; defaults: Record<strin
   relation: { label: 'Relation', defaults: { collectionId: '', maxSelect: 1, minSelect: 0, cascadeDelete: false, required: false } },
   json: { label: 'JSON', defaults: { maxSize: 0, required: false } },
   geoPoint: { label: 'Geo point', defaults: { required: false } },
-  vector: { label: 'Vector', defaults: { dimensions: 512, distance: 'cosine', index: '', embedder: '', source: '', required: false } },
+  vector: { label: 'Vector', defaults: { dimensions: 512, distance: 'cosine', index: '', embedder: '', source: '', chunkSize: 1000, chunkOverlap: 150, required: false } },
   password: { label: 'Password', defaults: { min: 0, max: 0, pattern: '', cost: 0, required: false } },
 };
 

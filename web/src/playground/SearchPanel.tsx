@@ -21,12 +21,16 @@ export function SearchPanel({ collection, who }: { collection: CollectionModel; 
   const id = useId();
   const vectorFields = collection.fields.filter((f) => f.type === 'vector');
   const [field, setField] = useState(vectorFields[0]?.name ?? '');
-  const [by, setBy] = useState<'text' | 'vector'>('text');
+  const [mode, setMode] = useState<'vector' | 'hybrid'>('vector');
+  const [queryBy, setBy] = useState<'text' | 'vector'>('text');
+  // Hybrid search needs the text: it is both the full-text query and what the embedder turns into the vector.
+  const by = mode === 'hybrid' ? 'text' : queryBy;
   const [query, setQuery] = useState('');
   const [k, setK] = useState(10);
   const [filter, setFilter] = useState('');
-  const [mode, setMode] = useState<'vector' | 'hybrid'>('vector');
   const [items, setItems] = useState<Item[] | null>(null);
+  // The mode the shown results were searched with (the select may have moved since).
+  const [shownMode, setShownMode] = useState(mode);
   const [error, setError] = useState<{ message: string; details: string[] } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -42,6 +46,7 @@ export function SearchPanel({ collection, who }: { collection: CollectionModel; 
       const body = { field, [by]: q, k, ...(filter.trim() ? { filter } : {}), ...(mode === 'hybrid' ? { mode } : {}) };
       const res = await postAs(who, `/api/collections/${encodeURIComponent(collection.name)}/search`, body);
       setItems(((await res.json()) as { items: Item[] }).items);
+      setShownMode(mode);
     } catch (err) {
       setItems(null);
       setError({ message: (err as Error).message, details: fieldMessages(err) });
@@ -59,7 +64,7 @@ export function SearchPanel({ collection, who }: { collection: CollectionModel; 
           </select>
         </Control>
         <Control id={`${id}-by`} label="Query by">
-          <select id={`${id}-by`} value={by} onChange={(e) => setBy(e.target.value as 'text' | 'vector')}>
+          <select id={`${id}-by`} value={by} disabled={mode === 'hybrid'} onChange={(e) => setBy(e.target.value as 'text' | 'vector')}>
             <option value="text">Text (embedded by the field's embedder)</option>
             <option value="vector">Vector (JSON array)</option>
           </select>
@@ -67,7 +72,7 @@ export function SearchPanel({ collection, who }: { collection: CollectionModel; 
         <Control id={`${id}-mode`} label="Mode">
           <select id={`${id}-mode`} value={mode} onChange={(e) => setMode(e.target.value as 'vector' | 'hybrid')}>
             <option value="vector">Vector</option>
-            <option value="hybrid">Hybrid (vector + full-text)</option>
+            <option value="hybrid">Hybrid (vector + full-text, by text)</option>
           </select>
         </Control>
         <Control id={`${id}-k`} className="pg-narrow" label="k">
@@ -91,15 +96,15 @@ export function SearchPanel({ collection, who }: { collection: CollectionModel; 
       {items && (
         <div className="table-frame pg-results">
           <table aria-label="Search results">
-            <thead><tr><th scope="col">#</th><th scope="col">Record</th><th scope="col">Distance</th>{mode === 'hybrid' && <th scope="col">Score</th>}<th scope="col">Nearest passage</th></tr></thead>
+            <thead><tr><th scope="col">#</th><th scope="col">Record</th><th scope="col">Distance</th>{shownMode === 'hybrid' && <th scope="col">Score</th>}<th scope="col">Nearest passage</th></tr></thead>
             <tbody>
-              {items.length === 0 && <tr><td colSpan={mode === 'hybrid' ? 5 : 4} className="muted">No records: nothing this identity may see matches.</td></tr>}
+              {items.length === 0 && <tr><td colSpan={shownMode === 'hybrid' ? 5 : 4} className="muted">No records: nothing this identity may see matches.</td></tr>}
               {items.map((item, i) => (
                 <tr key={item.id}>
                   <td>{i + 1}</td>
                   <td><a href={recordHref(collection.name, item.id)}>{recordTitle(item, collection)}</a> <span className="muted pg-id">{item.id}</span></td>
                   <td>{fmt(item['@distance'])}</td>
-                  {mode === 'hybrid' && <td>{fmt(item['@score'])}</td>}
+                  {shownMode === 'hybrid' && <td>{fmt(item['@score'])}</td>}
                   <td className="pg-passage">{item['@chunk'] ? <>{item['@chunk'].text}{item['@chunk'].page !== null && <span className="muted"> (page {item['@chunk'].page})</span>}</> : <span className="muted">—</span>}</td>
                 </tr>
               ))}
