@@ -98,11 +98,12 @@ describe.each(ENGINES)('ask on %s', (engine: Engine) => {
     const res = await askJson({ question: 'Which tea is steamed?', filter: 'body ~ "coffee"' });
     expect(res.citations.map((c) => name(c.recordId))).toEqual(['delta']);
     expect(lastPrompt()).not.toContain('alpha');
+    // Refused before the question is embedded or the model called.
+    const [chats, embeddings] = [server.chats.length, server.embeddings];
     const err = await expectErrorBody(await ask({ question: 'tea', filter: 'nope = 1' }), 400);
     expect(JSON.stringify(err)).toMatch(/nope/);
-    const chats = server.chats.length;
     await expectErrorBody(await ask({ question: 'tea', filter: '@collection.docs.body = "x"' }), 403);
-    expect(server.chats.length).toBe(chats);
+    expect([server.chats.length, server.embeddings]).toEqual([chats, embeddings]);
   });
 
   it('answers from chunks of a long text: citations carry their offsets and page', async () => {

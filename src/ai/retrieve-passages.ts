@@ -8,10 +8,12 @@
 import type { Collection } from '../core/collections/collection.js';
 import type { GalleyCore } from '../core/galley-core.js';
 import { ApiError } from '../core/errors.js';
-import type { AccessContext } from '../core/rules/rule-access.js';
+import { accessCondition, type AccessContext } from '../core/rules/rule-access.js';
 import type { VectorSource } from '../vectors/embedding-sources.js';
 import { embedQueryText } from '../vectors/query-embedding.js';
 import { nearestChunks } from '../vectors/chunk-search.js';
+import { searchAccess } from '../vectors/vector-search.js';
+import { SqlParams } from '../core/filter/sql-params.js';
 
 /** A piece of a record's text given to the model, and the citation it becomes. */
 export interface Passage {
@@ -38,6 +40,9 @@ export interface RetrieveQuery {
 
 export async function retrievePassages(core: GalleyCore, collection: Collection, query: RetrieveQuery, ctx: AccessContext): Promise<Passage[]> {
   const field = collection.field(query.source.vector.name)!;
+  // The access and the filter are checked before the embedder (maybe a paid call) runs:
+  // a 403 or a bad filter costs nothing. Compiling is pure and cached for the search itself.
+  accessCondition(collection, searchAccess(collection, query.filter, ctx), ctx, new SqlParams(collection.dialect), query.filter);
   let vector: number[];
   try {
     vector = await embedQueryText(field, query.question, core.settings.current().embeddings);
