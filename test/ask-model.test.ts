@@ -185,6 +185,22 @@ describe.each(ENGINES)('ask on %s', (engine: Engine) => {
     }
   });
 
+  it('has its own rate-limit tag: `docs:ask` limits asks, not searches', async () => {
+    await g.admin.settings.update({ rateLimits: { enabled: true, rules: [{ label: 'docs:ask', audience: '@guest', duration: 60, maxRequests: 2 }] } });
+    try {
+      const chats = server.chats.length;
+      expect((await ask({ question: 'tea' })).status).toBe(200);
+      expect((await ask({ question: 'tea' })).status).toBe(200);
+      await expectErrorBody(await ask({ question: 'tea' }), 429);
+      expect(server.chats.length).toBe(chats + 2);
+      const search = await g.fetch('/api/collections/docs/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ field: 'emb', text: 'tea' }) });
+      expect(search.status).toBe(200);
+      expect((await ask({ question: 'tea' }, g.admin.authStore.token)).status).toBe(200); // not a guest
+    } finally {
+      await g.admin.settings.update({ rateLimits: { enabled: false } });
+    }
+  });
+
   it('counts tokens and asks in the metrics and logs one line per ask without the question', async () => {
     const metric = async (line: RegExp) => {
       const text = await (await g.fetch('/api/metrics', { token: g.admin.authStore.token })).text();
