@@ -111,6 +111,7 @@ describe.each(ENGINES)('ask on %s', (engine: Engine) => {
       ['fail-401', 502, /^The chat model rejected the API key\.$/],
       ['fail-500', 502, /^The chat model failed \(it answered 500\): The server had an error/],
       ['malformed', 502, /^The chat model's answer was malformed/],
+      ['leak-500', 502, /^The chat model failed \(it answered 500\): Upstream refused Bearer \[redacted\] for this model\.$/],
     ];
     try {
       for (const [model, status, message] of cases) {

@@ -11,7 +11,7 @@
  * all messages, completion tokens = words of the answer. Every request is recorded
  * (body, Authorization header, whether the client went away). Model names fail on
  * demand: "fail-429", "fail-401" (echoing a masked key, as OpenAI does), "fail-500",
- * "malformed" (200, not JSON), "bad-stream" (a data line that is not JSON), "cut-stream"
+ * "leak-500" (a 500 quoting the Authorization header), "malformed" (200, not JSON), "bad-stream" (a data line that is not JSON), "cut-stream"
  * (ends before [DONE]), "no-usage" (streams without the usage chunk), "slow" (answers
  * only when released), "hang" (never answers).
  */
@@ -73,6 +73,8 @@ export async function startChatServer(dimensions = 8): Promise<ChatServer> {
     const { model, messages, stream } = call.body;
     if (model === 'fail-429') return json(res, 429, { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } });
     if (model === 'fail-401') return json(res, 401, { error: { message: `Incorrect API key provided: ${String(req.headers.authorization).slice(7, 10)}***${String(req.headers.authorization).slice(-4)}.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+    // A careless server quoting the whole Authorization header in its message.
+    if (model === 'leak-500') return json(res, 500, { error: { message: `Upstream refused ${String(req.headers.authorization)} for this model`, type: 'server_error' } });
     if (model === 'fail-500') return json(res, 500, { error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
     if (model === 'malformed') {
       res.writeHead(200, { 'content-type': 'application/json' });
