@@ -94,6 +94,8 @@ export async function ask(core: GalleyCore, call: AskCall, stream?: AskStream): 
       const answer = stream ? await chat.stream(req, (text) => stream.delta(text)) : await chat.complete(req);
       e.answer = answer.text;
       e.usage = answer.usage;
+      // Counted even if a handler throws after next(): the tokens were spent.
+      usage = answer.usage;
       model = answer.model;
     };
     const hook = core.hooks.onAskRequest;
@@ -108,7 +110,7 @@ export async function ask(core: GalleyCore, call: AskCall, stream?: AskStream): 
       stream?.citations(citations);
       if (event.answer) stream?.delta(event.answer);
     }
-    usage = event.usage ?? NO_USAGE;
+    usage = event.usage ?? usage;
     outcome = 'ok';
     return { answer: event.answer ?? '', citations, model, usage };
   } catch (err) {
