@@ -40,20 +40,16 @@ export function registerVectorSearchRoutes(app: FastifyInstance, core: GalleyCor
     const chunked = hasChunks(collection, req.field);
     const depth = hybrid ? candidatesFor(req.k) : req.k;
     const query = { field: req.field, vector, k: depth, filter: req.filter };
-    let hits: Ranked[];
-    if (chunked) hits = await nearestByChunk(core.store, collection, query, ctx);
-    else {
-      // SQLite: the collection's data version, under which the in-memory copy of its vectors may answer.
-      const stamp = core.store.dialect.name === 'sqlite' ? core.versions.localStamp([collection.id]) : undefined;
-      hits = await searchNearest(core.store, collection, query, ctx, stamp);
-    }
-    if (hybrid) hits = await fuse(core.store, hits, await fullTextRanking(core.store, collection, req.text!, depth, req.filter, ctx), req.k, chunked, collection);
+    // SQLite: the collection's data version, under which the in-memory copy of its vectors (or chunks) may answer.
+    const stamp = core.store.dialect.name === 'sqlite' ? core.versions.localStamp([collection.id]) : undefined;
+    const hits: Ranked[] = chunked ? await nearestByChunk(core.store, collection, query, ctx, stamp) : await searchNearest(core.store, collection, query, ctx, stamp);
+    const answers = hybrid ? await fuse(core.store, hits, await fullTextRanking(core.store, collection, req.text!, depth, req.filter, ctx), req.k, chunked, collection) : hits;
     // Vectors the answer leaves out (by `fields`) are not turned into numbers at all: hundreds per record.
     const dropped = vectorsLeftOut(collection, [req.fields, (request.query as Record<string, unknown>).fields]);
-    for (const h of hits) for (const name of dropped) h.row[name] = null;
-    const items = await recordsJson(core.store, collection, hits.map((h) => h.row), ctx, req.expand);
+    for (const h of answers) for (const name of dropped) h.row[name] = null;
+    const items = await recordsJson(core.store, collection, answers.map((h) => h.row), ctx, req.expand);
     items.forEach((item, i) => {
-      const hit = hits[i]!;
+      const hit = answers[i]!;
       if (hybrid) item['@score'] = hit.score;
       item['@distance'] = hit.distance;
       if (chunked) item['@chunk'] = hit.chunk ?? null;

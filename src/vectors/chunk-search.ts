@@ -6,9 +6,10 @@
  * not see never contributes a chunk and never takes a place among the k.
  * `nearestChunks` gives the k nearest chunks (several may come from one record: what
  * an answer quotes); `nearestByChunk` the k nearest records, each by its nearest chunk
- * (what the search endpoint lists). Distances come from the backing's SQL (SQLite's
- * registered galley_vec_* functions: the in-memory copy of sqlite-vector-cache.ts holds
- * one vector per record, not chunks).
+ * (what the search endpoint lists). Distances come from the backing's SQL, or on
+ * SQLite, given the collection's data version, from an in-memory copy of the chunk
+ * table's vectors (sqlite-vector-cache.ts, as searchNearest does for records): the rule
+ * and filter then select the candidate chunks' rowids in SQL, and the copy ranks them.
  */
 import type { Collection, BoundField } from '../core/collections/collection.js';
 import type { Row, Store } from '../store/store.js';
@@ -22,6 +23,9 @@ import type { VectorMetric } from './vector-backing.js';
 import { searchAccess } from './vector-search.js';
 import { chunkTableOf } from './chunk-table.js';
 import { vectorSources } from './embedding-sources.js';
+import { chunkVectorCopy, type VectorCopy } from './sqlite-vector-cache.js';
+import { KERNELS, norm } from './distance.js';
+import type { Access } from '../core/rules/rule-access.js';
 
 export interface ChunkRef { text: string; start: number; end: number; page: number | null }
 
@@ -51,23 +55,34 @@ export const hasChunks = (collection: Collection, field: BoundField) => chunkTab
  * source field's: when that field is hidden and the caller is not a superuser, the
  * text is left empty (its offsets and page stay). Chunks of undefined distance are left out.
  */
-export async function nearestChunks(store: Store, collection: Collection, query: ChunkQuery, ctx: AccessContext): Promise<ChunkHit[]> {
-  const hits = await rankChunks(store, collection, query, ctx, false);
+export async function nearestChunks(store: Store, collection: Collection, query: ChunkQuery, ctx: AccessContext, stamp?: string): Promise<ChunkHit[]> {
+  const hits = await rankChunks(store, collection, query, ctx, false, stamp);
   return hits.filter((h): h is ChunkHit => h.distance !== null);
 }
 
-/** The k nearest records, each ranked by (and given with) its nearest chunk. */
-export function nearestByChunk(store: Store, collection: Collection, query: ChunkQuery, ctx: AccessContext): Promise<RankedChunk[]> {
-  return rankChunks(store, collection, query, ctx, true);
+/**
+ * The k nearest records, each ranked by (and given with) its nearest chunk.
+ * stamp: the collection's data version now (SQLite), under which the in-memory copy may answer.
+ */
+export function nearestByChunk(store: Store, collection: Collection, query: ChunkQuery, ctx: AccessContext, stamp?: string): Promise<RankedChunk[]> {
+  return rankChunks(store, collection, query, ctx, true, stamp);
 }
 
-async function rankChunks(store: Store, collection: Collection, query: ChunkQuery, ctx: AccessContext, perRecord: boolean): Promise<RankedChunk[]> {
+/** A ranked chunk as the statements give it: record, seq, start, end, page, text, distance. */
+type ChunkRow = Row & { r: unknown; s: unknown; a: unknown; b: unknown; p: unknown; t: unknown; d: unknown };
+
+async function rankChunks(store: Store, collection: Collection, query: ChunkQuery, ctx: AccessContext, perRecord: boolean, stamp?: string): Promise<RankedChunk[]> {
   const model = query.field.model;
   const table = chunkTableOf(collection, model);
   if (!table) throw badRequest(`The field "${model.name}" has no chunks (it needs a source and an embedder).`);
   const access = searchAccess(collection, query.filter, ctx);
   const backing = vectorBackingFor(collection.dialect, collection.features);
-  const ranked = await backing.withQuery(query.vector, async (queryValue) => {
+  let ranked: Row[] | undefined;
+  if (backing.name === 'blob' && stamp !== undefined) {
+    const copy = await chunkVectorCopy(store, collection, table, model.dimensions as number, stamp);
+    if (copy) ranked = await rankCopy(store, collection, table, copy, query, access, ctx, perRecord);
+  }
+  ranked ??= await backing.withQuery(query.vector, async (queryValue) => {
     const params = new SqlParams(collection.dialect);
     params.append([queryValue]);
     const placeholder = collection.dialect === 'sqlite' ? '@p1' : '$1';
@@ -85,9 +100,78 @@ async function rankChunks(store: Store, collection: Collection, query: ChunkQuer
     // Undefined distances last; ties in a stable order (record id, then position in the text).
     return store.all(`SELECT "r", "s", "a", "b", "p", "t", "d" FROM ${source} AS "_h" ORDER BY ("d" IS NULL), "d", "r", "s" LIMIT ${params.add(query.k, 'bigint')}`, params.values);
   });
+  return withRecords(store, collection, model.id, ranked as ChunkRow[], ctx, perRecord);
+}
+
+/**
+ * The ranking from the in-memory copy: candidates by the rule and filter in SQL (every
+ * chunk when nothing restricts), distances in JavaScript, the best k (per record, or
+ * chunks) kept in order (distance, record, position), then their rows read. Undefined
+ * when a chunk is gone since the copy was made: the SQL path answers instead.
+ */
+async function rankCopy(store: Store, collection: Collection, table: string, copy: VectorCopy, query: ChunkQuery, access: Access, ctx: AccessContext, perRecord: boolean): Promise<Row[] | undefined> {
+  const params = new SqlParams(collection.dialect);
+  const condition = accessCondition(collection, access, ctx, params, query.filter);
+  let slots: Iterable<number>;
+  if (!condition) slots = copy.slotOf.values();
+  else {
+    const rows = await store.all(`SELECT "_c".rowid AS "r" FROM ${q(table)} AS "_c" JOIN ${q(collection.name)} AS "_m" ON "_m"."id" = "_c"."record" WHERE ${condition}`, params.values);
+    const list: number[] = [];
+    for (const row of rows) {
+      const slot = copy.slotOf.get(Number(row.r));
+      if (slot !== undefined) list.push(slot);
+    }
+    slots = list;
+  }
+  const v = Float32Array.from(query.vector);
+  const vNorm = norm(v);
+  const kernel = KERNELS[query.field.model.distance as VectorMetric];
+  const records = copy.records!;
+  // Slots are in rowid order: a record's chunks in seq order, so the first of equal distances is the lower seq.
+  const before = (a: { d: number; slot: number }, b: { d: number; slot: number }) =>
+    a.d < b.d || (a.d === b.d && (records[a.slot]! < records[b.slot]! || (records[a.slot] === records[b.slot] && a.slot < b.slot)));
+  let candidates: Iterable<{ d: number; slot: number }>;
+  if (perRecord) {
+    const best = new Map<string, { d: number; slot: number }>();
+    for (const slot of slots) {
+      const d = kernel(copy.data, slot * copy.dimensions, v, vNorm);
+      const r = records[slot]!;
+      const known = best.get(r);
+      if (!known || before({ d, slot }, known)) best.set(r, { d, slot });
+    }
+    candidates = best.values();
+  } else {
+    candidates = (function* () {
+      for (const slot of slots) yield { d: kernel(copy.data, slot * copy.dimensions, v, vNorm), slot };
+    })();
+  }
+  const top: { d: number; slot: number }[] = [];
+  for (const c of candidates) {
+    if (top.length === query.k && !before(c, top[top.length - 1]!)) continue;
+    if (top.length === query.k) top.pop();
+    let i = top.length;
+    while (i > 0 && before(c, top[i - 1]!)) i--;
+    top.splice(i, 0, c);
+  }
+  if (top.length === 0) return [];
+  const fetch = new SqlParams(collection.dialect);
+  const ids = top.map((t) => fetch.add(copy.rowids[t.slot]!, 'number')).join(', ');
+  const rows = await store.all(`SELECT rowid AS "k", "record" AS "r", "seq" AS "s", "start" AS "a", "end" AS "b", "page" AS "p", "text" AS "t" FROM ${q(table)} WHERE rowid IN (${ids})`, fetch.values);
+  const byRowid = new Map(rows.map((row) => [Number(row.k), row]));
+  const out: Row[] = [];
+  for (const t of top) {
+    const row = byRowid.get(copy.rowids[t.slot]!);
+    if (!row) return undefined;
+    out.push({ ...row, d: Number.isFinite(t.d) ? t.d : null });
+  }
+  return out;
+}
+
+/** The ranked chunks with their records' rows (a record deleted meanwhile is left out). */
+async function withRecords(store: Store, collection: Collection, fieldId: string, ranked: ChunkRow[], ctx: AccessContext, perRecord: boolean): Promise<RankedChunk[]> {
   if (ranked.length === 0) return [];
   const rows = await recordRows(store, collection, [...new Set(ranked.map((r) => String(r.r)))]);
-  const sourceField = vectorSources(collection.model).find((s) => s.vector.id === model.id)?.source;
+  const sourceField = vectorSources(collection.model).find((s) => s.vector.id === fieldId)?.source;
   const textHidden = !!sourceField?.hidden && !ctx.auth.isSuperuser;
   const out: RankedChunk[] = [];
   for (const r of ranked) {
