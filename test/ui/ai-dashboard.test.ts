@@ -302,4 +302,48 @@ describe.each(ENGINES)('AI dashboard on %s', (engine) => {
     expect(wire.chats.at(-1)).toMatchObject({ stream: false });
     expect(problems).toEqual([]);
   });
+
+  it('shows vectors in the records table and edits them in the record form (a managed one is read-only)', async () => {
+    await d.g.admin.collections.create({ name: 'points', type: 'base', fields: [{ name: 'label', type: 'text' }, { name: 'vec', type: 'vector', dimensions: 3 }] });
+    const p1 = await d.g.admin.collection('points').create({ label: 'p1', vec: [1, 2, 3] });
+    const { page, problems } = await d.open('/collections/points/records');
+    page.setDefaultTimeout(8000);
+    await page.locator('.rec-table tbody tr').filter({ hasText: 'p1' }).getByText('3 numbers').waitFor();
+
+    const form = await d.open(`/collections/points/records/${p1.id}`);
+    form.page.setDefaultTimeout(8000);
+    const vec = form.page.locator('#rec-field-vec');
+    await expect.poll(() => vec.inputValue()).toBe('[1,2,3]');
+    await vec.fill('[1, 2]');
+    await form.page.getByRole('button', { name: 'Save changes' }).click();
+    await form.page.getByText('Must have exactly 3 numbers (got 2).').waitFor();
+    await vec.fill('[4, 5.5, -6]');
+    await form.page.getByRole('button', { name: 'Save changes' }).click();
+    await form.page.getByRole('status').filter({ hasText: /Saved record/ }).waitFor();
+    expect((await d.g.admin.collection('points').getOne(p1.id)).vec).toEqual([4, 5.5, -6]);
+    // Saving another field keeps the vector as it is.
+    const again = await d.open(`/collections/points/records/${p1.id}`);
+    again.page.setDefaultTimeout(8000);
+    await expect.poll(() => again.page.locator('#rec-field-vec').inputValue()).toBe('[4,5.5,-6]');
+    await again.page.locator('#rec-field-label').fill('p1 renamed');
+    await again.page.getByRole('button', { name: 'Save changes' }).click();
+    await again.page.getByRole('status').filter({ hasText: /Saved record/ }).waitFor();
+    expect(await d.g.admin.collection('points').getOne(p1.id)).toMatchObject({ label: 'p1 renamed', vec: [4, 5.5, -6] });
+
+    // A vector with a source is Galley's: read-only in the form, and a save leaves it alone.
+    const before = (await d.g.admin.collection('notes').getOne(ids.Tides!)).embedding as number[];
+    const managed = await d.open(`/collections/notes/records/${ids.Tides}`);
+    managed.page.setDefaultTimeout(8000);
+    const embedding = managed.page.locator('#rec-field-embedding');
+    await expect.poll(() => embedding.inputValue()).not.toBe('');
+    expect(await embedding.getAttribute('readonly')).not.toBeNull();
+    await managed.page.locator('#rec-field-title').fill('Tides');
+    await managed.page.getByRole('button', { name: 'Save changes' }).click();
+    await managed.page.getByRole('status').filter({ hasText: /Saved record/ }).waitFor();
+    expect((await d.g.admin.collection('notes').getOne(ids.Tides!)).embedding).toEqual(before);
+    expect(problems).toEqual([]);
+    expect(form.problems.filter((p) => !p.includes('400'))).toEqual([]);
+    expect(managed.problems).toEqual([]);
+    expect(again.problems).toEqual([]);
+  });
 });

@@ -37,6 +37,8 @@ export function CellValue({ record, field, fileToken, extraction = false }: { re
   switch (field.type) {
     case 'bool': return <Badge tone={value ? 'success' : 'neutral'}>{value ? 'true' : 'false'}</Badge>;
     case 'json': return <JsonPreview value={value} />;
+    // Hundreds of numbers say nothing in a table cell: their count does (the form shows them).
+    case 'vector': return Array.isArray(value) && value.length > 0 ? <Badge>{value.length} numbers</Badge> : <span className="muted">—</span>;
     case 'date':
     case 'autodate': {
       const d = typeof value === 'string' ? parseStored(value) : null;

@@ -45,6 +45,7 @@ export function FieldInput({ field, value, onChange, errors, record, fileToken }
     case 'password': return <PasswordInput {...common} value={value as PasswordDraft} onChange={onChange} confirmError={errors.passwordConfirm} />;
     case 'file': return <FileInput {...common} value={value as FileDraft} onChange={onChange} record={record} fileToken={fileToken} />;
     default:
-      return <PlainInput {...common} value={value as string} onChange={onChange} readOnly={field.name === 'id' && !!record} />;
+      // A vector with a source is computed by Galley: shown, not edited (draft.ts does not send it).
+      return <PlainInput {...common} value={value as string} onChange={onChange} readOnly={(field.name === 'id' && !!record) || (field.type === 'vector' && !!field.source)} />;
   }
 }
