@@ -85,7 +85,7 @@ export function openaiChat(settings: AiSettings): ChatModel {
         } catch {
           throw malformed('a data line is not JSON');
         }
-        if (chunk.error) throw statusError(502, endpointMessage(chunk, settings.chatApiKey));
+        if (chunk.error) throw new ApiError(502, `${NAME} failed while answering: ${endpointMessage(chunk, settings.chatApiKey) || 'an error event'}`);
         if (typeof chunk.model === 'string' && chunk.model) model = chunk.model;
         if (chunk.usage) usage = usageOf(chunk.usage);
         const choice = chunk.choices?.[0];
@@ -102,8 +102,8 @@ export function openaiChat(settings: AiSettings): ChatModel {
       } catch (err) {
         throw err instanceof ApiError ? err : toApiError(failure(err));
       }
-      // OpenAI-compatible servers end with [DONE]; a stream cut before it lost the rest of the answer.
-      if (!done && !finished) throw malformed('the stream ended before [DONE]');
+      // OpenAI-compatible servers end with a finish_reason and [DONE]; a stream with neither was cut off mid-answer.
+      if (!done && !finished) throw malformed('the stream ended before the answer did');
       return { text, model, usage };
     },
   };
