@@ -134,6 +134,10 @@ describe.each(ENGINES)('ask on %s', (engine: Engine) => {
         expect(events[0]!.event).toBe('citations');
         expect(events.at(-1)).toEqual({ event: 'error', data: { status: 502, message: expect.stringMatching(/^The chat model's answer was malformed/) } });
       }
+      await setAi({ chatModel: 'error-stream' });
+      const failed = await askStream({ question: 'tea' });
+      expect(failed.map((e) => e.event)).toEqual(['citations', 'delta', 'error']);
+      expect(failed.at(-1)!.data).toEqual({ status: 502, message: 'The chat model failed while answering: The server is overloaded.' });
       await setAi({ chatModel: 'hang', chatTimeoutMs: 300 });
       const err = await expectErrorBody(await ask({ question: 'tea' }), 504);
       expect(err.message).toBe('The chat model did not answer within 300 ms.');

@@ -12,7 +12,7 @@
  * (body, Authorization header, whether the client went away). Model names fail on
  * demand: "fail-429", "fail-401" (echoing a masked key, as OpenAI does), "fail-500",
  * "leak-500" (a 500 quoting the Authorization header), "malformed" (200, not JSON), "bad-stream" (a data line that is not JSON), "cut-stream"
- * (ends before [DONE]), "no-usage" (streams without the usage chunk), "slow" (answers
+ * (ends before [DONE]), "error-stream" (an error event after the first piece), "no-usage" (streams without the usage chunk), "slow" (answers
  * only when released), "hang" (never answers).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -107,6 +107,7 @@ export async function startChatServer(dimensions = 8): Promise<ChatServer> {
       chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]);
       if (model === 'bad-stream') { res.write('data: {"choices": [\n\n'); return res.end(); }
       if (model === 'cut-stream') return res.end();
+      if (model === 'error-stream') { res.write('data: {"error": {"message": "The server is overloaded", "type": "server_error"}}\n\n'); return res.end(); }
     }
     chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]);
     if (withUsage) chunk([], { usage });
