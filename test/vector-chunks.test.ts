@@ -136,6 +136,22 @@ describe.each(VECTOR_BACKENDS)('chunks and hybrid search on %s', (backend) => {
     expect(asSystem.map((h) => h.chunk.text).some((t) => t.includes('ranking alpha beta gamma'))).toBe(true);
   });
 
+  it('gives no chunk text of a hidden source field to a non-superuser (offsets and page stay)', async () => {
+    await g.admin.collections.create({
+      name: 'private_notes', type: 'base', listRule: '',
+      fields: [{ name: 'body', type: 'text', hidden: true }, { name: 'emb', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body', chunkSize: SIZE, chunkOverlap: 0 }],
+    });
+    await g.admin.collection('private_notes').create({ body: page(40, 8) });
+    await settled('private_notes');
+    const q = wordVector('w40x2', DIMS);
+    const [guest] = await search('private_notes', { field: 'emb', vector: q, k: 1 });
+    expect(guest!['@chunk']).toMatchObject({ text: '', page: null });
+    expect(guest!['@chunk']!.end).toBeGreaterThan(guest!['@chunk']!.start);
+    expect(guest!.body).toBeUndefined();
+    const [admin] = await search('private_notes', { field: 'emb', vector: q, k: 1 }, g.admin.authStore.token);
+    expect(admin!['@chunk']).toEqual({ ...guest!['@chunk'], text: page(40, 8).slice(guest!['@chunk']!.start, guest!['@chunk']!.end) });
+  });
+
   it('re-chunks a changed text, and deletes the chunks with the text or the record', async () => {
     const rec = await g.admin.collection('docs').create({ body: page(20, 10), public: true });
     await settled('docs');
