@@ -300,6 +300,21 @@ describe.each(ENGINES)('AI dashboard on %s', (engine) => {
     await ask.getByRole('button', { name: 'Ask' }).click();
     await expect.poll(() => ask.getByTestId('answer').textContent()).toBe('Found code-b1 code-b2.');
     expect(wire.chats.at(-1)).toMatchObject({ stream: false });
+
+    // Stop while the model is answering: the request is aborted and Galley cancels the model call.
+    await ask.getByLabel('Stream the answer').check();
+    const hold = wire.hold('chat');
+    try {
+      await ask.getByRole('button', { name: 'Ask' }).click();
+      await expect.poll(() => ask.getByTestId('answer').textContent()).toBe('Found');
+      expect(wire.cancelledChats).toBe(0);
+      await ask.getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(() => wire.cancelledChats, { timeout: 10_000 }).toBe(1);
+      expect(await ask.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+      expect(await ask.getByTestId('answer').textContent()).toBe('Found');
+    } finally {
+      hold();
+    }
     expect(problems).toEqual([]);
   });
 

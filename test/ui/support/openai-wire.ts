@@ -19,6 +19,8 @@ export interface OpenAiWire {
   url: string;
   embeddingKeys: (string | undefined)[];
   chats: ChatRequest[];
+  /** Streamed answers whose connection Galley closed before the answer ended (a cancelled model call). */
+  readonly cancelledChats: number;
   /** Holds embeddings requests, or streamed answers after their first delta, until the returned release() is called. */
   hold(what: 'embeddings' | 'chat'): () => void;
   stop(): Promise<void>;
@@ -33,6 +35,7 @@ const readBody = (req: IncomingMessage) => new Promise<string>((resolve) => {
 export async function startOpenAiWire(dimensions: number): Promise<OpenAiWire> {
   const embeddingKeys: (string | undefined)[] = [];
   const chats: ChatRequest[] = [];
+  let cancelledChats = 0;
   const gates = { embeddings: Promise.resolve(), chat: Promise.resolve() };
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -64,10 +67,12 @@ export async function startOpenAiWire(dimensions: number): Promise<OpenAiWire> {
       return send(200, { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: parts.join('') }, finish_reason: 'stop' }], usage });
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.on('close', () => { if (!res.writableEnded) cancelledChats++; });
     const chunk = (choices: unknown[], extra: object = {}) => res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`);
     chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
     chunk([{ index: 0, delta: { content: parts[0] }, finish_reason: null }]);
     await gates.chat;
+    if (res.destroyed) return;
     for (const p of parts.slice(1)) chunk([{ index: 0, delta: { content: p }, finish_reason: null }]);
     chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]);
     if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) chunk([], { usage });
@@ -79,6 +84,7 @@ export async function startOpenAiWire(dimensions: number): Promise<OpenAiWire> {
     url: `http://127.0.0.1:${port}/v1`,
     embeddingKeys,
     chats,
+    get cancelledChats() { return cancelledChats; },
     hold(what) {
       let release!: () => void;
       gates[what] = new Promise<void>((resolve) => { release = resolve; });
