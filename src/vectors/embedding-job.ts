@@ -58,7 +58,12 @@ export async function runEmbedding(deps: EmbeddingJobDeps, job: Job<EmbedPayload
     // Every chunk of the batch's records, embedded in calls of at most `batch` texts.
     const texts = items.flatMap((i) => i.chunks.map((c) => c.text));
     const vectors: unknown[] = [];
-    for (let at = 0; at < texts.length; at += batch) vectors.push(...await embedder.embed(texts.slice(at, at + batch), job.signal));
+    for (let at = 0; at < texts.length; at += batch) {
+      const part = texts.slice(at, at + batch);
+      const got = await embedder.embed(part, job.signal);
+      // Position by position: an answer short of vectors leaves its own texts without one, not the next call's.
+      for (let i = 0; i < part.length; i++) vectors.push(got[i]);
+    }
     let next = 0;
     for (const item of items) {
       const mine = vectors.slice(next, (next += item.chunks.length));
