@@ -55,36 +55,53 @@ export async function runEmbedding(deps: EmbeddingJobDeps, job: Job<EmbedPayload
       else items.push({ id: p.record, text, chunks: chunkText(text, size, overlap) });
     }
     if (items.length === 0) continue;
-    // Every chunk of the batch's records, embedded in calls of at most `batch` texts.
-    const texts = items.flatMap((i) => i.chunks.map((c) => c.text));
-    const vectors: unknown[] = [];
-    for (let at = 0; at < texts.length; at += batch) {
-      const part = texts.slice(at, at + batch);
-      const got = await embedder.embed(part, job.signal);
-      // Position by position: an answer short of vectors leaves its own texts without one, not the next call's.
-      for (let i = 0; i < part.length; i++) vectors.push(got[i]);
-    }
-    let next = 0;
-    for (const item of items) {
-      const mine = vectors.slice(next, (next += item.chunks.length));
-      const parsed = mine.map((v) => parseVector(v, source.vector.dimensions as number));
-      const bad = parsed.find((p) => !p || !p.ok);
-      if (bad !== undefined || parsed.length === 0) {
-        const reason = `the ${source.embedder} embedder's vector does not fit the field (${bad && !bad.ok ? bad.message : 'empty'})`;
-        await deps.rows.set(store, collection.id, source.vector.id, item.id, textHash(item.text), 'failed', reason);
-        continue;
+    // A few records of long texts make many chunks: they are embedded and written a group at a time (about `batch` chunks).
+    for (const group of groupsOf(items, batch)) {
+      // Every chunk of the batch's records, embedded in calls of at most `batch` texts.
+      const texts = group.flatMap((i) => i.chunks.map((c) => c.text));
+      const vectors: unknown[] = [];
+      for (let at = 0; at < texts.length; at += batch) {
+        const part = texts.slice(at, at + batch);
+        const got = await embedder.embed(part, job.signal);
+        // Position by position: an answer short of vectors leaves its own texts without one, not the next call's.
+        for (let i = 0; i < part.length; i++) vectors.push(got[i]);
       }
-      const values = parsed.map((p) => (p as { values: number[] }).values);
-      try {
-        await asEmbedding(source.vector.name, textHash(item.text), { chunks: item.chunks, vectors: values },
-          () => updateRecord(recordDeps, collection, item.id, { [source.vector.name]: values[0] }, ctx));
-      } catch (err) {
-        if (err instanceof StaleEmbedding) continue; // a newer text is pending: a later batch embeds it
-        if ((err as { status?: number }).status === 404) { await deps.rows.remove(store, collection.id, source.vector.id, item.id); continue; }
-        throw err;
+      let next = 0;
+      for (const item of group) {
+        const mine = vectors.slice(next, (next += item.chunks.length));
+        const parsed = mine.map((v) => parseVector(v, source.vector.dimensions as number));
+        const bad = parsed.find((p) => !p || !p.ok);
+        if (bad !== undefined || parsed.length === 0) {
+          const reason = `the ${source.embedder} embedder's vector does not fit the field (${bad && !bad.ok ? bad.message : 'empty'})`;
+          await deps.rows.set(store, collection.id, source.vector.id, item.id, textHash(item.text), 'failed', reason);
+          continue;
+        }
+        const values = parsed.map((p) => (p as { values: number[] }).values);
+        try {
+          await asEmbedding(source.vector.name, textHash(item.text), { chunks: item.chunks, vectors: values },
+            () => updateRecord(recordDeps, collection, item.id, { [source.vector.name]: values[0] }, ctx));
+        } catch (err) {
+          if (err instanceof StaleEmbedding) continue; // a newer text is pending: a later batch embeds it
+          if ((err as { status?: number }).status === 404) { await deps.rows.remove(store, collection.id, source.vector.id, item.id); continue; }
+          throw err;
+        }
       }
     }
   }
+}
+
+/** Consecutive items whose chunks add up to at least `batch` (the last group may have fewer). */
+function groupsOf<T extends { chunks: unknown[] }>(items: T[], batch: number): T[][] {
+  const out: T[][] = [];
+  let group: T[] = [];
+  let n = 0;
+  for (const item of items) {
+    group.push(item);
+    n += item.chunks.length;
+    if (n >= batch) { out.push(group); group = []; n = 0; }
+  }
+  if (group.length) out.push(group);
+  return out;
 }
 
 export async function giveUpEmbedding(deps: EmbeddingJobDeps, job: Job<EmbedPayload>, error: string): Promise<void> {
