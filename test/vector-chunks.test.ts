@@ -168,7 +168,7 @@ describe.each(VECTOR_BACKENDS)('chunks and hybrid search on %s', (backend) => {
     expect(await chunkRows(docsId, embId, rec.id)).toEqual([]);
   });
 
-  it('keeps the chunk table with the field: new chunk options re-chunk, removing the source drops it, and the collection takes it along', async () => {
+  it('keeps the chunk table with the field: new chunk options re-chunk, new dimensions clear it, removing the source drops it, and the collection takes it along', async () => {
     const c = await g.admin.collections.create({
       name: 'notes', type: 'base', listRule: '',
       fields: [{ name: 'body', type: 'text' }, { name: 'emb', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body', chunkSize: 100, chunkOverlap: 0 }],
@@ -190,6 +190,9 @@ describe.each(VECTOR_BACKENDS)('chunks and hybrid search on %s', (backend) => {
     await expect(chunkRows(c.id, fieldId)).rejects.toThrow();
     await g.admin.collections.update(c.id, { fields: withOptions({}) });
     await poll(chunkText(page(30, 6), 100, 0).map((x) => x.text));
+    // New dimensions: the stored chunks no longer fit and are gone with the schema change.
+    await g.admin.collections.update(c.id, { fields: withOptions({ dimensions: 32 }) });
+    expect(await chunkRows(c.id, fieldId, rec.id)).toEqual([]);
     await g.admin.collections.delete(c.id);
     await expect(chunkRows(c.id, fieldId)).rejects.toThrow();
   });
