@@ -222,6 +222,9 @@ describe.each(VECTOR_BACKENDS)('chunks and hybrid search on %s', (backend) => {
     expect(hybrid[1]!['@distance']).toBe(0);
     expect(hybrid[3]!['@score']).toBeCloseTo(1 / 62, 10);
     expect(hybrid[3]!['@distance']).toBeNull(); // found by full-text search only
+    // Any word of the text may match (a question's words are not all in the answer): the same ranking.
+    const anyWord = await search('products', { field: 'emb', vector, text: 'which zanzibar unicorn', mode: 'hybrid', k: 4 });
+    expect(anyWord.map((i) => i.id)).toEqual([keyword, near[0], near[1], noVector]);
     expect(hybrid[0]!['@chunk']).toBeUndefined(); // not a chunked field
     // Without a vector the text is embedded, as in a vector search; the chunked field fuses its chunk ranking.
     const docs = await search('docs', { field: 'emb', text: 'w3x4', mode: 'hybrid', k: 2, fields: 'id,body,@score,@distance,@chunk' });

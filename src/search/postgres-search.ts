@@ -85,7 +85,7 @@ function termText(term: SearchTerm): string {
 
 /** The tsquery text of a query; without exclusions when `positive` (a prefilter the index can answer). */
 export function tsqueryText(query: SearchQuery, positive = false): string {
-  const parts = query.include.map(termText);
+  const parts = query.any ? [`(${query.include.map(termText).join(' | ')})`] : query.include.map(termText);
   if (!positive) for (const t of query.exclude) parts.push(`!${termText(t)}`);
   return parts.join(' & ');
 }

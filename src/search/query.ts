@@ -17,6 +17,8 @@ export interface SearchQuery {
   include: SearchTerm[];
   /** None of these may match. */
   exclude: SearchTerm[];
+  /** Any one of `include` matching is enough (OR), not every one: hybrid search's full-text side (vectors/hybrid-search.ts). */
+  any?: boolean;
 }
 
 export const MAX_QUERY_LENGTH = 500;

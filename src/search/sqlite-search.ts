@@ -24,7 +24,7 @@ function termText(term: SearchTerm): string {
 
 /** The MATCH text: column filter (when narrower than the index), the words ANDed, exclusions NOTed. */
 export function matchText(target: SearchTarget, query: SearchQuery): string {
-  let text = `(${query.include.map(termText).join(' AND ')})`;
+  let text = `(${query.include.map(termText).join(query.any ? ' OR ' : ' AND ')})`;
   if (query.exclude.length) text += ` NOT (${query.exclude.map(termText).join(' OR ')})`;
   if (!target.all) text = `{${target.fields.map((f) => f.name).join(' ')}} : (${text})`;
   return text;

@@ -33,10 +33,14 @@ export function fullTextTarget(collection: Collection, isSuperuser: boolean): Se
   return { model: collection.model, alias: '_m', fields, all: fields.length === searchable.length };
 }
 
-/** The text as a full-text query; a text that is not one is a 400 under `text`. */
+/**
+ * The text as a full-text query in which any word may match (a question's words are not
+ * all in the passage that answers it; the rank favours records with more of them); a
+ * text that is not a query is a 400 under `text`.
+ */
 export function fullTextQuery(text: string): SearchQuery {
   try {
-    return parseSearchQuery(text);
+    return { ...parseSearchQuery(text), any: true };
   } catch (err) {
     if (err instanceof SearchSyntaxError) throw badRequest('Invalid search request.', { text: fieldError('validation_invalid_value', `As a full-text query: ${err.message}.`) });
     throw err;
