@@ -8,6 +8,10 @@
  * and its text, the field's schema, and backups restored on either engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPglite, type PgliteServer } from './support/pglite-server.js';
 import { VECTOR_BACKENDS, distance, startVectorGalley } from './support/vector-backends.js';
 import { startGalley, type TestGalley } from './support/galley.js';
 import { fileOf } from './support/files.js';
@@ -283,5 +287,52 @@ describe.each(RESTORES)('chunks through a %s backup restored on %s', (engine, ta
     target.admin.authStore.save(source.admin.authStore.token);
     expect((await target.admin.collection('docs').getOne(rec.id)).body).toBe(body);
     await expect.poll(() => chunkOf(target), { timeout: 15_000 }).toEqual(before);
+  });
+});
+
+describe('chunks of a database first served without pgvector, then with it', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'galley-pglite-chunks-'));
+  let pglite: PgliteServer | undefined;
+  let g: TestGalley | undefined;
+  let server: OpenAiServer;
+  afterAll(async () => {
+    await g?.close();
+    await pglite?.stop();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('converts the chunk table to vector(D) on start, keeping every chunk', async () => {
+    server = await startOpenAiServer(DIMS);
+    pglite = await startPglite({ pgvector: false, dataDir });
+    g = await startGalley('postgres', { dbUrl: pglite.url, dbPoolSize: 1 });
+    await g.admin.settings.update({ embeddings: { openaiUrl: server.url, openaiModel: 'galley-test' } });
+    const c = await g.admin.collections.create({
+      name: 'docs', type: 'base', listRule: '',
+      fields: [{ name: 'body', type: 'text' }, { name: 'emb', type: 'vector', dimensions: DIMS, embedder: 'openai', source: 'body', chunkSize: SIZE, chunkOverlap: OVERLAP }],
+    });
+    const table = chunkTableName(c.id, c.fields.find((f: { name: string }) => f.name === 'emb')!.id);
+    await g.admin.collection('docs').create({ body: [page(1, 5), page(2, 5)].join('\f') });
+    const q = wordVector('On page 2 the line 3 speaks of w2x3', DIMS);
+    const nearestChunk = async () => {
+      const res = await g!.fetch('/api/collections/docs/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ field: 'emb', vector: q, k: 1 }) });
+      return ((await res.json()) as { items: Item[] }).items[0];
+    };
+    await expect.poll(async () => (await nearestChunk())?.['@chunk'], { timeout: 15_000 }).toMatchObject({ page: 2 });
+    const before = await nearestChunk();
+    const columnType = async () => (await g!.core.store.get(`SELECT udt_name AS "t" FROM information_schema.columns WHERE table_name = $1 AND column_name = 'vector'`, [table]))?.t;
+    expect(await columnType()).toBe('_float4');
+    const calls = server.requests.length;
+    await g.close();
+    await pglite.stop();
+
+    pglite = await startPglite({ pgvector: true, dataDir });
+    g = await startGalley('postgres', { dbUrl: pglite.url, dbPoolSize: 1, superuser: false });
+    expect(await columnType()).toBe('vector');
+    const after = await nearestChunk();
+    expect(after!['@chunk']).toEqual(before!['@chunk']);
+    expect(after!['@distance']).toBeCloseTo(before!['@distance']!, 5);
+    await g.core.jobs.idle();
+    expect(server.requests.length).toBe(calls); // kept, not embedded again
   });
 });

@@ -57,6 +57,7 @@ export async function repairChunkTables(db: Executor, collection: Collection): P
   const out: string[] = [];
   for (const field of chunked(collection.model).values()) {
     for (const sql of createSql(collection.model, field, collection.dialect, collection.features, true)) await db.exec(sql);
+    if (collection.features.pgvector) await upgradeArrayColumn(db, chunkTableName(collection.id, field.id), field.dimensions as number);
     const changed = await db.run(
       `UPDATE "_embeddings" SET "status" = 'pending', "hash" = NULL, "updated" = ${p(1)} WHERE "collection" = ${p(2)} AND "field" = ${p(3)} AND "status" = 'done' ` +
       `AND NOT EXISTS (SELECT 1 FROM ${q(chunkTableName(collection.id, field.id))} AS "_c" WHERE "_c"."record" = "_embeddings"."record")`,
@@ -65,6 +66,18 @@ export async function repairChunkTables(db: Executor, collection: Collection): P
     if (changed > 0) out.push(field.id);
   }
   return out;
+}
+
+/**
+ * A chunk table made while pgvector was missing (or by a restore that did not look for
+ * it) keeps `real[]`: converted to `vector(D)` once pgvector is there, as the records'
+ * own columns are (vector-columns.ts), keeping the chunks.
+ */
+async function upgradeArrayColumn(db: Executor, table: string, dimensions: number): Promise<void> {
+  const array = await db.get(
+    `SELECT 1 AS "x" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'vector' AND udt_name = '_float4'`, [table]);
+  if (!array) return;
+  await db.exec(`ALTER TABLE ${q(table)} ALTER COLUMN "vector" TYPE vector(${dimensions}) USING CASE WHEN array_length("vector", 1) = ${dimensions} THEN "vector"::vector(${dimensions}) END`);
 }
 
 /** The chunk tables of a collection being dropped. */
