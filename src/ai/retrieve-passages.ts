@@ -54,7 +54,9 @@ export async function retrievePassages(core: GalleyCore, collection: Collection,
     }
     throw err;
   }
-  const hits = await nearestChunks(core.store, collection, { field, vector, k: query.k, filter: query.filter }, ctx);
+  // SQLite: the collection's data version, under which the in-memory copy of its chunk vectors may answer.
+  const stamp = core.store.dialect.name === 'sqlite' ? core.versions.localStamp([collection.id]) : undefined;
+  const hits = await nearestChunks(core.store, collection, { field, vector, k: query.k, filter: query.filter }, ctx, stamp);
   const name = query.source.source.name;
   const passages: Passage[] = [];
   for (const { recordId, chunk, distance } of hits) {
