@@ -70,6 +70,9 @@ it('the openai embedder sends the key, the model, the dimensions, in batches, an
   await expect(openaiEmbedder({ ...embeddingsSection.defaults(), openaiUrl: server.url, openaiModel: 'short' }).embed(['a', 'b'])).rejects.toThrow(/one embedding per input/);
   await expect(openaiEmbedder({ ...embeddingsSection.defaults(), openaiUrl: server.url, openaiModel: 'fail-401', openaiApiKey: 'sk-secret' }).embed(['a']))
     .rejects.toThrow(/401: Incorrect API key provided/);
+  const echoed = await openaiEmbedder({ ...embeddingsSection.defaults(), openaiUrl: server.url, openaiModel: 'echo-key', openaiApiKey: 'sk-secret-key-1234' }).embed(['a']).catch((e: Error) => e);
+  expect((echoed as Error).message).toMatch(/401: Incorrect API key provided: \[redacted\]/);
+  expect((echoed as Error).message).not.toContain('secret-key');
 });
 
 describe.each(ENGINES)('text search through the API on %s', (engine) => {

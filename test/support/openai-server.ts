@@ -4,7 +4,7 @@
  * embedding}], model, usage}`) and answers deterministically: each text's vector is a
  * bag of its words hashed into `dimensions` buckets, L2-normalised, so texts that share
  * words are near. It records every request (to check keys and batching) and fails on
- * demand: model "fail-500" → 500, "fail-401" → 401 with OpenAI's error body, "short"
+ * demand: model "fail-500" → 500, "fail-401" → 401 with OpenAI's error body, "echo-key" → 401 quoting the key, "short"
  * → one embedding too few.
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -48,6 +48,8 @@ export async function startOpenAiServer(defaultDimensions = 8): Promise<OpenAiSe
     requests.push({ authorization: req.headers.authorization, model: body.model, input, ...(body.dimensions ? { dimensions: body.dimensions } : {}) });
     if (body.model === 'fail-500') return send(500, { error: { message: 'The server had an error', type: 'server_error' } });
     if (body.model === 'fail-401') return send(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    // Some servers quote the key they were given in their error.
+    if (body.model === 'echo-key') return send(401, { error: { message: `Incorrect API key provided: ${String(req.headers.authorization).replace(/^Bearer /, '')}`, type: 'invalid_request_error' } });
     const dims = body.dimensions ?? defaultDimensions;
     const data = input.map((text, index) => ({ object: 'embedding', index, embedding: wordVector(text, dims) }));
     // Answers in reverse order: clients must place each embedding by its index.

@@ -3,39 +3,38 @@
  * dimensions?}` and the key as a Bearer token, in batches of openaiBatchSize, answers
  * read from `data[i].embedding` by `data[i].index`. Works with OpenAI and the servers
  * that speak its wire format (Ollama, llama.cpp's server, vLLM, LM Studio, TEI).
- * Errors name the status and the endpoint's own message, never the key.
+ * Errors name the status and the endpoint's own message, never the key (core/openai-fetch.ts).
  */
 import type { EmbeddingsSettings } from '../../core/settings/embeddings-settings.js';
 import { EmbedderError, type Embedder } from './embedder.js';
+import { endpointMessage, endpointUrl, OutboundError, postJson } from '../../core/openai-fetch.js';
 
 interface EmbeddingsResponse { data?: { index?: number; embedding?: unknown }[]; error?: { message?: string } }
 
 export function openaiEmbedder(settings: EmbeddingsSettings): Embedder {
-  const url = `${settings.openaiUrl.replace(/\/+$/, '')}/embeddings`;
+  const url = endpointUrl(settings.openaiUrl, 'embeddings');
   const embedBatch = async (input: readonly string[], signal?: AbortSignal): Promise<number[][]> => {
-    const timeout = AbortSignal.timeout(settings.openaiTimeoutMs);
+    const request = { model: settings.openaiModel, input, ...(settings.openaiDimensions > 0 ? { dimensions: settings.openaiDimensions } : {}) };
     let res: Response;
-    try {
-      res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(settings.openaiApiKey ? { authorization: `Bearer ${settings.openaiApiKey}` } : {}) },
-        body: JSON.stringify({ model: settings.openaiModel, input, ...(settings.openaiDimensions > 0 ? { dimensions: settings.openaiDimensions } : {}) }),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-    } catch (err) {
-      const timedOut = timeout.aborted;
-      throw new EmbedderError(timedOut ? `The embeddings endpoint did not answer within ${settings.openaiTimeoutMs} ms.` : `The embeddings endpoint could not be reached (${(err as Error).name}).`);
-    }
     let body: EmbeddingsResponse | undefined;
     try {
-      body = (await res.json()) as EmbeddingsResponse;
-    } catch {
-      body = undefined;
+      const call = await postJson(url, request, { apiKey: settings.openaiApiKey, timeoutMs: settings.openaiTimeoutMs, signal, name: 'The embeddings endpoint' });
+      res = call.response;
+      try {
+        body = (await res.json()) as EmbeddingsResponse;
+      } catch (err) {
+        // A timeout or a cancellation while the body was read is a failure to answer; a body that is not JSON is not.
+        if (call.signal.aborted) throw call.failure(err);
+        body = undefined;
+      }
+    } catch (err) {
+      if (err instanceof OutboundError) throw new EmbedderError(err.message);
+      throw err;
     }
     if (!res.ok) {
-      const detail = typeof body?.error?.message === 'string' ? `: ${body.error.message.slice(0, 200)}` : '';
+      const message = endpointMessage(body, settings.openaiApiKey);
       // 429 and 5xx may pass; other 4xx (a wrong model or key) will not.
-      throw new EmbedderError(`The embeddings endpoint answered ${res.status}${detail}`, res.status === 429 || res.status >= 500);
+      throw new EmbedderError(`The embeddings endpoint answered ${res.status}${message ? `: ${message}` : ''}`, res.status === 429 || res.status >= 500);
     }
     const data = Array.isArray(body?.data) ? body.data : [];
     const out: number[][] = new Array(input.length);
