@@ -247,6 +247,45 @@ describe.each(VECTOR_BACKENDS)('chunks and hybrid search on %s', (backend) => {
     const noFts = await expectErrorBody(await post('plain', { field: 'emb', vector: [0, 0, 0, 1], text: 'lamp', mode: 'hybrid' }), 400);
     expect(noFts.data).toMatchObject({ mode: { message: expect.stringContaining('no searchable fields') } });
   });
+
+  if (backend === 'pgvector') {
+    it('gives a chunk table an HNSW index with the field\'s option, and searches it under the rule (iterative scan)', async () => {
+      const indexes = async (table: string) => (await g.core.store.all(`SELECT indexdef AS "d" FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%USING hnsw%'`, [table])).map((r) => String(r.d));
+      const c = await g.admin.collections.create({
+        name: 'hnsw_chunks', type: 'base', listRule: 'public = true',
+        fields: [
+          { name: 'body', type: 'text' }, { name: 'public', type: 'bool' },
+          { name: 'emb', type: 'vector', dimensions: DIMS, distance: 'cosine', index: 'hnsw', embedder: 'openai', source: 'body', chunkSize: SIZE, chunkOverlap: OVERLAP },
+        ],
+      });
+      const table = chunkTableName(c.id, c.fields.find((f: { name: string }) => f.name === 'emb')!.id);
+      expect(await indexes(table)).toEqual([expect.stringContaining('vector_cosine_ops')]);
+      const shown: string[] = [];
+      for (let r = 0; r < 24; r++) {
+        const rec = await g.admin.collection('hnsw_chunks').create({ body: `${page(40 + r, 6)} hnsw`, public: r % 3 === 0 });
+        if (r % 3 === 0) shown.push(rec.id);
+      }
+      await settled('hnsw_chunks');
+      const q = wordVector('On page 43 the line 2 speaks of w43x2', DIMS);
+      // Records by their nearest chunk: k distinct ones, only those the guest may list, the best first.
+      const items = await search('hnsw_chunks', { field: 'emb', vector: q, k: 5 });
+      expect(items).toHaveLength(5);
+      expect(new Set(items.map((i) => i.id)).size).toBe(5);
+      for (const i of items) expect(shown).toContain(i.id);
+      expect(items[0]!['@chunk']!.text).toContain('w43x2');
+      // Chunks for answers: k of them, several per record allowed, only of listed records.
+      const hnsw = g.core.collections.find('hnsw_chunks')!;
+      const chunks = await nearestChunks(g.core.store, hnsw, { field: hnsw.field('emb')!, vector: q, k: 8, filter: '' }, systemAccess(g.core.collections.registry, GUEST));
+      expect(chunks).toHaveLength(8);
+      for (const h of chunks) expect(shown).toContain(h.recordId);
+      // The index follows the options: another distance remakes it, no index drops it.
+      const fields = () => g.admin.collections.getOne(c.id).then((m) => m.fields as { name: string }[]);
+      await g.admin.collections.update(c.id, { fields: (await fields()).map((f) => (f.name === 'emb' ? { ...f, distance: 'l2' } : f)) });
+      expect(await indexes(table)).toEqual([expect.stringContaining('vector_l2_ops')]);
+      await g.admin.collections.update(c.id, { fields: (await fields()).map((f) => (f.name === 'emb' ? { ...f, index: '' } : f)) });
+      expect(await indexes(table)).toEqual([]);
+    });
+  }
 });
 
 const RESTORES = [['sqlite', 'postgres'], ['postgres', 'sqlite'], ['sqlite', 'sqlite'], ['postgres', 'postgres']] as const;

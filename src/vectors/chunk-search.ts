@@ -25,6 +25,7 @@ import { chunkTableOf } from './chunk-table.js';
 import { vectorSources } from './embedding-sources.js';
 import { chunkVectorCopy, type VectorCopy } from './sqlite-vector-cache.js';
 import { KERNELS, norm } from './distance.js';
+import { rankChunksByIndex } from './chunk-index-search.js';
 
 export interface ChunkRef { text: string; start: number; end: number; page: number | null }
 
@@ -81,6 +82,7 @@ async function rankChunks(store: Store, collection: Collection, query: ChunkQuer
     const copy = await chunkVectorCopy(store, collection, table, model.dimensions as number, stamp);
     if (copy) ranked = await rankCopy(store, collection, table, copy, query, access, ctx, perRecord);
   }
+  if (!ranked && backing.name === 'pgvector' && model.index === 'hnsw') ranked = await rankChunksByIndex(store, collection, table, backing, query, access, ctx, perRecord);
   ranked ??= await backing.withQuery(query.vector, async (queryValue) => {
     const params = new SqlParams(collection.dialect);
     params.append([queryValue]);

@@ -19,6 +19,7 @@ import type { FieldModel } from '../core/fields/field.js';
 import { vectorSources } from './embedding-sources.js';
 import { vectorBackingFor } from './backings.js';
 import type { Chunk } from './chunking.js';
+import type { VectorIndexKind, VectorMetric } from './vector-backing.js';
 
 export const chunkTableName = (collectionId: string, fieldId: string) => `_chunks_${collectionId}_${fieldId}`;
 /** Every chunk table of a collection starts with this (backups tell them from foreign tables by it). */
@@ -35,10 +36,22 @@ function createSql(model: CollectionModel, field: FieldModel, dialect: DialectNa
   return [
     `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${q(chunkTableName(model.id, field.id))} ("record" ${text} NOT NULL, "seq" ${int} NOT NULL, "start" ${int} NOT NULL, ` +
     `"end" ${int} NOT NULL, "page" ${int}, "text" ${text} NOT NULL, "vector" ${vector}, PRIMARY KEY ("record", "seq"))`,
+    ...(ifNotExists ? [] : indexSql(model, field, dialect, features)),
   ];
 }
 
 const dropSql = (model: CollectionModel, field: FieldModel) => `DROP TABLE IF EXISTS ${q(chunkTableName(model.id, field.id))}`;
+
+/** pgvector's HNSW index of a chunk table, when the field asks for one (`index: "hnsw"`). */
+const chunkIndexName = (model: CollectionModel, field: FieldModel) => `${chunkTableName(model.id, field.id)}_hnsw`;
+
+function indexSql(model: CollectionModel, field: FieldModel, dialect: DialectName, features: StoreFeatures): string[] {
+  return vectorBackingFor(dialect, features).createIndex(q(chunkTableName(model.id, field.id)), q(chunkIndexName(model, field)), '"vector"',
+    field.distance as VectorMetric, field.index as VectorIndexKind);
+}
+
+/** What a chunk table's index depends on (its operator class follows the distance). */
+const indexKey = (field: FieldModel) => `${String(field.distance)}:${String(field.index)}`;
 
 /** The chunk tables of a new collection. */
 export function createChunkTablesSql(model: CollectionModel, dialect: DialectName, features: StoreFeatures = NO_FEATURES): string[] {
@@ -57,7 +70,12 @@ export async function repairChunkTables(db: Executor, collection: Collection): P
   const out: string[] = [];
   for (const field of chunked(collection.model).values()) {
     for (const sql of createSql(collection.model, field, collection.dialect, collection.features, true)) await db.exec(sql);
-    if (collection.features.pgvector) await upgradeArrayColumn(db, chunkTableName(collection.id, field.id), field.dimensions as number);
+    if (collection.features.pgvector) {
+      await upgradeArrayColumn(db, chunkTableName(collection.id, field.id), field.dimensions as number);
+      const index = indexSql(collection.model, field, collection.dialect, collection.features);
+      if (index.length && !(await db.get(`SELECT 1 AS "x" FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1`, [chunkIndexName(collection.model, field)])))
+        for (const sql of index) await db.exec(sql);
+    }
     const changed = await db.run(
       `UPDATE "_embeddings" SET "status" = 'pending', "hash" = NULL, "updated" = ${p(1)} WHERE "collection" = ${p(2)} AND "field" = ${p(3)} AND "status" = 'done' ` +
       `AND NOT EXISTS (SELECT 1 FROM ${q(chunkTableName(collection.id, field.id))} AS "_c" WHERE "_c"."record" = "_embeddings"."record")`,
@@ -89,8 +107,11 @@ export function dropChunkTablesSql(model: CollectionModel): string[] {
 export function alterChunkTablesSql(from: CollectionModel, to: CollectionModel, dialect: DialectName, features: StoreFeatures = NO_FEATURES): string[] {
   const before = chunked(from);
   const after = chunked(to);
+  // A kept table whose distance or index option changed: its index is made again.
+  const reindexed = [...after].filter(([key, f]) => before.has(key) && indexKey(before.get(key)!) !== indexKey(f));
   return [
     ...[...before].filter(([key]) => !after.has(key)).map(([, f]) => dropSql(from, f)),
+    ...reindexed.flatMap(([key, f]) => [`DROP INDEX IF EXISTS ${q(chunkIndexName(from, before.get(key)!))}`, ...indexSql(to, f, dialect, features)]),
     ...[...after].filter(([key]) => !before.has(key)).flatMap(([, f]) => createSql(to, f, dialect, features)),
   ];
 }
