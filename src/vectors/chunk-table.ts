@@ -5,7 +5,8 @@
  * text, and its vector in the field's backing (BLOB, vector(D) or real[]). Named by
  * ids, so renaming the collection or the field changes nothing; created and dropped
  * with the field (collections/schema-sql.ts calls the DDL here), recreated empty when
- * the dimensions change (the backfill fills it again). Rows go with their record in the
+ * the dimensions change (the backfill fills it again), with pgvector's HNSW index when
+ * the field asks for one (chunk-index-search.ts searches through it). Rows go with their record in the
  * delete's transaction (embedding-lifecycle.ts), and every read joins the record's
  * table under its rule, so a chunk whose record is gone by another path is never seen.
  */
