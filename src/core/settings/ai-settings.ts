@@ -5,7 +5,7 @@
  * shown, kept when a PATCH omits it.
  */
 import { fieldError, type ErrorData } from '../errors.js';
-import { mergeFlat, type SettingsSection } from './settings-section.js';
+import { endpointUrlError, intIn, mergeFlat, type SettingsSection } from './settings-section.js';
 
 export interface AiSettings {
   [key: string]: string | number | boolean;
@@ -43,22 +43,14 @@ const defaults = (): AiSettings => ({
   systemPrompt: DEFAULT_SYSTEM_PROMPT,
 });
 
-const intIn = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
-
 export const aiSection: SettingsSection<AiSettings> = {
   name: 'ai',
   defaults,
   merge: (current, input, errors) => mergeFlat(defaults(), current, input, errors),
   validate(v) {
     const errors: ErrorData = {};
-    let url: URL | undefined;
-    try {
-      url = new URL(v.chatUrl);
-    } catch {
-      // reported below
-    }
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password)
-      errors.chatUrl = fieldError('validation_invalid_url', 'Must be an http(s) URL without credentials (put the key in chatApiKey).');
+    const urlError = endpointUrlError(v.chatUrl, 'chatApiKey');
+    if (urlError) errors.chatUrl = urlError;
     if (v.chatModel === '' || v.chatModel.length > 255) errors.chatModel = fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.');
     if (!intIn(v.chatTimeoutMs, 100, 600_000)) errors.chatTimeoutMs = fieldError('validation_invalid_value', 'Must be an integer from 100 to 600000.');
     if (!intIn(v.maxOutputTokens, 1, 100_000)) errors.maxOutputTokens = fieldError('validation_invalid_value', 'Must be an integer from 1 to 100000.');

@@ -6,7 +6,7 @@
  * never shown, kept when a PATCH omits it.
  */
 import { fieldError, type ErrorData } from '../errors.js';
-import { mergeFlat, type SettingsSection } from './settings-section.js';
+import { endpointUrlError, intIn, mergeFlat, type SettingsSection } from './settings-section.js';
 
 export interface EmbeddingsSettings {
   [key: string]: string | number | boolean;
@@ -31,22 +31,14 @@ const defaults = (): EmbeddingsSettings => ({
   openaiTimeoutMs: 30_000,
 });
 
-const intIn = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
-
 export const embeddingsSection: SettingsSection<EmbeddingsSettings> = {
   name: 'embeddings',
   defaults,
   merge: (current, input, errors) => mergeFlat(defaults(), current, input, errors),
   validate(v) {
     const errors: ErrorData = {};
-    let url: URL | undefined;
-    try {
-      url = new URL(v.openaiUrl);
-    } catch {
-      // reported below
-    }
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password)
-      errors.openaiUrl = fieldError('validation_invalid_url', 'Must be an http(s) URL without credentials (put the key in openaiApiKey).');
+    const urlError = endpointUrlError(v.openaiUrl, 'openaiApiKey');
+    if (urlError) errors.openaiUrl = urlError;
     if (v.openaiModel.length > 255) errors.openaiModel = fieldError('validation_length_too_long', 'The length must be no more than 255.');
     if (!intIn(v.openaiDimensions, 0, 4096)) errors.openaiDimensions = fieldError('validation_invalid_value', 'Must be an integer from 0 to 4096.');
     if (!intIn(v.openaiBatchSize, 1, 2048)) errors.openaiBatchSize = fieldError('validation_invalid_value', 'Must be an integer from 1 to 2048.');

@@ -3,7 +3,7 @@
  * how a PATCH merges into it, its validation, and its public form (secrets removed).
  * A new section is one new module listed in settings.ts.
  */
-import { fieldError, type ErrorData } from '../errors.js';
+import { fieldError, type ErrorData, type FieldError } from '../errors.js';
 
 export type FlatValues = Record<string, string | number | boolean>;
 
@@ -51,3 +51,18 @@ function pick<T extends FlatValues>(defaults: T, stored: unknown): Partial<T> {
 }
 
 export const lengthError = () => fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.');
+
+/** An endpoint's base URL: http(s) without credentials in it (the key has a field of its own). */
+export function endpointUrlError(value: string, keyField: string): FieldError | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (url && ['http:', 'https:'].includes(url.protocol) && !url.username && !url.password) return undefined;
+  return fieldError('validation_invalid_url', `Must be an http(s) URL without credentials (put the key in ${keyField}).`);
+}
+
+/** Whether v is an integer from min to max. */
+export const intIn = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
