@@ -11,7 +11,7 @@ import { ENGINES, type Engine, type TestGalley } from './support/galley.js';
 import { startApp, type TestApp } from './support/app.js';
 import { expectErrorBody } from './support/errors.js';
 import { answerFor, startChatServer, type ChatServer } from './support/openai-chat-server.js';
-import { DIMS, KEY, lastSources, parseSse, seed, type Answer } from './support/ask-fixture.js';
+import { DIMS, KEY, lastSources, parseSse, seed, askClient } from './support/ask-fixture.js';
 
 const HOOK = `
 import { ApiError, type GalleyApp } from 'galley';
@@ -40,14 +40,7 @@ describe.each(ENGINES)('the onAskRequest hook on %s', (engine: Engine) => {
   let t: TestApp;
   let server: ChatServer;
   let hooksDir: string;
-  const ask = (body: unknown, token?: string) => fetch(`${t.url}/api/collections/docs/ask`, {
-    method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-  });
-  const askJson = async (body: unknown, token?: string) => {
-    const res = await ask(body, token);
-    expect(res.status).toBe(200);
-    return (await res.json()) as Answer;
-  };
+  const { ask, askJson } = askClient(() => t.url);
 
   beforeAll(async () => {
     server = await startChatServer(DIMS);

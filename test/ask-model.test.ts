@@ -9,27 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, startGalley, type Engine, type TestGalley } from './support/galley.js';
 import { expectErrorBody } from './support/errors.js';
 import { startChatServer, type ChatServer } from './support/openai-chat-server.js';
-import { DIMS, KEY, lastSources, parseSse, seed, type Answer } from './support/ask-fixture.js';
+import { DIMS, KEY, lastSources, seed, askClient } from './support/ask-fixture.js';
 
 describe.each(ENGINES)('ask on %s', (engine: Engine) => {
   let g: TestGalley;
   let server: ChatServer;
   let ids: Record<string, string>;
 
-  const ask = (body: unknown, token?: string, signal?: AbortSignal) => g.fetch('/api/collections/docs/ask', {
-    method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, ...(token ? { token } : {}), ...(signal ? { signal } : {}),
-  });
-  const askJson = async (body: unknown, token?: string) => {
-    const res = await ask(body, token);
-    expect(res.status).toBe(200);
-    return (await res.json()) as Answer;
-  };
-  const askStream = async (body: Record<string, unknown>, token?: string) => {
-    const res = await ask({ ...body, stream: true }, token);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    return parseSse(await res.text());
-  };
+  const { ask, askJson, askStream } = askClient(() => g.url);
   const setAi = (ai: Record<string, unknown>) => g.admin.settings.update({ ai });
   /** The sources part of the last prompt (the question follows it). */
   const lastPrompt = () => lastSources(server);

@@ -13,7 +13,7 @@ import { ENGINES, startGalley, type Engine, type TestGalley } from './support/ga
 import { expectErrorBody } from './support/errors.js';
 import { answerFor, startChatServer, type ChatServer } from './support/openai-chat-server.js';
 import { pdf } from './support/documents.js';
-import { BODIES, DIMS, KEY, lastSources, parseSse, seed, tokenOf, type Answer } from './support/ask-fixture.js';
+import { BODIES, DIMS, KEY, lastSources, seed, tokenOf, type Answer, askClient } from './support/ask-fixture.js';
 
 describe.each(ENGINES)('ask on %s', (engine: Engine) => {
   let g: TestGalley;
@@ -22,20 +22,7 @@ describe.each(ENGINES)('ask on %s', (engine: Engine) => {
   let aliceToken: string;
   let bobToken: string;
 
-  const ask = (body: unknown, token?: string, signal?: AbortSignal) => g.fetch('/api/collections/docs/ask', {
-    method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, ...(token ? { token } : {}), ...(signal ? { signal } : {}),
-  });
-  const askJson = async (body: unknown, token?: string) => {
-    const res = await ask(body, token);
-    expect(res.status).toBe(200);
-    return (await res.json()) as Answer;
-  };
-  const askStream = async (body: Record<string, unknown>, token?: string) => {
-    const res = await ask({ ...body, stream: true }, token);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    return parseSse(await res.text());
-  };
+  const { ask, askJson, askStream } = askClient(() => g.url);
   /** The sources part of the last prompt (the question follows it). */
   const lastPrompt = () => lastSources(server);
   const name = (id: string) => Object.entries(ids).find(([, v]) => v === id)?.[0];

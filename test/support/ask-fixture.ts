@@ -3,6 +3,7 @@
  * embedded by chunks through the OpenAI-wire test server, users alice and bob (one text
  * only alice may read), and helpers to read an answer and an event stream.
  */
+import { expect } from 'vitest';
 import type { TestGalley } from './galley.js';
 import type { ChatServer } from './openai-chat-server.js';
 
@@ -63,4 +64,25 @@ export async function seed(admin: TestGalley['admin'], url: string) {
 
 export async function tokenOf(client: TestGalley['admin'], who: string) {
   return (await client.collection('users').authWithPassword(`${who}@example.com`, 'a-password-1')).token;
+}
+
+/** The ask calls of a test, against the server at url() (read when called: servers start in beforeAll). */
+export function askClient(url: () => string) {
+  const ask = (body: unknown, token?: string, signal?: AbortSignal) => fetch(`${url()}/api/collections/docs/ask`, {
+    method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) }, ...(signal ? { signal } : {}),
+  });
+  /** The answer as JSON (a 200 expected). */
+  const askJson = async (body: unknown, token?: string) => {
+    const res = await ask(body, token);
+    expect(res.status).toBe(200);
+    return (await res.json()) as Answer;
+  };
+  /** The answer as its event stream (a 200 text/event-stream expected). */
+  const askStream = async (body: Record<string, unknown>, token?: string) => {
+    const res = await ask({ ...body, stream: true }, token);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    return parseSse(await res.text());
+  };
+  return { ask, askJson, askStream };
 }
