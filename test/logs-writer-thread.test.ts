@@ -8,13 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteLogStore, encodeSqliteLogRow } from '../src/logs/sqlite-log-store.js';
+import { SqliteLogStore } from '../src/logs/sqlite-log-store.js';
 import { SqliteLogWriterThread } from '../src/logs/sqlite-log-writer-thread.js';
-import { encodeAll } from '../src/logs/log-batch.js';
-import { encodable, type LogRow } from '../src/logs/log-store.js';
+import { capturedBatch, type LogRow } from '../src/logs/log-store.js';
 import { eventually } from './support/realtime.js';
 
-const encodeLogRows = (rows: LogRow[]) => encodeAll(rows, (r) => encodeSqliteLogRow(encodable(r))).text;
+const encodeLogRows = (rows: LogRow[]) => ({ bytes: capturedBatch(rows).bytes, maxDataSize: 0 });
 const row = (n: number): LogRow => ({ id: `log${String(n).padStart(12, '0')}`, created: '2024-05-01 10:00:00.000Z', level: 0, message: `m${n}`, data: { n } });
 
 describe('SQLite log writer thread', () => {

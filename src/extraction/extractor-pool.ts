@@ -5,15 +5,10 @@
  * only that file fails ("out of memory", "timed out") while the server goes on. Threads
  * are reused for the next file and closed after a while idle.
  *
- * The thread's code is extract-thread.js beside this module (the build). Running from
- * the TypeScript sources (the tests), esbuild bundles it into node_modules/.cache (one
- * file per content), where its npm imports resolve.
+ * The thread's code is extract-thread.ts (found or bundled by core/thread-module.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join } from 'node:path';
+import { threadModuleUrl } from '../core/thread-module.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './formats/limits.js';
 
 export interface PoolOptions {
@@ -31,34 +26,6 @@ export const DEFAULT_POOL_OPTIONS: PoolOptions = { memoryMb: 256, timeoutMs: 60_
 export type Extracted = { ok: true; text: string; pages?: number } | { ok: false; error: string };
 
 const IDLE_MS = 30_000;
-
-let threadUrl: Promise<URL> | undefined;
-
-function threadCode(): Promise<URL> {
-  threadUrl ??= (async () => {
-    // Beside this module (tsc's output), or, from a bundled chunk (dist/chunks/), in tsc's dist/extraction/.
-    const built = [new URL('./extract-thread.js', import.meta.url), new URL('../extraction/extract-thread.js', import.meta.url)].find((u) => existsSync(fileURLToPath(u)));
-    if (built) return built;
-    const source = fileURLToPath(new URL('./extract-thread.ts', import.meta.url));
-    const dir = fileURLToPath(new URL('../../node_modules/.cache/galley/', import.meta.url));
-    const { build } = await import('esbuild');
-    const result = await build({ entryPoints: [source], write: false, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
-    const code = result.outputFiles[0]!.contents;
-    // Named by its content: every process running the same sources shares one file, none is left per run.
-    const out = join(dir, `extract-thread-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(out)) {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${out}.${process.pid}.tmp`;
-      writeFileSync(tmp, code);
-      renameSync(tmp, out);
-    }
-    return pathToFileURL(out);
-  })().catch((err: unknown) => {
-    threadUrl = undefined;
-    throw err;
-  });
-  return threadUrl;
-}
 
 interface Thread { worker: Worker; options: PoolOptions; idleTimer?: NodeJS.Timeout }
 
@@ -127,7 +94,7 @@ export class ExtractorPool {
   }
 
   private async start(): Promise<Thread> {
-    const worker = new Worker(await threadCode(), {
+    const worker = new Worker(await threadModuleUrl(import.meta.url, 'extraction', 'extract-thread'), {
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, this.options.memoryMb / 8)) },
       stdout: true, stderr: true, // pdf.js and tesseract talk; nothing of it reaches the server's output
     });

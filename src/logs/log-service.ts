@@ -9,6 +9,7 @@ import type { LogsSettings } from '../core/settings/logs-settings.js';
 import type { CronService } from '../cron/cron-service.js';
 import type { LogStore } from './log-store.js';
 import { LogWriter } from './log-writer.js';
+import type { RequestLogFields } from './log-batch.js';
 import { log, Logger, type LogAttrs, type LogSink } from './logger.js';
 
 export const LOGS_CLEANUP_JOB = { id: '__pbLogsCleanup__', expression: '0 */6 * * *' } as const;
@@ -48,6 +49,11 @@ export class LogService implements LogSink {
   /** data: attributes, or their JSON text; sizeHint: an upper bound of the attributes' JSON length, when the caller knows it cheaply (see limitData). */
   add(level: number, message: string, data: LogAttrs | string, sizeHint?: number): void {
     this.writer.push({ level, message, data, time: Date.now(), sizeHint });
+  }
+
+  /** A finished request's log from its fields (the request log's fast path). */
+  addRequest(fields: RequestLogFields): void {
+    this.writer.pushRequest(fields);
   }
 
   /** Logs waiting to be written (metrics). */

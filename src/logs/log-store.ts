@@ -7,7 +7,7 @@
  */
 import type { Executor } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
-import type { EncodedLogs } from './log-batch.js';
+import { LogBatch, type CapturedLogs } from './log-batch.js';
 
 /** One row as written (its data already within `logs.maxDataSize`). */
 export interface LogRow {
@@ -18,17 +18,12 @@ export interface LogRow {
   data: Record<string, unknown>;
 }
 
-/** A row as the writer hands it to LogStore.encode: its data already JSON text. */
-export interface EncodableLogRow {
-  id: string;
-  created: string;
-  level: number;
-  message: string;
-  data: string;
+/** Rows as one captured batch (LogKind.Row records), for LogStore.insert. */
+export function capturedBatch(rows: readonly LogRow[]): CapturedLogs {
+  const batch = new LogBatch();
+  for (const r of rows) batch.addRow(r.id, r.created, r.level, r.message, JSON.stringify(r.data));
+  return batch.take();
 }
-
-/** A LogRow as an EncodableLogRow. */
-export const encodable = (r: LogRow): EncodableLogRow => ({ ...r, data: JSON.stringify(r.data) });
 
 export interface LogStore {
   readonly dialect: DialectName;
@@ -36,11 +31,9 @@ export interface LogStore {
   readonly db: Executor;
   /** Creates the table and indexes when missing. */
   init(): Promise<void>;
-  /** One row, its data as JSON text, as a line of the store's batch format (no raw newline in it). */
-  encode(row: EncodableLogRow): string;
-  /** Inserts a batch of encoded rows (the writer's path). */
-  insertEncoded(batch: EncodedLogs): Promise<void>;
-  /** Inserts rows (encodes them, then insertEncoded). */
+  /** Inserts a captured batch's rows (the writer's path; log-rows.ts builds them). */
+  insertCaptured(batch: CapturedLogs): Promise<void>;
+  /** Inserts rows (capturedBatch, then insertCaptured). */
   insert(rows: LogRow[]): Promise<void>;
   /** Deletes rows created before `created` (PocketBase's text form); returns how many. */
   deleteBefore(created: string): Promise<number>;

@@ -1,18 +1,16 @@
 /**
  * Batched, fire-and-forget log writes: entries wait in memory and go to the store in
  * one statement per batch (every 200 entries, 3 s after the first of a batch, and at
- * close), as PocketBase batches its logs. Each entry is encoded for the store when it
- * arrives (its id, date, data size cap and JSON), into the batch's off-heap buffer
- * (log-batch.ts), so nothing of it stays on the heap for the GC to copy.
+ * close), as PocketBase batches its logs. Each entry is captured as bytes into the
+ * batch's off-heap buffer (log-batch.ts); its row is built where the batch is written.
  *
  * A failing or stuck store never blocks a caller: one write at a time, and batches
  * that arrive meanwhile wait in a queue; beyond MAX_QUEUED entries new ones are
  * dropped and counted. Failures are reported on stdout at most once a minute.
  */
-import { randomFillSync } from 'node:crypto';
 import type { LogStore } from './log-store.js';
-import { LogBatch, type EncodedLogs } from './log-batch.js';
-import { limitData, limitDataJson } from './log-data.js';
+import { LogBatch, type CapturedLogs, type RequestLogFields } from './log-batch.js';
+import { limitData } from './log-data.js';
 
 export interface PendingLog {
   level: number;
@@ -36,14 +34,12 @@ export interface LogWriterOptions {
 
 const MAX_QUEUED = 10_000;
 const REPORT_EVERY_MS = 60_000;
-/** PocketBase's cap on a log message (its data is capped by maxDataSize). */
-const MAX_MESSAGE_LENGTH = 8000;
 
 export class LogWriter {
   private batch = new LogBatch();
   private timer: NodeJS.Timeout | undefined;
   /** Handed over, waiting for the store. */
-  private queue: EncodedLogs[] = [];
+  private queue: CapturedLogs[] = [];
   private queued = 0;
   private writing: Promise<void> | undefined;
   private dropped = 0;
@@ -64,12 +60,23 @@ export class LogWriter {
   }
 
   push(entry: PendingLog): void {
-    const message = entry.message.length > MAX_MESSAGE_LENGTH ? entry.message.slice(0, MAX_MESSAGE_LENGTH) : entry.message;
-    const maxDataSize = this.options.maxDataSize?.() ?? 0;
-    const data = typeof entry.data === 'string'
-      ? limitDataJson(entry.data, maxDataSize)
-      : JSON.stringify(limitData(entry.data, maxDataSize, entry.sizeHint));
-    this.batch.add(this.store.encode({ id: logId(entry.time), created: formatTime(entry.time), level: entry.level, message, data }));
+    // Attributes are cut to size here, while they are objects (a JSON text is cut when its row is built).
+    const data = typeof entry.data === 'string' ? entry.data : JSON.stringify(limitData(entry.data, this.maxDataSize(), entry.sizeHint));
+    this.batch.addLog(entry.time, entry.level, entry.message, data);
+    this.added();
+  }
+
+  /** A request's log, from its fields (the request path's one call: see log-batch.ts). */
+  pushRequest(fields: RequestLogFields): void {
+    this.batch.addRequest(fields);
+    this.added();
+  }
+
+  private maxDataSize(): number {
+    return this.options.maxDataSize?.() ?? 0;
+  }
+
+  private added(): void {
     if (this.batch.count >= this.batchSize) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.intervalMs);
@@ -82,7 +89,7 @@ export class LogWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.batch.count > 0) {
-      const batch = this.batch.take();
+      const batch = this.batch.take(this.maxDataSize());
       if (this.queued + batch.count > MAX_QUEUED) {
         this.dropped += batch.count;
         this.failed(new Error('the log store is not keeping up'));
@@ -102,7 +109,7 @@ export class LogWriter {
         const batch = this.queue.shift()!;
         this.queued -= batch.count;
         try {
-          await this.store.insertEncoded(batch);
+          await this.store.insertCaptured(batch);
         } catch (err) {
           this.dropped += batch.count;
           this.failed(err);
@@ -123,47 +130,4 @@ export class LogWriter {
     this.failures = 0;
     this.dropped = 0;
   }
-}
-
-let cachedSecond = -1;
-let cachedPrefix = '';
-
-/** `YYYY-MM-DD HH:MM:SS.sssZ` (PocketBase's form); the part up to the second is formatted once per second. */
-function formatTime(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20).replace('T', ' ');
-  }
-  return `${cachedPrefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
-}
-
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const RANDOM_CHARS = 6;
-/** Random bytes drawn 4 KiB at a time (one call per ~680 ids instead of one per id). */
-const randomPool = Buffer.allocUnsafeSlow(4096);
-let randomAt = randomPool.length;
-/** The time part of the last id (logs of one millisecond share it). */
-let idTime = -1;
-let idPrefix = '';
-
-/**
- * A 15-character [a-z0-9] id (PocketBase's form): the time in milliseconds in base 36
- * (9 characters until the year 5188), then 6 random characters. Ids that grow with
- * time are appended at the end of the primary key's index instead of at random
- * places in it, which halves the cost of inserting a log (measured). The random
- * part: a byte modulo 36 (the slight bias does not matter for a log id).
- */
-function logId(time: number): string {
-  if (randomAt + RANDOM_CHARS > randomPool.length) {
-    randomFillSync(randomPool);
-    randomAt = 0;
-  }
-  if (time !== idTime) {
-    idTime = time;
-    idPrefix = time.toString(36).padStart(9, '0');
-  }
-  let id = idPrefix;
-  for (let i = 0; i < RANDOM_CHARS; i++) id += ID_ALPHABET[randomPool[randomAt++]! % 36];
-  return id;
 }

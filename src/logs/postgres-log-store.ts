@@ -5,8 +5,9 @@
  * batches, so it does not slow the app's own tables.
  */
 import type { Store } from '../store/store.js';
-import { encodable, type EncodableLogRow, type LogRow, type LogStore } from './log-store.js';
-import { encodeAll, type EncodedLogs } from './log-batch.js';
+import { capturedBatch, type LogRow, type LogStore } from './log-store.js';
+import type { CapturedLogs } from './log-batch.js';
+import { capturedRows } from './log-rows.js';
 import { wellFormedJson } from './log-data.js';
 
 const SCHEMA = [
@@ -42,18 +43,16 @@ export class PostgresLogStore implements LogStore {
     }
   }
 
-  /** The row as a JSON array (JSON text holds no raw newline). */
-  encode(r: EncodableLogRow): string {
-    return `[${JSON.stringify(r.id)},${r.level},${JSON.stringify(r.message)},${r.data},${JSON.stringify(r.created)}]`;
-  }
-
-  async insertEncoded(batch: EncodedLogs): Promise<void> {
+  /** The rows built here, on the thread that serves requests, once per batch (the rows' data is JSON text already). */
+  async insertCaptured(batch: CapturedLogs): Promise<void> {
     if (batch.count === 0) return;
-    await this.db.run(INSERT, [wellFormedJson(`[${batch.text.toString('utf8').replaceAll('\n', ',')}]`, { dropNul: true })]);
+    const rows = capturedRows(batch.bytes, batch.maxDataSize).map((r) => `[${JSON.stringify(r.id)},${r.level},${JSON.stringify(r.message)},${r.data},${JSON.stringify(r.created)}]`);
+    // PostgreSQL cannot store NUL in text or jsonb: only that character is dropped.
+    await this.db.run(INSERT, [wellFormedJson(`[${rows.join(',')}]`, { dropNul: true })]);
   }
 
   insert(rows: LogRow[]): Promise<void> {
-    return this.insertEncoded(encodeAll(rows, (r) => this.encode(encodable(r))));
+    return this.insertCaptured(capturedBatch(rows));
   }
 
   deleteBefore(created: string): Promise<number> {

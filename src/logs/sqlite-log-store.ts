@@ -6,10 +6,9 @@
  */
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { encodable, type EncodableLogRow, type LogRow, type LogStore } from './log-store.js';
+import { capturedBatch, type LogRow, type LogStore } from './log-store.js';
 import { SqliteLogWriterThread } from './sqlite-log-writer-thread.js';
-import { encodeAll, type EncodedLogs } from './log-batch.js';
-import { wellFormedJson } from './log-data.js';
+import type { CapturedLogs } from './log-batch.js';
 
 export const AUX_DB_FILE = 'auxiliary.db';
 
@@ -22,11 +21,6 @@ CREATE TABLE IF NOT EXISTS "_logs" (
   "created" TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");`;
-
-/** `id TAB level TAB created TAB message-as-JSON TAB data-as-JSON`: JSON text holds no raw tab or newline, nor do ids, levels and dates. */
-export function encodeSqliteLogRow(r: EncodableLogRow): string {
-  return wellFormedJson(`${r.id}\t${r.level}\t${r.created}\t${JSON.stringify(r.message)}\t${r.data}`);
-}
 
 export class SqliteLogStore implements LogStore {
   readonly dialect = 'sqlite' as const;
@@ -43,16 +37,13 @@ export class SqliteLogStore implements LogStore {
     return this.db.exec(SCHEMA);
   }
 
-  encode(r: EncodableLogRow): string {
-    return encodeSqliteLogRow(r);
-  }
-
-  async insertEncoded(batch: EncodedLogs): Promise<void> {
-    if (batch.count > 0) await this.writer.call('insert', batch.text);
+  /** The writer thread builds the rows and inserts them. */
+  async insertCaptured(batch: CapturedLogs): Promise<void> {
+    if (batch.count > 0) await this.writer.call('insert', { bytes: batch.bytes, maxDataSize: batch.maxDataSize });
   }
 
   insert(rows: LogRow[]): Promise<void> {
-    return this.insertEncoded(encodeAll(rows, (r) => encodeSqliteLogRow(encodable(r))));
+    return this.insertCaptured(capturedBatch(rows));
   }
 
   async deleteBefore(created: string): Promise<number> {

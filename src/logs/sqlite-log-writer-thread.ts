@@ -1,65 +1,16 @@
 /**
- * The log store's writes on SQLite run in a worker thread with a connection of its
- * own: better-sqlite3 is synchronous, and inserting a batch (the rows and their
- * indexes) costs several times more than building it, so on the main thread it would
- * take that much from request throughput. The main thread hands over the batch as
- * UTF-8 bytes (SqliteLogStore.encode's lines: copying bytes costs a fraction of
- * structured-cloning the rows' objects, measured) and gets an answer per call; the
- * worker splits them and inserts the batch in one transaction.
+ * The log store's writes on SQLite run in a worker thread (sqlite-log-thread.ts) with
+ * a connection of its own: better-sqlite3 is synchronous, and building and inserting a
+ * batch's rows costs several times more than capturing them, so on the main thread it
+ * would take that much from request throughput. The main thread hands over the
+ * captured batch's bytes (transferred, not copied) and gets an answer per call.
  *
- * The worker's code is plain JavaScript evaluated from a string (no separate file to
- * find from src/ under the tests and dist/ in a build); it loads the same
- * better-sqlite3 the main thread resolves. The worker keeps the process alive only
- * while calls are pending, and stops after IDLE_MS without a call: a thread is a V8
- * heap of its own (about 10 MiB of an idle server's memory); the next batch starts a
- * new one.
+ * The worker keeps the process alive only while calls are pending, and stops after
+ * IDLE_MS without a call: a thread is a V8 heap of its own (about 10 MiB of an idle
+ * server's memory); the next batch starts a new one.
  */
 import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-
-const WORKER_CODE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 10000');
-// Rows go in CHUNK at a time (one statement per 50 rows costs about a third less per row than one per row, measured).
-const INSERT = 'INSERT INTO "_logs" ("id", "level", "message", "data", "created") VALUES ';
-const CHUNK = 50;
-const insertOne = db.prepare(INSERT + '(?, ?, ?, ?, ?)');
-const insertChunk = db.prepare(INSERT + new Array(CHUNK).fill('(?, ?, ?, ?, ?)').join(', '));
-const args = new Array(CHUNK * 5);
-function put(line, at) {
-  const f = line.split('\\t');
-  args[at] = f[0]; args[at + 1] = Number(f[1]); args[at + 2] = JSON.parse(f[3]); args[at + 3] = f[4]; args[at + 4] = f[2];
-}
-const insert = db.transaction((bytes) => {
-  const lines = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').split('\\n');
-  let i = 0;
-  for (; i + CHUNK <= lines.length; i += CHUNK) {
-    for (let k = 0; k < CHUNK; k++) put(lines[i + k], k * 5);
-    insertChunk.run(args);
-  }
-  for (; i < lines.length; i++) {
-    put(lines[i], 0);
-    insertOne.run(args.slice(0, 5));
-  }
-});
-const deleteBefore = db.prepare('DELETE FROM "_logs" WHERE "created" < ?');
-parentPort.on('message', ({ id, op, arg }) => {
-  try {
-    let result = null;
-    if (op === 'insert') insert(arg);
-    else if (op === 'deleteBefore') result = deleteBefore.run(arg).changes;
-    else if (op === 'truncate') { db.exec('DELETE FROM "_logs"'); db.exec('VACUUM'); }
-    else if (op === 'close') { db.close(); }
-    parentPort.postMessage({ id, result });
-  } catch (err) {
-    parentPort.postMessage({ id, error: String((err && err.message) || err) });
-  }
-});
-`;
+import { threadModuleUrl } from '../core/thread-module.js';
 
 type Op = 'insert' | 'deleteBefore' | 'truncate' | 'close';
 
@@ -72,6 +23,8 @@ const IDLE_MS = 10_000;
 
 export class SqliteLogWriterThread {
   private worker: Worker | undefined;
+  /** The thread's module, once found (the first call finds it). */
+  private moduleUrl: URL | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -87,23 +40,25 @@ export class SqliteLogWriterThread {
     return this.alive.size > 0;
   }
 
+  /** insert's arg: a captured batch's bytes (transferred: a buffer of their own, see LogBatch.take) and maxDataSize. */
   call(op: Op, arg?: unknown): Promise<unknown> {
     clearTimeout(this.idleTimer);
     if (op === 'close' && !this.worker) return Promise.resolve(null);
-    const worker = this.start();
+    // Calls made before the module is found wait for it in the order they were made.
+    if (!this.moduleUrl) return threadModuleUrl(import.meta.url, 'logs', 'sqlite-log-thread').then((url) => { this.moduleUrl = url; return this.call(op, arg); });
+    const worker = this.start(this.moduleUrl);
     const id = ++this.nextId;
     const result = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     worker.ref();
-    // A batch's bytes (a buffer of their own, see LogBatch.take) move to the thread instead of being copied.
-    const transfer = arg instanceof Uint8Array && arg.byteOffset === 0 && arg.byteLength === arg.buffer.byteLength ? [arg.buffer as ArrayBuffer] : [];
+    const bytes = (arg as { bytes?: unknown } | undefined)?.bytes;
+    const transfer = bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
     worker.postMessage({ id, op, arg }, transfer);
     return op === 'close' ? result.finally(() => this.stop()) : result;
   }
 
-  private start(): Worker {
+  private start(moduleUrl: URL): Worker {
     if (this.worker) return this.worker;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver, file: this.file } });
+    const worker = new Worker(moduleUrl, { workerData: { file: this.file } });
     worker.unref();
     worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
       const call = this.pending.get(msg.id);
