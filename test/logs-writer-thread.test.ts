@@ -1,10 +1,11 @@
 /**
  * SQLite's log writer thread (logs/sqlite-log-writer-thread.ts) stops when idle, so an
  * idle server does not keep a second V8 heap, and the next batch starts a new thread:
- * no row is lost across the stop. SQLite only: PostgreSQL's log store has no thread.
+ * no row is lost across the stop. It keeps each batch first and builds its rows when it
+ * has spare CPU, at nice 19. SQLite only: PostgreSQL's log store has no thread.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +14,13 @@ import { SqliteLogWriterThread } from '../src/logs/sqlite-log-writer-thread.js';
 import { capturedBatch, type LogRow } from '../src/logs/log-store.js';
 import { eventually } from './support/realtime.js';
 
-const encodeLogRows = (rows: LogRow[]) => ({ bytes: capturedBatch(rows).bytes, maxDataSize: 0 });
+/** Threads of this process at nice 19 (the writer thread lowers its own priority). */
+const niceThreads = () => readdirSync('/proc/self/task').filter((tid) => {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '19';
+}).length;
+
+const encodeLogRows = (rows: LogRow[]) => capturedBatch(rows);
 const row = (n: number): LogRow => ({ id: `log${String(n).padStart(12, '0')}`, created: '2024-05-01 10:00:00.000Z', level: 0, message: `m${n}`, data: { n } });
 
 describe('SQLite log writer thread', () => {
@@ -45,9 +52,25 @@ describe('SQLite log writer thread', () => {
     await eventually(() => expect(writer.running).toBe(false), 5000);
     await writer.call('insert', encodeLogRows([row(3)]));
     expect(writer.running).toBe(true);
+    await writer.call('expand');
     expect(stored()).toEqual(['m1', 'm2', 'm3']);
     await writer.call('close');
     expect(writer.running).toBe(false);
+  });
+
+  it('builds the rows of a batch a stopped thread left pending, and of new batches, at the lowest CPU priority', async () => {
+    // As if a thread had stopped before building its batch's rows (the server was saturated until it shut down).
+    const db = new Database(file);
+    const left = capturedBatch([row(20), row(21)]);
+    db.prepare('INSERT INTO "_logs_pending" ("batch", "count", "maxDataSize") VALUES (?, ?, ?)').run(left.bytes, left.count, 0);
+    db.close();
+    const writer = new SqliteLogWriterThread(file, 60_000);
+    const niceBefore = niceThreads();
+    await writer.call('insert', encodeLogRows([row(22)]));
+    await writer.call('expand');
+    expect(stored().filter((m) => Number(m.slice(1)) >= 20)).toEqual(['m20', 'm21', 'm22']);
+    if (process.platform === 'linux') expect(niceThreads()).toBe(niceBefore + 1);
+    await writer.call('close');
   });
 
   it('keeps its thread while calls keep coming within the idle time', async () => {

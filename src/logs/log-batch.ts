@@ -2,7 +2,7 @@
  * A batch of logs as captured, in one growing off-heap buffer: a request's log is its
  * raw fields (numbers and the strings the request already has) written as bytes, and
  * nothing else happens on the thread that serves requests. Building the stored row
- * (its id, date, message, redacted URL and data JSON: log-rows.ts) is left to whoever
+ * (its id, date, message and data JSON: log-rows.ts) is left to whoever
  * writes the batch: SQLite's writer thread, or the PostgreSQL store at flush. Measured
  * on SQLite get-one: building the rows per request cost the main thread about 10% of
  * a request; capturing the fields costs about 2%. Bytes in a Buffer are also never
@@ -31,7 +31,7 @@ export interface RequestLogFields {
   /** Milliseconds. */
   execTime: number;
   method: string;
-  /** As requested: secrets are redacted when the row is built. */
+  /** Secrets already redacted (request-url.ts): the batch may wait on disk before its rows are built. */
   url: string;
   referer: string;
   userAgent: string;

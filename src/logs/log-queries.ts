@@ -60,6 +60,7 @@ function logsSchema(dialect: DialectName): { collection: Collection; registry: C
 }
 
 export async function listLogs(store: LogStore, query: ListQuery): Promise<LogList> {
+  await store.caughtUp();
   const { collection, registry } = logsSchema(store.dialect);
   const page = await listRecords(store.db, collection, query, { auth: SUPERUSER_SYSTEM, registry, request: EMPTY_REQUEST });
   return { page: page.page, perPage: page.perPage, totalItems: page.totalItems, totalPages: page.totalPages, items: page.rows.map(toItem) };
@@ -68,6 +69,7 @@ export async function listLogs(store: LogStore, query: ListQuery): Promise<LogLi
 export async function getLog(store: LogStore, id: string): Promise<LogItem> {
   const p = store.dialect === 'sqlite' ? '?' : '$1';
   const data = store.dialect === 'sqlite' ? '"data"' : '"data"::text AS "data"';
+  await store.caughtUp();
   const row = id.includes('\0') ? undefined : await store.db.get(`SELECT "id", "created", "level", "message", ${data} FROM "_logs" WHERE "id" = ${p}`, [id]);
   if (!row) throw notFound();
   return toItem(row);
@@ -86,6 +88,7 @@ export async function logStats(store: LogStore, filter: string): Promise<{ date:
       throw err;
     }
   }
+  await store.caughtUp();
   // `created` is PocketBase's text form: its first 13 characters are the hour.
   const hour = `substr("_m"."created", 1, 13) || ':00:00.000Z'`;
   const rows = await store.db.all(`SELECT ${hour} AS "date", COUNT(*) AS "total" FROM "_logs" AS "_m"${where} GROUP BY 1 ORDER BY 1`, params.values);

@@ -1,7 +1,7 @@
 /**
  * The rows a captured batch (log-batch.ts) stands for, as the stores write them: each
  * gets its id and `created` from its time, a request's message and data are built
- * from its fields (the URL redacted), data is kept within `logs.maxDataSize`, and text
+ * from its fields, data is kept within `logs.maxDataSize`, and text
  * either store could refuse (a lone surrogate) is replaced. Runs where the batch is
  * written (SQLite's writer thread, the PostgreSQL store), not per request: nothing here
  * may import more than log-batch.ts, log-data.ts and request-url.ts.
@@ -9,7 +9,7 @@
 import { randomFillSync } from 'node:crypto';
 import { CapturedReader, LogKind } from './log-batch.js';
 import { limitDataJson, wellFormedJson } from './log-data.js';
-import { cut, redactUrl, requestMessage } from './request-url.js';
+import { cut, requestMessage } from './request-url.js';
 
 /** A row as the stores write it: its data as JSON text. */
 export interface EncodableLogRow {
@@ -66,7 +66,7 @@ function requestRow(read: CapturedReader, maxDataSize: number): EncodableLogRow 
   const level = read.int32();
   const flags = read.byte();
   const method = read.string();
-  const url = redactUrl(read.string());
+  const url = read.string(); // redacted when captured
   let json = `{"type":"request","execTime":${execTime},"url":${JSON.stringify(cut(url, 3000))},"method":${JSON.stringify(cut(method, 50))}` +
     `,"status":${status},"referer":${JSON.stringify(cut(read.string(), 2000))},"userAgent":${JSON.stringify(cut(read.string(), 2000))}` +
     `,"auth":${JSON.stringify(read.string())}`;

@@ -35,6 +35,10 @@ export interface LogStore {
   insertCaptured(batch: CapturedLogs): Promise<void>;
   /** Inserts rows (capturedBatch, then insertCaptured). */
   insert(rows: LogRow[]): Promise<void>;
+  /** Where logs dropped after insertCaptured resolved are reported (a store that builds its rows later). */
+  whenDropped?(listener: (count: number, error: Error) => void): void;
+  /** Resolves once every row inserted so far can be read (reads call it first). */
+  caughtUp(): Promise<void>;
   /** Deletes rows created before `created` (PocketBase's text form); returns how many. */
   deleteBefore(created: string): Promise<number>;
   /** Deletes every row (and gives the space back where the engine can). */

@@ -52,6 +52,10 @@ export class LogWriter {
   constructor(private readonly store: LogStore, private readonly options: LogWriterOptions) {
     this.batchSize = options.batchSize ?? 200;
     this.intervalMs = options.intervalMs ?? 3000;
+    store.whenDropped?.((count, err) => {
+      this.dropped += count;
+      this.failed(err);
+    });
   }
 
   /** Logs waiting to be written: the open batch and the queue behind the write in progress (metrics). */

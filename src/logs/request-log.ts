@@ -62,8 +62,8 @@ export function registerRequestLog(app: FastifyInstance, core: GalleyCore): void
     const level = failed ? 8 : 0;
     const logged = settings !== undefined && level >= settings.minLevel;
     if (!logged && !debug) return done();
-    // Most requests: only their fields are captured here; the row (message, redacted
-    // URL, data JSON) is built where the batch is written (log-rows.ts).
+    // Most requests: only their fields are captured here; the row (message, data JSON)
+    // is built where the batch is written (log-rows.ts).
     if (logged && err === undefined && !debug) {
       core.logs.addRequest({
         time: Date.now(),
@@ -71,7 +71,8 @@ export function registerRequestLog(app: FastifyInstance, core: GalleyCore): void
         status,
         execTime: reply.elapsedTime,
         method: request.method,
-        url: request.url,
+        // Redacted here: a batch waits on disk before its rows are built (sqlite-log-thread.ts).
+        url: redactUrl(request.url),
         referer: header(request, 'referer'),
         userAgent: header(request, 'user-agent'),
         auth: request.auth?.collection?.name ?? '',

@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS "_logs" (
   "data" JSON NOT NULL DEFAULT '{}',
   "created" TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");`;
+CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");
+CREATE TABLE IF NOT EXISTS "_logs_pending" ("batch" BLOB NOT NULL, "count" INTEGER NOT NULL, "maxDataSize" INTEGER NOT NULL);`;
 
 export class SqliteLogStore implements LogStore {
   readonly dialect = 'sqlite' as const;
@@ -37,13 +38,22 @@ export class SqliteLogStore implements LogStore {
     return this.db.exec(SCHEMA);
   }
 
-  /** The writer thread builds the rows and inserts them. */
+  /** The writer thread keeps the batch at once and builds its rows when it has spare CPU (sqlite-log-thread.ts). */
   async insertCaptured(batch: CapturedLogs): Promise<void> {
-    if (batch.count > 0) await this.writer.call('insert', { bytes: batch.bytes, maxDataSize: batch.maxDataSize });
+    if (batch.count > 0) await this.writer.call('insert', { bytes: batch.bytes, count: batch.count, maxDataSize: batch.maxDataSize });
   }
 
   insert(rows: LogRow[]): Promise<void> {
     return this.insertCaptured(capturedBatch(rows));
+  }
+
+  whenDropped(listener: (count: number, error: Error) => void): void {
+    this.writer.onDropped = listener;
+  }
+
+  /** Builds every pending batch's rows, so a read sees every log written so far. */
+  async caughtUp(): Promise<void> {
+    await this.writer.call('expand');
   }
 
   async deleteBefore(created: string): Promise<number> {

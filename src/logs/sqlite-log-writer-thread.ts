@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import { threadModuleUrl } from '../core/thread-module.js';
 
-type Op = 'insert' | 'deleteBefore' | 'truncate' | 'close';
+type Op = 'insert' | 'expand' | 'deleteBefore' | 'truncate' | 'close';
 
 /**
  * A writer without calls for this long is stopped. Under traffic a batch comes every 3 s
@@ -22,6 +22,8 @@ type Op = 'insert' | 'deleteBefore' | 'truncate' | 'close';
 const IDLE_MS = 10_000;
 
 export class SqliteLogWriterThread {
+  /** Logs the thread dropped while building their rows (see sqlite-log-thread.ts). */
+  onDropped: ((count: number, error: Error) => void) | undefined;
   private worker: Worker | undefined;
   /** The thread's module, once found (the first call finds it). */
   private moduleUrl: URL | undefined;
@@ -60,7 +62,8 @@ export class SqliteLogWriterThread {
     if (this.worker) return this.worker;
     const worker = new Worker(moduleUrl, { workerData: { file: this.file } });
     worker.unref();
-    worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
+    worker.on('message', (msg: { id: number; result?: unknown; error?: string; dropped?: number }) => {
+      if (msg.dropped !== undefined) return this.onDropped?.(msg.dropped, new Error(msg.error));
       const call = this.pending.get(msg.id);
       if (!call) return;
       this.pending.delete(msg.id);
@@ -100,7 +103,7 @@ export class SqliteLogWriterThread {
     this.worker = undefined;
     // Every call it had is answered: nothing is left to fail when it exits.
     this.retired.add(worker);
-    worker.once('message', () => void worker.terminate());
+    worker.on('message', (msg: { id: number }) => { if (msg.id === 0) void worker.terminate(); });
     worker.postMessage({ id: 0, op: 'close' });
   }
 
