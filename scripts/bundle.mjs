@@ -40,7 +40,7 @@ const NEVER = new Set([
 ]);
 
 /** Worker threads started from a file path: bundled on their own beside the chunks. */
-const THREADS = ['src/extraction/extract-thread.ts', 'src/logs/sqlite-log-thread.ts'].filter((f) => existsSync(f));
+const THREADS = ['src/extraction/extract-thread.ts', 'src/logs/sqlite-log-thread.ts', 'src/logs/postgres-log-thread.ts'].filter((f) => existsSync(f));
 
 const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 

@@ -40,9 +40,9 @@ async function openStore(engine: Engine): Promise<{ store: LogStore; where: stri
   }
   const url = await createPgDatabase();
   const db = await PostgresStore.connect(url, 2);
-  const store = new PostgresLogStore(db);
+  const store = new PostgresLogStore(db, url);
   await store.init();
-  return { store, where: url, close: () => db.close() };
+  return { store, where: url, close: async () => { await store.close(); await db.close(); } };
 }
 
 /** Makes the store fail (its table is gone), and back. */

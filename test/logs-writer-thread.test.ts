@@ -1,5 +1,5 @@
 /**
- * SQLite's log writer thread (logs/sqlite-log-writer-thread.ts) stops when idle, so an
+ * SQLite's log writer thread (logs/log-writer-thread.ts) stops when idle, so an
  * idle server does not keep a second V8 heap, and the next batch starts a new thread:
  * no row is lost across the stop. It keeps each batch first and builds its rows when it
  * has spare CPU, at nice 19. SQLite only: PostgreSQL's log store has no thread.
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteLogStore } from '../src/logs/sqlite-log-store.js';
-import { SqliteLogWriterThread } from '../src/logs/sqlite-log-writer-thread.js';
+import { LogWriterThread } from '../src/logs/log-writer-thread.js';
 import { capturedBatch, type LogRow } from '../src/logs/log-store.js';
 import { eventually } from './support/realtime.js';
 
@@ -46,7 +46,7 @@ describe('SQLite log writer thread', () => {
   };
 
   it('stops its thread after the idle time and starts a new one for the next batch, losing no row', async () => {
-    const writer = new SqliteLogWriterThread(file, 300);
+    const writer = new LogWriterThread('sqlite-log-thread', { file }, 300);
     await writer.call('insert', encodeLogRows([row(1), row(2)]));
     expect(writer.running).toBe(true);
     await eventually(() => expect(writer.running).toBe(false), 5000);
@@ -64,7 +64,7 @@ describe('SQLite log writer thread', () => {
     const left = capturedBatch([row(20), row(21)]);
     db.prepare('INSERT INTO "_logs_pending" ("batch", "count", "maxDataSize") VALUES (?, ?, ?)').run(left.bytes, left.count, 0);
     db.close();
-    const writer = new SqliteLogWriterThread(file, 60_000);
+    const writer = new LogWriterThread('sqlite-log-thread', { file }, 60_000);
     const niceBefore = niceThreads();
     await writer.call('insert', encodeLogRows([row(22)]));
     await writer.call('expand');
@@ -74,7 +74,7 @@ describe('SQLite log writer thread', () => {
   });
 
   it('keeps its thread while calls keep coming within the idle time', async () => {
-    const writer = new SqliteLogWriterThread(file, 600);
+    const writer = new LogWriterThread('sqlite-log-thread', { file }, 600);
     for (let i = 10; i < 15; i++) {
       await writer.call('insert', encodeLogRows([row(i)]));
       await new Promise((r) => setTimeout(r, 200));

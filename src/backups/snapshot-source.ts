@@ -38,5 +38,5 @@ export interface SnapshotSource {
   inspect(dir: string): Promise<SnapshotInspection>;
 }
 
-/** Galley's tables a backup leaves out: the request logs live apart (auxiliary.db / `_logs`). */
-export const EXCLUDED_TABLES = new Set(['_logs']);
+/** Galley's tables a backup leaves out: the request logs live apart (auxiliary.db / `_logs` and its `_logs_pending`). */
+export const EXCLUDED_TABLES = new Set(['_logs', '_logs_pending']);

@@ -231,7 +231,7 @@ export class GalleyCore {
     let core: GalleyCore;
     try {
       // Logs live apart from the app's data: a file of their own on SQLite, a table every instance writes to on PostgreSQL.
-      core = new GalleyCore(store, config.dir, config.db ? new PostgresLogStore(store) : new SqliteLogStore(config.dir));
+      core = new GalleyCore(store, config.dir, config.db ? new PostgresLogStore(store, config.db) : new SqliteLogStore(config.dir));
     } catch (err) {
       await store.close().catch(() => {});
       throw new ConfigError(`cannot open the log database in ${config.dir}: ${(err as Error).message}`);

@@ -7,8 +7,7 @@
 import type { Store } from '../store/store.js';
 import { capturedBatch, type LogRow, type LogStore } from './log-store.js';
 import type { CapturedLogs } from './log-batch.js';
-import { capturedRows } from './log-rows.js';
-import { wellFormedJson } from './log-data.js';
+import { LogWriterThread } from './log-writer-thread.js';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS "_logs" (
@@ -21,16 +20,23 @@ const SCHEMA = [
   )`,
   `CREATE UNIQUE INDEX IF NOT EXISTS "_logs_rowid_idx" ON "_logs" ("_rowid_")`,
   `CREATE INDEX IF NOT EXISTS "_logs_created_idx" ON "_logs" ("created")`,
+  // Captured batches whose rows are not built yet (postgres-log-thread.ts).
+  `CREATE TABLE IF NOT EXISTS "_logs_pending" (
+    "n" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    "batch" bytea NOT NULL,
+    "count" integer NOT NULL,
+    "maxDataSize" integer NOT NULL
+  )`,
 ];
-
-/** One statement per batch: the rows travel as one JSON array of arrays. */
-const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created")
-  SELECT e ->> 0, (e ->> 1)::integer, e ->> 2, e -> 3, e ->> 4 FROM jsonb_array_elements($1::jsonb) AS e`;
 
 export class PostgresLogStore implements LogStore {
   readonly dialect = 'postgres' as const;
+  private readonly builder: LogWriterThread;
 
-  constructor(readonly db: Store) {}
+  /** url: the database's, for the row builder thread's own connection. */
+  constructor(readonly db: Store, url: string) {
+    this.builder = new LogWriterThread('postgres-log-thread', { url });
+  }
 
   async init(): Promise<void> {
     for (const ddl of SCHEMA) {
@@ -43,30 +49,39 @@ export class PostgresLogStore implements LogStore {
     }
   }
 
-  /** The rows built here, on the thread that serves requests, once per batch (the rows' data is JSON text already). */
+  /** Keeps the batch as it is (one row); the builder thread builds its rows when it has spare CPU. */
   async insertCaptured(batch: CapturedLogs): Promise<void> {
     if (batch.count === 0) return;
-    const rows = capturedRows(batch.bytes, batch.maxDataSize).map((r) => `[${JSON.stringify(r.id)},${r.level},${JSON.stringify(r.message)},${r.data},${JSON.stringify(r.created)}]`);
-    // PostgreSQL cannot store NUL in text or jsonb: only that character is dropped.
-    await this.db.run(INSERT, [wellFormedJson(`[${rows.join(',')}]`, { dropNul: true })]);
+    await this.db.run(`INSERT INTO "_logs_pending" ("batch", "count", "maxDataSize") VALUES ($1, $2, $3)`, [batch.bytes, batch.count, batch.maxDataSize]);
+    void this.builder.call('expandSoon').catch(() => { /* the next batch or read starts it again */ });
+  }
+
+  whenDropped(listener: (count: number, error: Error) => void): void {
+    this.builder.onDropped = listener;
   }
 
   insert(rows: LogRow[]): Promise<void> {
     return this.insertCaptured(capturedBatch(rows));
   }
 
-  /** Rows are inserted as their batch is written: nothing is pending. */
-  async caughtUp(): Promise<void> {}
+  /** Builds every pending batch's rows (this instance's and the others'), so a read sees every log kept so far. */
+  async caughtUp(): Promise<void> {
+    // A failure here is one the writer reports; the read goes on with the rows there are.
+    await this.builder.call('expand').catch(() => undefined);
+  }
 
-  deleteBefore(created: string): Promise<number> {
+  async deleteBefore(created: string): Promise<number> {
+    await this.caughtUp();
     return this.db.run(`DELETE FROM "_logs" WHERE "created" < $1`, [created]);
   }
 
   async truncate(): Promise<void> {
+    await this.db.run(`DELETE FROM "_logs_pending"`);
     await this.db.run(`DELETE FROM "_logs"`);
   }
 
   async close(): Promise<void> {
-    // The table lives in the app's database: the app's store is closed by its owner.
+    // The tables live in the app's database: the app's store is closed by its owner.
+    await this.builder.call('close');
   }
 }

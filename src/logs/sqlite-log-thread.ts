@@ -1,6 +1,6 @@
 /**
  * The SQLite log store's writer, in a worker thread with a connection of its own
- * (started by sqlite-log-writer-thread.ts), in two steps:
+ * (started by log-writer-thread.ts), in two steps:
  *
  * - `insert` keeps a captured batch as it came, one row in `_logs_pending` (a single
  *   blob write for 200 logs), so a batch is on disk at once and costs next to nothing;
@@ -15,21 +15,12 @@
  * `{id, error}`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import Database from 'better-sqlite3';
 import { capturedRows, type EncodableLogRow } from './log-rows.js';
+import { DROPPED, type LogThreadCall, type PendingBatch } from './log-thread-messages.js';
+import { lowestPriorityForThisThread } from '../core/thread-priority.js';
 
-/** The id of a message no call waits for: logs dropped while building rows in the background. */
-const DROPPED = -1;
-
-interface Call {
-  id: number;
-  op: 'insert' | 'expand' | 'deleteBefore' | 'truncate' | 'close';
-  arg?: unknown;
-}
-
-lowerPriority();
+lowestPriorityForThisThread();
 
 const db = new Database((workerData as { file: string }).file);
 db.pragma('journal_mode = WAL');
@@ -73,7 +64,7 @@ const deleteBefore = db.prepare('DELETE FROM "_logs" WHERE "created" < ?');
  * that fails (say the table is gone) is dropped and reported, not retried forever.
  */
 function expandOne(): boolean {
-  const pending = firstPending.get() as { n: number; batch: Buffer; count: number; maxDataSize: number } | undefined;
+  const pending = firstPending.get() as PendingBatch | undefined;
   if (!pending) return false;
   try {
     expandBatch(pending.n, pending.batch, pending.maxDataSize);
@@ -89,9 +80,14 @@ const expandBatch = db.transaction((n: number, batch: Buffer, maxDataSize: numbe
   dropPending.run(n);
 });
 
-function expandAll(): void {
-  while (expandOne()) { /* until none is pending */ }
+/** Builds pending batches until none is left, or for at most `ms` (at close: what is left waits for the next start). */
+function expandAll(ms = Infinity): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until && expandOne()) { /* until none is pending */ }
 }
+
+/** At close, pending rows are built for at most this long (a stop after a saturated stretch must not hang). */
+const CLOSE_BUDGET_MS = 2000;
 
 /** Pending batches are built one per turn of the event loop, so calls are answered between them. */
 let expanding = false;
@@ -108,20 +104,10 @@ function expandInBackground(): void {
   });
 }
 
-/** nice 19 for this thread alone (on Linux a thread has its own id and priority); elsewhere it stays as it is. */
-function lowerPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (tid > 0) setPriority(tid, 19);
-  } catch {
-    // not Linux, or not allowed: the thread keeps the process's priority
-  }
-}
-
 // Batches a previous thread left pending (it stopped while the server was busy).
 expandInBackground();
 
-parentPort!.on('message', ({ id, op, arg }: Call) => {
+parentPort!.on('message', ({ id, op, arg }: LogThreadCall) => {
   try {
     let result: unknown = null;
     if (op === 'insert') {
@@ -136,7 +122,10 @@ parentPort!.on('message', ({ id, op, arg }: Call) => {
       db.exec('DELETE FROM "_logs_pending"');
       db.exec('DELETE FROM "_logs"');
       db.exec('VACUUM');
-    } else if (op === 'close') db.close();
+    } else if (op === 'close') {
+      expandAll(CLOSE_BUDGET_MS);
+      db.close();
+    }
     parentPort!.postMessage({ id, result });
   } catch (err) {
     parentPort!.postMessage({ id, error: String((err as Error)?.message ?? err) });

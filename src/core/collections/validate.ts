@@ -19,7 +19,7 @@ const NAME = /^\w+$/;
 const RESERVED_FIELD_NAMES = new Set(['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand', '__proto__']);
 const AUTH_RESERVED_FIELD_NAMES = new Set(['passwordconfirm', 'oldpassword']);
 /** Tables Galley keeps for itself; a collection may not take their names. */
-export const INTERNAL_TABLES = new Set(['_collections', '_params', '_migrations', '_logs', '_otps', '_otpattempts', '_mfas']);
+export const INTERNAL_TABLES = new Set(['_collections', '_params', '_migrations', '_logs', '_logs_pending', '_otps', '_otpattempts', '_mfas']);
 const SYSTEM_AUTH_FIELDS = ['id', 'password', 'tokenKey', 'email', 'emailVisibility', 'verified'];
 
 export interface ValidationContext {

@@ -1,9 +1,9 @@
 /**
- * The log store's writes on SQLite run in a worker thread (sqlite-log-thread.ts) with
- * a connection of its own: better-sqlite3 is synchronous, and building and inserting a
- * batch's rows costs several times more than capturing them, so on the main thread it
- * would take that much from request throughput. The main thread hands over the
- * captured batch's bytes (transferred, not copied) and gets an answer per call.
+ * A log store's worker thread (sqlite-log-thread.ts, postgres-log-thread.ts), with a
+ * connection of its own: building a batch's rows and inserting them costs several times
+ * more than capturing them, so on the main thread it would take that much from
+ * request throughput. The main thread makes calls (a captured batch's bytes are
+ * transferred, not copied) and gets an answer per call.
  *
  * The worker keeps the process alive only while calls are pending, and stops after
  * IDLE_MS without a call: a thread is a V8 heap of its own (about 10 MiB of an idle
@@ -12,7 +12,8 @@
 import { Worker } from 'node:worker_threads';
 import { threadModuleUrl } from '../core/thread-module.js';
 
-type Op = 'insert' | 'expand' | 'deleteBefore' | 'truncate' | 'close';
+/** insert (SQLite): keep a batch; expandSoon: build pending rows in the background; expand: build them all now. */
+type Op = 'insert' | 'expandSoon' | 'expand' | 'deleteBefore' | 'truncate' | 'close';
 
 /**
  * A writer without calls for this long is stopped. Under traffic a batch comes every 3 s
@@ -21,8 +22,8 @@ type Op = 'insert' | 'expand' | 'deleteBefore' | 'truncate' | 'close';
  */
 const IDLE_MS = 10_000;
 
-export class SqliteLogWriterThread {
-  /** Logs the thread dropped while building their rows (see sqlite-log-thread.ts). */
+export class LogWriterThread {
+  /** Logs the thread dropped while building their rows in the background. */
   onDropped: ((count: number, error: Error) => void) | undefined;
   private worker: Worker | undefined;
   /** The thread's module, once found (the first call finds it). */
@@ -35,7 +36,8 @@ export class SqliteLogWriterThread {
   /** Threads that have not exited yet (a retired one until it has). */
   private readonly alive = new Set<Worker>();
 
-  constructor(private readonly file: string, private readonly idleMs = IDLE_MS) {}
+  /** module: the thread's module in src/logs/; workerData: what it connects to. */
+  constructor(private readonly module: string, private readonly workerData: unknown, private readonly idleMs = IDLE_MS) {}
 
   /** Whether a thread of this writer exists now, a stopping one included (tests). */
   get running(): boolean {
@@ -47,7 +49,7 @@ export class SqliteLogWriterThread {
     clearTimeout(this.idleTimer);
     if (op === 'close' && !this.worker) return Promise.resolve(null);
     // Calls made before the module is found wait for it in the order they were made.
-    if (!this.moduleUrl) return threadModuleUrl(import.meta.url, 'logs', 'sqlite-log-thread').then((url) => { this.moduleUrl = url; return this.call(op, arg); });
+    if (!this.moduleUrl) return threadModuleUrl(import.meta.url, 'logs', this.module).then((url) => { this.moduleUrl = url; return this.call(op, arg); });
     const worker = this.start(this.moduleUrl);
     const id = ++this.nextId;
     const result = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
@@ -60,7 +62,7 @@ export class SqliteLogWriterThread {
 
   private start(moduleUrl: URL): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(moduleUrl, { workerData: { file: this.file } });
+    const worker = new Worker(moduleUrl, { workerData: this.workerData });
     worker.unref();
     worker.on('message', (msg: { id: number; result?: unknown; error?: string; dropped?: number }) => {
       if (msg.dropped !== undefined) return this.onDropped?.(msg.dropped, new Error(msg.error));
