@@ -58,18 +58,30 @@ describe('SQLite log writer thread', () => {
     expect(writer.running).toBe(false);
   });
 
-  it('builds the rows of a batch a stopped thread left pending, and of new batches, at the lowest CPU priority', async () => {
+  it('the builder builds the rows of a batch a stopped thread left pending, at the lowest CPU priority', async () => {
     // As if a thread had stopped before building its batch's rows (the server was saturated until it shut down).
     const db = new Database(file);
     const left = capturedBatch([row(20), row(21)]);
     db.prepare('INSERT INTO "_logs_pending" ("batch", "count", "maxDataSize") VALUES (?, ?, ?)').run(left.bytes, left.count, 0);
     db.close();
-    const writer = new LogWriterThread('sqlite-log-thread', { file }, 60_000);
     const niceBefore = niceThreads();
-    await writer.call('insert', encodeLogRows([row(22)]));
-    await writer.call('expand');
-    expect(stored().filter((m) => Number(m.slice(1)) >= 20)).toEqual(['m20', 'm21', 'm22']);
+    const builder = new LogWriterThread('sqlite-log-thread', { file, background: true }, 60_000);
+    await builder.call('expandSoon');
     if (process.platform === 'linux') expect(niceThreads()).toBe(niceBefore + 1);
+    await eventually(() => expect(stored().filter((m) => Number(m.slice(1)) >= 20)).toEqual(['m20', 'm21']), 5000);
+    await builder.call('close');
+  });
+
+  it('the writer and the builder never build a batch twice', async () => {
+    const writer = new LogWriterThread('sqlite-log-thread', { file, background: false }, 60_000);
+    const builder = new LogWriterThread('sqlite-log-thread', { file, background: true }, 60_000);
+    for (let i = 30; i < 90; i++) {
+      await writer.call('insert', encodeLogRows([row(i)]));
+      void builder.call('expandSoon');
+    }
+    await writer.call('expand');
+    expect(stored().filter((m) => Number(m.slice(1)) >= 30)).toEqual(Array.from({ length: 60 }, (_, i) => `m${i + 30}`));
+    await builder.call('close');
     await writer.call('close');
   });
 

@@ -31,11 +31,15 @@ const SCHEMA = [
 
 export class PostgresLogStore implements LogStore {
   readonly dialect = 'postgres' as const;
+  /** Builds pending batches' rows in the background (nice 19). */
   private readonly builder: LogWriterThread;
+  /** Builds what is pending when a read asks (normal priority). */
+  private readonly catchUp: LogWriterThread;
 
-  /** url: the database's, for the row builder thread's own connection. */
+  /** url: the database's, for the builder threads' own connections. */
   constructor(readonly db: Store, url: string) {
-    this.builder = new LogWriterThread('postgres-log-thread', { url });
+    this.builder = new LogWriterThread('postgres-log-thread', { url, background: true });
+    this.catchUp = new LogWriterThread('postgres-log-thread', { url, background: false });
   }
 
   async init(): Promise<void> {
@@ -58,6 +62,7 @@ export class PostgresLogStore implements LogStore {
 
   whenDropped(listener: (count: number, error: Error) => void): void {
     this.builder.onDropped = listener;
+    this.catchUp.onDropped = listener;
   }
 
   insert(rows: LogRow[]): Promise<void> {
@@ -67,7 +72,7 @@ export class PostgresLogStore implements LogStore {
   /** Builds every pending batch's rows (this instance's and the others'), so a read sees every log kept so far. */
   async caughtUp(): Promise<void> {
     // A failure here is one the writer reports; the read goes on with the rows there are.
-    await this.builder.call('expand').catch(() => undefined);
+    await this.catchUp.call('expand').catch(() => undefined);
   }
 
   async deleteBefore(created: string): Promise<number> {
@@ -83,5 +88,6 @@ export class PostgresLogStore implements LogStore {
   async close(): Promise<void> {
     // The tables live in the app's database: the app's store is closed by its owner.
     await this.builder.call('close');
+    await this.catchUp.call('close');
   }
 }

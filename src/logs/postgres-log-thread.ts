@@ -1,13 +1,14 @@
 /**
- * The PostgreSQL log store's row builder, in a worker thread with a connection of its
+ * The PostgreSQL log store's row builders, worker threads with a connection of their
  * own (started by log-writer-thread.ts). Instances keep captured batches in
- * `_logs_pending` as they come (one bytea row per batch, from the main thread); this
- * thread takes them one at a time (`FOR UPDATE SKIP LOCKED`: any instance's, each by
- * one instance), builds their rows (log-rows.ts) and inserts them into `_logs` in the
- * same transaction. It runs at nice 19 (Linux), so on a saturated server the building,
- * and the inserts PostgreSQL does for it, wait for spare CPU instead of taking it from
- * requests. `expand` builds everything pending, waiting for batches other instances
- * are building, so a read that follows sees every log kept so far.
+ * `_logs_pending` as they come (one bytea row per batch, from the main thread). The
+ * background builder takes them one at a time (`FOR UPDATE SKIP LOCKED`: any
+ * instance's, each by one instance), builds their rows (log-rows.ts) and inserts them
+ * into `_logs` in the same transaction, at nice 19 (Linux): on a saturated server the
+ * building, and the inserts PostgreSQL does for it, wait for spare CPU instead of
+ * taking it from requests. A read asks the other one, at normal priority, to build
+ * everything pending (`expand`, waiting for batches another instance is building), so
+ * it sees every log kept so far.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
@@ -23,9 +24,8 @@ const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created"
 /** Batches other instances left (one that stopped while busy) are looked for this often. */
 const POLL_MS = 30_000;
 
-lowestPriorityForThisThread();
-
-const client = new pg.Client({ connectionString: (workerData as { url: string }).url });
+const { url, background: BACKGROUND } = workerData as { url: string; background: boolean };
+const client = new pg.Client({ connectionString: url });
 const connected = client.connect();
 // A broken connection fails the calls made on it; the thread's owner starts a new thread for the next call.
 client.on('error', () => process.exit(1));
@@ -49,8 +49,8 @@ async function expandOne(wait: boolean): Promise<boolean> {
     await client.query('ROLLBACK');
     if (!pending) throw err;
     // A batch that fails (say the table is gone) is dropped and reported, not retried forever.
-    await client.query('DELETE FROM "_logs_pending" WHERE "n" = $1', [pending.n]);
-    parentPort!.postMessage({ id: DROPPED, dropped: Number(pending.count), error: String((err as Error)?.message ?? err) });
+    const { rowCount } = await client.query('DELETE FROM "_logs_pending" WHERE "n" = $1', [pending.n]);
+    if (rowCount) parentPort!.postMessage({ id: DROPPED, dropped: Number(pending.count), error: String((err as Error)?.message ?? err) });
     return true;
   }
 }
@@ -83,8 +83,11 @@ async function expandAll(ms = Infinity): Promise<void> {
 /** At close, pending rows are built for at most this long (a stop after a saturated stretch must not hang). */
 const CLOSE_BUDGET_MS = 2000;
 
-setInterval(expandInBackground, POLL_MS).unref();
-expandInBackground();
+if (BACKGROUND) {
+  lowestPriorityForThisThread();
+  setInterval(expandInBackground, POLL_MS).unref();
+  expandInBackground();
+}
 
 parentPort!.on('message', ({ id, op }: LogThreadCall) => {
   const answer = (result: unknown) => parentPort!.postMessage({ id, result });
@@ -93,6 +96,6 @@ parentPort!.on('message', ({ id, op }: LogThreadCall) => {
     expandInBackground();
     answer(null);
   } else if (op === 'expand') serially(() => expandAll()).then(answer, fail);
-  else if (op === 'close') serially(async () => { await expandAll(CLOSE_BUDGET_MS).catch(() => undefined); await client.end(); }).then(answer, fail);
+  else if (op === 'close') serially(async () => { if (BACKGROUND) await expandAll(CLOSE_BUDGET_MS).catch(() => undefined); await client.end(); }).then(answer, fail);
   else fail(new Error(`unknown call ${op}`));
 });

@@ -2,7 +2,7 @@
  * The log store on SQLite: `auxiliary.db` in the data directory (PocketBase's name),
  * a database file of its own, so log writes never take data.db's write lock and logs
  * never grow data.db or its backups. Reads (the logs API) use a connection on the
- * main thread; writes go to a worker thread (sqlite-log-thread.ts).
+ * main thread; writes go to two worker threads (sqlite-log-thread.ts).
  */
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -26,12 +26,16 @@ CREATE TABLE IF NOT EXISTS "_logs_pending" ("batch" BLOB NOT NULL, "count" INTEG
 export class SqliteLogStore implements LogStore {
   readonly dialect = 'sqlite' as const;
   readonly db: SqliteStore;
+  /** Keeps batches, and builds what is pending when a read asks (normal priority). */
   private readonly writer: LogWriterThread;
+  /** Builds pending batches' rows in the background (nice 19). */
+  private readonly builder: LogWriterThread;
 
   constructor(dir: string) {
     const file = join(dir, AUX_DB_FILE);
     this.db = SqliteStore.openFile(file);
-    this.writer = new LogWriterThread('sqlite-log-thread', { file });
+    this.writer = new LogWriterThread('sqlite-log-thread', { file, background: false });
+    this.builder = new LogWriterThread('sqlite-log-thread', { file, background: true });
   }
 
   init(): Promise<void> {
@@ -40,7 +44,9 @@ export class SqliteLogStore implements LogStore {
 
   /** The writer thread keeps the batch at once and builds its rows when it has spare CPU (sqlite-log-thread.ts). */
   async insertCaptured(batch: CapturedLogs): Promise<void> {
-    if (batch.count > 0) await this.writer.call('insert', { bytes: batch.bytes, count: batch.count, maxDataSize: batch.maxDataSize });
+    if (batch.count === 0) return;
+    await this.writer.call('insert', { bytes: batch.bytes, count: batch.count, maxDataSize: batch.maxDataSize });
+    void this.builder.call('expandSoon').catch(() => { /* the next batch or read starts it again */ });
   }
 
   insert(rows: LogRow[]): Promise<void> {
@@ -49,6 +55,7 @@ export class SqliteLogStore implements LogStore {
 
   whenDropped(listener: (count: number, error: Error) => void): void {
     this.writer.onDropped = listener;
+    this.builder.onDropped = listener;
   }
 
   /** Builds every pending batch's rows, so a read sees every log written so far. */
@@ -66,6 +73,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async close(): Promise<void> {
+    await this.builder.call('close');
     await this.writer.call('close');
     await this.db.close();
   }

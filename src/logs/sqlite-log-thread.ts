@@ -1,14 +1,16 @@
 /**
- * The SQLite log store's writer, in a worker thread with a connection of its own
- * (started by log-writer-thread.ts), in two steps:
+ * The SQLite log store's threads (started by log-writer-thread.ts), each with a
+ * connection of its own. Logs go in two steps:
  *
- * - `insert` keeps a captured batch as it came, one row in `_logs_pending` (a single
- *   blob write for 200 logs), so a batch is on disk at once and costs next to nothing;
- * - the batch's rows are then built (log-rows.ts) and inserted into `_logs` with their
- *   indexes, a batch at a time, whenever the thread is otherwise idle. The thread runs
- *   at the lowest CPU priority (nice 19, Linux): on a saturated server this second
- *   step waits for spare CPU instead of taking it from requests. A read of the logs
- *   (`expand`) first builds everything pending, so the API never misses a log.
+ * - the writer (`insert`) keeps a captured batch as it came, one row in `_logs_pending`
+ *   (a single blob write for 200 logs), so a batch is on disk at once and costs next
+ *   to nothing;
+ * - the builder (`background`) then builds the batch's rows (log-rows.ts) and inserts
+ *   them into `_logs` with their indexes, a batch at a time, at the lowest CPU priority
+ *   (nice 19, Linux): on a saturated server this step waits for spare CPU instead of
+ *   taking it from requests. A read of the logs asks the writer, at normal priority,
+ *   to build everything still pending first (`expand`), so the API never misses a log
+ *   and a busy server does not make the read wait for the builder.
  *
  * Building and inserting rows (about 8 µs a log, measured) is what request logging
  * used to cost a one-core server per request. One answer per call: `{id, result}` or
@@ -20,9 +22,8 @@ import { capturedRows, type EncodableLogRow } from './log-rows.js';
 import { DROPPED, type LogThreadCall, type PendingBatch } from './log-thread-messages.js';
 import { lowestPriorityForThisThread } from '../core/thread-priority.js';
 
-lowestPriorityForThisThread();
-
-const db = new Database((workerData as { file: string }).file);
+const { file, background: BACKGROUND } = workerData as { file: string; background: boolean };
+const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 10000');
@@ -60,24 +61,30 @@ const dropPending = db.prepare('DELETE FROM "_logs_pending" WHERE rowid = ?');
 const deleteBefore = db.prepare('DELETE FROM "_logs" WHERE "created" < ?');
 
 /**
- * Builds and inserts the oldest pending batch's rows; false when none is left. A batch
- * that fails (say the table is gone) is dropped and reported, not retried forever.
+ * Builds and inserts the oldest pending batch's rows; false when none is left. Taken
+ * and removed in one IMMEDIATE transaction: the writer and the builder thread never
+ * build the same batch. A batch that fails (say the table is gone) is dropped and
+ * reported, not retried forever.
  */
 function expandOne(): boolean {
-  const pending = firstPending.get() as PendingBatch | undefined;
-  if (!pending) return false;
+  let pending: PendingBatch | undefined;
   try {
-    expandBatch(pending.n, pending.batch, pending.maxDataSize);
+    return expandFirst.immediate((p: PendingBatch) => { pending = p; });
   } catch (err) {
-    dropPending.run(pending.n);
-    parentPort!.postMessage({ id: DROPPED, dropped: pending.count, error: String((err as Error)?.message ?? err) });
+    const failed = pending as PendingBatch | undefined;
+    if (!failed) throw err;
+    if (dropPending.run(failed.n).changes > 0) parentPort!.postMessage({ id: DROPPED, dropped: failed.count, error: String((err as Error)?.message ?? err) });
+    return true;
   }
-  return true;
 }
 
-const expandBatch = db.transaction((n: number, batch: Buffer, maxDataSize: number) => {
-  insert(capturedRows(batch, maxDataSize));
-  dropPending.run(n);
+const expandFirst = db.transaction((taken: (p: PendingBatch) => void): boolean => {
+  const pending = firstPending.get() as PendingBatch | undefined;
+  if (!pending) return false;
+  taken(pending);
+  insert(capturedRows(pending.batch, pending.maxDataSize));
+  dropPending.run(pending.n);
+  return true;
 });
 
 /** Builds pending batches until none is left, or for at most `ms` (at close: what is left waits for the next start). */
@@ -104,8 +111,11 @@ function expandInBackground(): void {
   });
 }
 
-// Batches a previous thread left pending (it stopped while the server was busy).
-expandInBackground();
+// The builder: lowest priority, and batches a previous thread left pending (it stopped while the server was busy).
+if (BACKGROUND) {
+  lowestPriorityForThisThread();
+  expandInBackground();
+}
 
 parentPort!.on('message', ({ id, op, arg }: LogThreadCall) => {
   try {
@@ -113,8 +123,8 @@ parentPort!.on('message', ({ id, op, arg }: LogThreadCall) => {
     if (op === 'insert') {
       const { bytes, count, maxDataSize } = arg as { bytes: Uint8Array; count: number; maxDataSize: number };
       addPending.run(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), count, maxDataSize);
-      expandInBackground();
-    } else if (op === 'expand') expandAll();
+    } else if (op === 'expandSoon') expandInBackground();
+    else if (op === 'expand') expandAll();
     else if (op === 'deleteBefore') {
       expandAll();
       result = deleteBefore.run(arg).changes;
@@ -123,7 +133,7 @@ parentPort!.on('message', ({ id, op, arg }: LogThreadCall) => {
       db.exec('DELETE FROM "_logs"');
       db.exec('VACUUM');
     } else if (op === 'close') {
-      expandAll(CLOSE_BUDGET_MS);
+      if (BACKGROUND) expandAll(CLOSE_BUDGET_MS);
       db.close();
     }
     parentPort!.postMessage({ id, result });
