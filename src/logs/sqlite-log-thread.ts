@@ -61,30 +61,26 @@ const dropPending = db.prepare('DELETE FROM "_logs_pending" WHERE rowid = ?');
 const deleteBefore = db.prepare('DELETE FROM "_logs" WHERE "created" < ?');
 
 /**
- * Builds and inserts the oldest pending batch's rows; false when none is left. Taken
- * and removed in one IMMEDIATE transaction: the writer and the builder thread never
- * build the same batch. A batch that fails (say the table is gone) is dropped and
- * reported, not retried forever.
+ * Builds and inserts the oldest pending batch's rows; false when none is left. The rows
+ * are built before the write lock is taken (a starved builder must not hold it), and
+ * the batch is removed in the transaction that inserts them: when the other thread
+ * took it meanwhile, nothing is inserted. A batch that fails (say the table is gone) is
+ * dropped and reported, not retried forever.
  */
 function expandOne(): boolean {
-  let pending: PendingBatch | undefined;
-  try {
-    return expandFirst.immediate((p: PendingBatch) => { pending = p; });
-  } catch (err) {
-    const failed = pending as PendingBatch | undefined;
-    if (!failed) throw err;
-    if (dropPending.run(failed.n).changes > 0) parentPort!.postMessage({ id: DROPPED, dropped: failed.count, error: String((err as Error)?.message ?? err) });
-    return true;
-  }
-}
-
-const expandFirst = db.transaction((taken: (p: PendingBatch) => void): boolean => {
   const pending = firstPending.get() as PendingBatch | undefined;
   if (!pending) return false;
-  taken(pending);
-  insert(capturedRows(pending.batch, pending.maxDataSize));
-  dropPending.run(pending.n);
+  try {
+    insertTaken.immediate(pending.n, capturedRows(pending.batch, pending.maxDataSize));
+  } catch (err) {
+    if (dropPending.run(pending.n).changes > 0) parentPort!.postMessage({ id: DROPPED, dropped: pending.count, error: String((err as Error)?.message ?? err) });
+  }
   return true;
+}
+
+const insertTaken = db.transaction((n: number, rows: EncodableLogRow[]) => {
+  if (dropPending.run(n).changes === 0) return; // built by the other thread
+  insert(rows);
 });
 
 /** Builds pending batches until none is left, or for at most `ms` (at close: what is left waits for the next start). */
