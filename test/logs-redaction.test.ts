@@ -91,7 +91,7 @@ describe.each(ENGINES)('secrets in logs on %s', (engine) => {
       const result = await serve.exited;
       expect(result.code).toBe(0);
       // Batches still waiting for their rows to be built are on disk too: no secret in them either.
-      const pending = dbUrl ? await pgPending(dbUrl) : sqlitePending(join(dir, 'auxiliary.db'));
+      const pending = dbUrl ? await pgPending(dbUrl) : sqlitePending(join(dir, 'auxiliary-pending.db'));
       const rows = dbUrl ? await pgRows(dbUrl) : sqliteRows(join(dir, 'auxiliary.db'));
 
       // The run did log: requests on stdout (debug) and in the store, the redacted URLs among them.

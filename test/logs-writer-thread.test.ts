@@ -60,7 +60,7 @@ describe('SQLite log writer thread', () => {
 
   it('the builder builds the rows of a batch a stopped thread left pending, at the lowest CPU priority', async () => {
     // As if a thread had stopped before building its batch's rows (the server was saturated until it shut down).
-    const db = new Database(file);
+    const db = new Database(join(dir, 'auxiliary-pending.db'));
     const left = capturedBatch([row(20), row(21)]);
     db.prepare('INSERT INTO "_logs_pending" ("batch", "count", "maxDataSize") VALUES (?, ?, ?)').run(left.bytes, left.count, 0);
     db.close();

@@ -38,5 +38,5 @@ export interface SnapshotSource {
   inspect(dir: string): Promise<SnapshotInspection>;
 }
 
-/** Galley's tables a backup leaves out: the request logs live apart (auxiliary.db / `_logs` and its `_logs_pending`). */
+/** Galley's tables a backup leaves out: the request logs live apart (auxiliary.db and auxiliary-pending.db / `_logs` and `_logs_pending`). */
 export const EXCLUDED_TABLES = new Set(['_logs', '_logs_pending']);

@@ -62,7 +62,9 @@ export class LogWriterThread {
 
   private start(moduleUrl: URL): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(moduleUrl, { workerData: this.workerData });
+    // A small young generation: the builder makes a few KiB of strings per row, and an uncapped
+    // young generation grows to tens of MiB of the server's memory for garbage it could scavenge sooner.
+    const worker = new Worker(moduleUrl, { workerData: this.workerData, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 } });
     worker.unref();
     worker.on('message', (msg: { id: number; result?: unknown; error?: string; dropped?: number }) => {
       if (msg.dropped !== undefined) return this.onDropped?.(msg.dropped, new Error(msg.error));

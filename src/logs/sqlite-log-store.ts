@@ -1,7 +1,8 @@
 /**
  * The log store on SQLite: `auxiliary.db` in the data directory (PocketBase's name),
- * a database file of its own, so log writes never take data.db's write lock and logs
- * never grow data.db or its backups. Reads (the logs API) use a connection on the
+ * a database file of its own (and `auxiliary-pending.db` for the batches waiting for
+ * their rows), so log writes never take data.db's write lock and logs never grow
+ * data.db or its backups. Reads (the logs API) use a connection on the
  * main thread; writes go to two worker threads (sqlite-log-thread.ts).
  */
 import { join } from 'node:path';
@@ -9,19 +10,9 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { capturedBatch, type LogRow, type LogStore } from './log-store.js';
 import { LogWriterThread } from './log-writer-thread.js';
 import type { CapturedLogs } from './log-batch.js';
+import { AUX_DB_FILE, LOGS_SCHEMA, PENDING_SCHEMA, pendingFileOf } from './sqlite-log-files.js';
 
-export const AUX_DB_FILE = 'auxiliary.db';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS "_logs" (
-  "id" TEXT PRIMARY KEY NOT NULL,
-  "level" INTEGER NOT NULL DEFAULT 0,
-  "message" TEXT NOT NULL DEFAULT '',
-  "data" JSON NOT NULL DEFAULT '{}',
-  "created" TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS "idx_logs_created" ON "_logs" ("created");
-CREATE TABLE IF NOT EXISTS "_logs_pending" ("batch" BLOB NOT NULL, "count" INTEGER NOT NULL, "maxDataSize" INTEGER NOT NULL);`;
+export { AUX_DB_FILE } from './sqlite-log-files.js';
 
 export class SqliteLogStore implements LogStore {
   readonly dialect = 'sqlite' as const;
@@ -31,15 +22,23 @@ export class SqliteLogStore implements LogStore {
   /** Builds pending batches' rows in the background (nice 19). */
   private readonly builder: LogWriterThread;
 
+  private readonly file: string;
+
   constructor(dir: string) {
-    const file = join(dir, AUX_DB_FILE);
+    const file = (this.file = join(dir, AUX_DB_FILE));
     this.db = SqliteStore.openFile(file);
     this.writer = new LogWriterThread('sqlite-log-thread', { file, background: false });
     this.builder = new LogWriterThread('sqlite-log-thread', { file, background: true });
   }
 
-  init(): Promise<void> {
-    return this.db.exec(SCHEMA);
+  async init(): Promise<void> {
+    await this.db.exec(LOGS_SCHEMA);
+    const pending = SqliteStore.openFile(pendingFileOf(this.file));
+    try {
+      await pending.exec(PENDING_SCHEMA);
+    } finally {
+      await pending.close();
+    }
   }
 
   /** The writer thread keeps the batch at once and builds its rows when it has spare CPU (sqlite-log-thread.ts). */
