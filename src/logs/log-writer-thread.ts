@@ -11,9 +11,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { threadModuleUrl } from '../core/thread-module.js';
+import type { LogThreadCall } from './log-thread-messages.js';
 
 /** insert (SQLite): keep a batch; expandSoon: build pending rows in the background; expand: build them all now. */
-type Op = 'insert' | 'expandSoon' | 'expand' | 'deleteBefore' | 'truncate' | 'close';
+type Op = LogThreadCall['op'];
 
 /**
  * A writer without calls for this long is stopped. Under traffic a batch comes every 3 s
