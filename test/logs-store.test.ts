@@ -175,7 +175,7 @@ describe.each(ENGINES)('a stuck log store on %s', (engine) => {
 
   it('queues up to 10,000 logs behind the write in progress and drops the rest, without blocking the caller', async () => {
     const reports: string[] = [];
-    const writer = new LogWriter(store, { report: (m) => reports.push(m) });
+    const writer = new LogWriter(store, { batchSize: 200, report: (m) => reports.push(m) });
     const lock = await lockStore(engine, where);
     const started = Date.now();
     for (let i = 0; i < 12_000; i++) writer.push({ level: 0, message: `s${i}`, data: { i }, time: started + i });

@@ -13,6 +13,9 @@
  */
 const INITIAL_BYTES = 64 << 10;
 
+/** Strings up to this length are written by LogBatch.short(). */
+const SHORT = 256;
+
 export const LogKind = {
   /** A successful or 4xx request without an error: the fields of its PocketBase data. */
   Request: 0,
@@ -112,9 +115,20 @@ export class LogBatch {
 
   private string(s: string): void {
     const start = this.at + 4;
-    const length = s.length === 0 ? 0 : this.buffer.write(s, start, 'utf8');
+    const length = s.length <= SHORT ? this.short(s, start) : this.buffer.write(s, start, 'utf8');
     this.buffer.writeUInt32LE(length, this.at);
     this.at = start + length;
+  }
+
+  /** Byte by byte while ASCII: cheaper than a call into the native encoder for the few dozen characters most fields have. */
+  private short(s: string, start: number): number {
+    const b = this.buffer;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return b.write(s, start, 'utf8');
+      b[start + i] = c;
+    }
+    return s.length;
   }
 
   private reserve(bytes: number): void {

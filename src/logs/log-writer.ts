@@ -1,7 +1,8 @@
 /**
  * Batched, fire-and-forget log writes: entries wait in memory and go to the store in
- * one statement per batch (every 200 entries, 3 s after the first of a batch, and at
- * close), as PocketBase batches its logs. Each entry is captured as bytes into the
+ * one statement per batch (every 1,000 entries, 3 s after the first of a batch, and at
+ * close), as PocketBase batches its logs (it takes 200: a batch here is one blob write,
+ * and at thousands of requests a second five times fewer of them cost measurably less). Each entry is captured as bytes into the
  * batch's off-heap buffer (log-batch.ts); its row is built where the batch is written.
  *
  * A failing or stuck store never blocks a caller: one write at a time, and batches
@@ -50,7 +51,7 @@ export class LogWriter {
   private readonly intervalMs: number;
 
   constructor(private readonly store: LogStore, private readonly options: LogWriterOptions) {
-    this.batchSize = options.batchSize ?? 200;
+    this.batchSize = options.batchSize ?? 1000;
     this.intervalMs = options.intervalMs ?? 3000;
     store.whenDropped?.((count, err) => {
       this.dropped += count;

@@ -4,7 +4,7 @@
  * write lock:
  *
  * - the writer (`insert`) keeps a captured batch as it came, one row in
- *   `auxiliary-pending.db` (a single blob write for 200 logs), so a batch is on disk at
+ *   `auxiliary-pending.db` (a single blob write for up to 1,000 logs), so a batch is on disk at
  *   once and costs next to nothing; it alone writes that file;
  * - the builder (`background`) reads the next batch, builds its rows (log-rows.ts) and
  *   inserts them into `auxiliary.db`'s `_logs` together with the number of the last
@@ -71,6 +71,12 @@ const addPending = pendingDb.prepare('INSERT INTO "_logs_pending" ("batch", "cou
 const nextPending = pendingDb.prepare('SELECT "n", "batch", "count", "maxDataSize" FROM "_logs_pending" WHERE "n" > ? ORDER BY "n" LIMIT 1');
 const dropBuilt = pendingDb.prepare('DELETE FROM "_logs_pending" WHERE "n" <= ?');
 
+/** A new batch and the removal of those built since, in one commit (a commit is most of what keeping a batch costs). */
+const keepPending = pendingDb.transaction((batch: Buffer, count: number, maxDataSize: number): void => {
+  addPending.run(batch, count, maxDataSize);
+  dropBuilt.run(Number(lastBuilt.get() ?? 0));
+});
+
 /** Inserts a batch's rows and marks it built, unless the other thread built it meanwhile. */
 const insertBuilt = logs.transaction((n: number, after: number, rows: EncodableLogRow[]): void => {
   if (Number(lastBuilt.get() ?? 0) !== after) return;
@@ -131,8 +137,7 @@ parentPort!.on('message', ({ id, op, arg }: LogThreadCall) => {
     let result: unknown = null;
     if (op === 'insert') {
       const { bytes, count, maxDataSize } = arg as { bytes: Uint8Array; count: number; maxDataSize: number };
-      addPending.run(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), count, maxDataSize);
-      dropBuilt.run(Number(lastBuilt.get() ?? 0));
+      keepPending(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), count, maxDataSize);
     } else if (op === 'expandSoon') expandInBackground();
     else if (op === 'expand') expandAll();
     else if (op === 'deleteBefore') {
