@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, createPgDatabase, startGalley, type Engine } from './support/galley.js';
 import { eventually } from './support/realtime.js';
-import type { LogRow, LogStore } from '../src/logs/log-store.js';
+import type { LogRow, LogStore, LogStoreOptions } from '../src/logs/log-store.js';
 import { SqliteLogStore } from '../src/logs/sqlite-log-store.js';
 import { PostgresLogStore } from '../src/logs/postgres-log-store.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
@@ -31,16 +31,16 @@ const row = (n: number, over: Partial<LogRow> = {}): LogRow => ({
 });
 
 /** A log store on a fresh database; `where`: the SQLite file or the PostgreSQL URL. */
-async function openStore(engine: Engine): Promise<{ store: LogStore; where: string; close(): Promise<void> }> {
+async function openStore(engine: Engine, options: LogStoreOptions = {}): Promise<{ store: LogStore; where: string; close(): Promise<void> }> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'galley-logs-'));
-    const store = new SqliteLogStore(dir);
+    const store = new SqliteLogStore(dir, options);
     await store.init();
     return { store, where: join(dir, 'auxiliary.db'), close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
   }
   const url = await createPgDatabase();
   const db = await PostgresStore.connect(url, 2);
-  const store = new PostgresLogStore(db, url);
+  const store = new PostgresLogStore(db, url, options);
   await store.init();
   return { store, where: url, close: async () => { await store.close(); await db.close(); } };
 }
@@ -188,6 +188,49 @@ describe.each(ENGINES)('a stuck log store on %s', (engine) => {
     expect(page.totalItems).toBe(10_200); // the batch being written and the 10,000 queued behind it
     expect(page.items[0]!.message).toBe('s10199');
   }, 30_000);
+});
+
+describe.each(ENGINES)('a log store whose background builder never runs, on %s', (engine) => {
+  let store: LogStore;
+  let where: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ store, where, close } = await openStore(engine, { backgroundBuilder: false, maxPendingLogs: 3 })));
+  afterAll(() => close());
+
+  /** Rows in `_logs` and logs still pending, read around the store (a read through it would build everything first). */
+  async function counts(): Promise<{ rows: number; pending: number }> {
+    if (engine === 'postgres') {
+      const client = new pg.Client({ connectionString: where });
+      await client.connect();
+      try {
+        const rows = Number((await client.query('SELECT count(*) AS n FROM "_logs"')).rows[0].n);
+        const pending = Number((await client.query('SELECT coalesce(sum("count"), 0) AS n FROM "_logs_pending"')).rows[0].n);
+        return { rows, pending };
+      } finally {
+        await client.end();
+      }
+    }
+    const logs = new Database(where, { readonly: true });
+    const pendingDb = new Database(where.replace(/\.db$/, '-pending.db'), { readonly: true });
+    try {
+      const built = Number(logs.prepare('SELECT "n" FROM "_logs_built"').pluck().get());
+      const rows = Number(logs.prepare('SELECT count(*) FROM "_logs"').pluck().get());
+      const pending = Number(pendingDb.prepare('SELECT coalesce(sum("count"), 0) FROM "_logs_pending" WHERE "n" > ?').pluck().get(built));
+      return { rows, pending };
+    } finally {
+      logs.close();
+      pendingDb.close();
+    }
+  }
+
+  it('builds rows at normal priority, a batch per batch kept, once more than maxPendingLogs wait', async () => {
+    // Batches of 2 with a bound of 3: from the second batch on, each one kept builds the oldest.
+    for (let b = 0; b < 6; b++) await store.insert([row(2 * b), row(2 * b + 1)]);
+    expect(await counts()).toEqual({ rows: 10, pending: 2 });
+    // A read still sees everything.
+    expect((await list(store)).totalItems).toBe(12);
+    expect(await counts()).toEqual({ rows: 12, pending: 0 });
+  });
 });
 
 describe.each(ENGINES)('a failing log store on %s', (engine) => {

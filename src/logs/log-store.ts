@@ -25,6 +25,21 @@ export function capturedBatch(rows: readonly LogRow[]): CapturedLogs {
   return batch.take();
 }
 
+/**
+ * Logs kept but not yet built into rows beyond which an instance builds them at normal
+ * priority, one batch per batch it keeps: the background builder runs at nice 19 and a
+ * server whose every core is saturated for hours would otherwise pile up pending batches
+ * without end (disk, and the wait of the next read). About 10 MB and a second of building.
+ */
+export const MAX_PENDING_LOGS = 100_000;
+
+export interface LogStoreOptions {
+  /** See MAX_PENDING_LOGS (the default). */
+  maxPendingLogs?: number;
+  /** False: no background builder; rows are built on reads and past maxPendingLogs only (tests). */
+  backgroundBuilder?: boolean;
+}
+
 export interface LogStore {
   readonly dialect: DialectName;
   /** Reads (the logs API) go through this. */

@@ -3,7 +3,7 @@
 /** A call: one answer per id, `{id, result}` or `{id, error}`. */
 export interface LogThreadCall {
   id: number;
-  op: 'insert' | 'expandSoon' | 'expand' | 'deleteBefore' | 'truncate' | 'close';
+  op: 'insert' | 'expandSoon' | 'expandOne' | 'expand' | 'deleteBefore' | 'truncate' | 'close';
   arg?: unknown;
 }
 

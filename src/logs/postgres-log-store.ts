@@ -5,7 +5,7 @@
  * batches, so it does not slow the app's own tables.
  */
 import type { Store } from '../store/store.js';
-import { capturedBatch, type LogRow, type LogStore } from './log-store.js';
+import { capturedBatch, MAX_PENDING_LOGS, type LogRow, type LogStore, type LogStoreOptions } from './log-store.js';
 import type { CapturedLogs } from './log-batch.js';
 import { LogWriterThread } from './log-writer-thread.js';
 
@@ -32,14 +32,17 @@ const SCHEMA = [
 export class PostgresLogStore implements LogStore {
   readonly dialect = 'postgres' as const;
   /** Builds pending batches' rows in the background (nice 19). */
-  private readonly builder: LogWriterThread;
+  private readonly builder: LogWriterThread | undefined;
   /** Builds what is pending when a read asks (normal priority). */
   private readonly catchUp: LogWriterThread;
 
   /** url: the database's, for the builder threads' own connections. */
-  constructor(readonly db: Store, url: string) {
-    this.builder = new LogWriterThread('postgres-log-thread', { url, background: true });
+  private readonly maxPendingLogs: number;
+
+  constructor(readonly db: Store, url: string, options: LogStoreOptions = {}) {
+    this.builder = options.backgroundBuilder === false ? undefined : new LogWriterThread('postgres-log-thread', { url, background: true });
     this.catchUp = new LogWriterThread('postgres-log-thread', { url, background: false });
+    this.maxPendingLogs = options.maxPendingLogs ?? MAX_PENDING_LOGS;
   }
 
   async init(): Promise<void> {
@@ -53,15 +56,21 @@ export class PostgresLogStore implements LogStore {
     }
   }
 
-  /** Keeps the batch as it is (one row); the builder thread builds its rows when it has spare CPU. */
+  /**
+   * Keeps the batch as it is (one row); the builder thread builds its rows when it has
+   * spare CPU. While more than maxPendingLogs wait (the cluster's), this instance builds
+   * one batch at normal priority for each it keeps (see MAX_PENDING_LOGS).
+   */
   async insertCaptured(batch: CapturedLogs): Promise<void> {
     if (batch.count === 0) return;
     await this.db.run(`INSERT INTO "_logs_pending" ("batch", "count", "maxDataSize") VALUES ($1, $2, $3)`, [batch.bytes, batch.count, batch.maxDataSize]);
-    void this.builder.call('expandSoon').catch(() => { /* the next batch or read starts it again */ });
+    const pending = await this.db.get(`SELECT coalesce(sum("count"), 0) AS "logs" FROM "_logs_pending"`);
+    if (Number(pending?.logs ?? 0) > this.maxPendingLogs) await this.catchUp.call('expandOne').catch(() => { /* reported by the thread; the next batch tries again */ });
+    else void this.builder?.call('expandSoon').catch(() => { /* the next batch or read starts it again */ });
   }
 
   whenDropped(listener: (count: number, error: Error) => void): void {
-    this.builder.onDropped = listener;
+    if (this.builder) this.builder.onDropped = listener;
     this.catchUp.onDropped = listener;
   }
 
@@ -87,7 +96,7 @@ export class PostgresLogStore implements LogStore {
 
   async close(): Promise<void> {
     // The tables live in the app's database: the app's store is closed by its owner.
-    await this.builder.call('close');
+    await this.builder?.call('close');
     await this.catchUp.call('close');
   }
 }

@@ -8,7 +8,8 @@
  * building, and the inserts PostgreSQL does for it, wait for spare CPU instead of
  * taking it from requests. A read asks the other one, at normal priority, to build
  * everything pending (`expand`, waiting for batches another instance is building), so
- * it sees every log kept so far.
+ * it sees every log kept so far; past the backlog bound the store asks it for one batch
+ * per batch kept (`expandOne`, see MAX_PENDING_LOGS).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
@@ -95,7 +96,8 @@ parentPort!.on('message', ({ id, op }: LogThreadCall) => {
   if (op === 'expandSoon') {
     expandInBackground();
     answer(null);
-  } else if (op === 'expand') serially(() => expandAll()).then(answer, fail);
+  } else if (op === 'expandOne') serially(() => expandOne(false)).then(answer, fail);
+  else if (op === 'expand') serially(() => expandAll()).then(answer, fail);
   else if (op === 'close') serially(async () => { if (BACKGROUND) await expandAll(CLOSE_BUDGET_MS).catch(() => undefined); await client.end(); }).then(answer, fail);
   else fail(new Error(`unknown call ${op}`));
 });

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { capturedBatch, type LogRow, type LogStore } from './log-store.js';
+import { capturedBatch, MAX_PENDING_LOGS, type LogRow, type LogStore, type LogStoreOptions } from './log-store.js';
 import { LogWriterThread } from './log-writer-thread.js';
 import type { CapturedLogs } from './log-batch.js';
 import { AUX_DB_FILE, LOGS_SCHEMA, PENDING_SCHEMA, pendingFileOf } from './sqlite-log-files.js';
@@ -20,15 +20,16 @@ export class SqliteLogStore implements LogStore {
   /** Keeps batches, and builds what is pending when a read asks (normal priority). */
   private readonly writer: LogWriterThread;
   /** Builds pending batches' rows in the background (nice 19). */
-  private readonly builder: LogWriterThread;
+  private readonly builder: LogWriterThread | undefined;
 
   private readonly file: string;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: LogStoreOptions = {}) {
     const file = (this.file = join(dir, AUX_DB_FILE));
     this.db = SqliteStore.openFile(file);
-    this.writer = new LogWriterThread('sqlite-log-thread', { file, background: false });
-    this.builder = new LogWriterThread('sqlite-log-thread', { file, background: true });
+    // The writer also builds the oldest batch after keeping one while more than maxPendingLogs wait.
+    this.writer = new LogWriterThread('sqlite-log-thread', { file, background: false, maxPendingLogs: options.maxPendingLogs ?? MAX_PENDING_LOGS });
+    this.builder = options.backgroundBuilder === false ? undefined : new LogWriterThread('sqlite-log-thread', { file, background: true });
   }
 
   async init(): Promise<void> {
@@ -45,7 +46,7 @@ export class SqliteLogStore implements LogStore {
   async insertCaptured(batch: CapturedLogs): Promise<void> {
     if (batch.count === 0) return;
     await this.writer.call('insert', { bytes: batch.bytes, count: batch.count, maxDataSize: batch.maxDataSize });
-    void this.builder.call('expandSoon').catch(() => { /* the next batch or read starts it again */ });
+    void this.builder?.call('expandSoon').catch(() => { /* the next batch or read starts it again */ });
   }
 
   insert(rows: LogRow[]): Promise<void> {
@@ -54,7 +55,7 @@ export class SqliteLogStore implements LogStore {
 
   whenDropped(listener: (count: number, error: Error) => void): void {
     this.writer.onDropped = listener;
-    this.builder.onDropped = listener;
+    if (this.builder) this.builder.onDropped = listener;
   }
 
   /** Builds every pending batch's rows, so a read sees every log written so far. */
@@ -72,7 +73,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async close(): Promise<void> {
-    await this.builder.call('close');
+    await this.builder?.call('close');
     await this.writer.call('close');
     await this.db.close();
   }

@@ -15,7 +15,8 @@
  *
  * A read of the logs asks the writer, at normal priority, to build everything still
  * pending first (`expand`), so the API never misses a log and a busy server does not
- * make the read wait for the builder. One answer per call: `{id, result}` or `{id, error}`.
+ * make the read wait for the builder. While more than `maxPendingLogs` wait, the writer
+ * also builds the oldest batch after each one it keeps (see MAX_PENDING_LOGS). One answer per call: `{id, result}` or `{id, error}`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -24,7 +25,7 @@ import { DROPPED, type LogThreadCall, type PendingBatch } from './log-thread-mes
 import { lowestPriorityForThisThread } from '../core/thread-priority.js';
 import { pendingFileOf } from './sqlite-log-files.js';
 
-const { file, background: BACKGROUND } = workerData as { file: string; background: boolean };
+const { file, background: BACKGROUND, maxPendingLogs = Infinity } = workerData as { file: string; background: boolean; maxPendingLogs?: number };
 
 function open(path: string): Database.Database {
   const db = new Database(path);
@@ -70,6 +71,7 @@ const deleteBefore = logs.prepare('DELETE FROM "_logs" WHERE "created" < ?');
 const addPending = pendingDb.prepare('INSERT INTO "_logs_pending" ("batch", "count", "maxDataSize") VALUES (?, ?, ?)');
 const nextPending = pendingDb.prepare('SELECT "n", "batch", "count", "maxDataSize" FROM "_logs_pending" WHERE "n" > ? ORDER BY "n" LIMIT 1');
 const dropBuilt = pendingDb.prepare('DELETE FROM "_logs_pending" WHERE "n" <= ?');
+const pendingLogs = pendingDb.prepare('SELECT coalesce(sum("count"), 0) FROM "_logs_pending"').pluck();
 
 /** A new batch and the removal of those built since, in one commit (a commit is most of what keeping a batch costs). */
 const keepPending = pendingDb.transaction((batch: Buffer, count: number, maxDataSize: number): void => {
@@ -138,6 +140,8 @@ parentPort!.on('message', ({ id, op, arg }: LogThreadCall) => {
     if (op === 'insert') {
       const { bytes, count, maxDataSize } = arg as { bytes: Uint8Array; count: number; maxDataSize: number };
       keepPending(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), count, maxDataSize);
+      // A starved builder (every core saturated): build here, at normal priority, one batch per batch kept.
+      if (Number(pendingLogs.get()) > maxPendingLogs) expandOne();
     } else if (op === 'expandSoon') expandInBackground();
     else if (op === 'expand') expandAll();
     else if (op === 'deleteBefore') {
