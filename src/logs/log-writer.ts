@@ -2,8 +2,9 @@
  * Batched, fire-and-forget log writes: entries wait in memory and go to the store in
  * one statement per batch (every 1,000 entries, 3 s after the first of a batch, and at
  * close), as PocketBase batches its logs (it takes 200: a batch here is one blob write,
- * and at thousands of requests a second five times fewer of them cost measurably less). Each entry is captured as bytes into the
- * batch's off-heap buffer (log-batch.ts); its row is built where the batch is written.
+ * and at thousands of requests a second five times fewer of them cost measurably
+ * less). Each entry is captured as bytes into the batch's off-heap buffer
+ * (log-batch.ts); its row is built where the batch is written.
  *
  * A failing or stuck store never blocks a caller: one write at a time, and batches
  * that arrive meanwhile wait in a queue; beyond MAX_QUEUED entries new ones are

@@ -36,9 +36,9 @@ export class PostgresLogStore implements LogStore {
   /** Builds what is pending when a read asks (normal priority). */
   private readonly catchUp: LogWriterThread;
 
-  /** url: the database's, for the builder threads' own connections. */
   private readonly maxPendingLogs: number;
 
+  /** url: the database's, for the builder threads' own connections. */
   constructor(readonly db: Store, url: string, options: LogStoreOptions = {}) {
     this.builder = options.backgroundBuilder === false ? undefined : new LogWriterThread('postgres-log-thread', { url, background: true });
     this.catchUp = new LogWriterThread('postgres-log-thread', { url, background: false });
