@@ -185,10 +185,12 @@ function jsonPath(cur: PathRoot, field: FieldModel, rest: string[], modifier: st
   const col = `${q(cur.alias)}.${q(field.name)}`;
   let sql: string;
   if (ctx.dialect === 'sqlite') {
-    const jsonPathText = '$' + rest.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('');
+    // Keys quoted (JSON string syntax, which SQLite's paths accept), so `[`, `.`, quotes or spaces in a key are part of it, never path syntax.
+    const jsonPathText = '$' + rest.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${JSON.stringify(s)}`)).join('');
     sql = `json_extract(${col}, ${ctx.params.add(jsonPathText)})`;
   } else {
-    sql = `(${col} #> ${ctx.params.add(`{${rest.map((s) => `"${s.replace(/"/g, '')}"`).join(',')}}`)}::text[])`;
+    // A text[] literal: each key double-quoted, its `"` and `\` escaped.
+    sql = `(${col} #> ${ctx.params.add(`{${rest.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`)}::text[])`;
   }
   if (modifier === 'lower') {
     const text = ctx.dialect === 'sqlite' ? sql : `(${sql} #>> '{}')`;
