@@ -75,10 +75,21 @@ function expandInBackground(): void {
   );
 }
 
-/** Builds pending batches until none is left, or for at most `ms` (at close: what is left waits for another turn). */
+/** Whether any batch is still pending (the oldest one a wait ended on may have been built meanwhile, while others remain). */
+async function anyPending(): Promise<boolean> {
+  const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM "_logs_pending") AS "any"');
+  return rows[0]?.any === true;
+}
+
+/**
+ * Builds pending batches until none is left, or for at most `ms` (at close: what is left
+ * waits for another turn). A wait for a batch another thread is building ends with no
+ * row once that one commits (FOR UPDATE with LIMIT 1 does not look further), so an
+ * empty answer is checked before stopping: a read must not miss the batches after it.
+ */
 async function expandAll(ms = Infinity): Promise<void> {
   const until = performance.now() + ms;
-  while (performance.now() < until && await expandOne(true)) { /* until none is pending */ }
+  while (performance.now() < until && (await expandOne(true) || await anyPending())) { /* until none is pending */ }
 }
 
 /** At close, pending rows are built for at most this long (a stop after a saturated stretch must not hang). */
