@@ -4,8 +4,8 @@
  * write lock:
  *
  * - the writer (`insert`) keeps a captured batch as it came, one row in
- *   `auxiliary-pending.db` (a single blob write for up to 1,000 logs), so a batch is on disk at
- *   once and costs next to nothing; it alone writes that file;
+ *   `auxiliary-pending.db` (a single blob write for up to 1,000 logs), so a batch is on
+ *   disk at once and costs next to nothing; it alone writes that file;
  * - the builder (`background`) reads the next batch, builds its rows (log-rows.ts) and
  *   inserts them into `auxiliary.db`'s `_logs` together with the number of the last
  *   batch built (`_logs_built`, in the same transaction: a batch is built once), at the
@@ -16,7 +16,8 @@
  * A read of the logs asks the writer, at normal priority, to build everything still
  * pending first (`expand`), so the API never misses a log and a busy server does not
  * make the read wait for the builder. While more than `maxPendingLogs` wait, the writer
- * also builds the oldest batch after each one it keeps (see MAX_PENDING_LOGS). One answer per call: `{id, result}` or `{id, error}`.
+ * also builds the oldest batch after each one it keeps (see MAX_PENDING_LOGS).
+ * One answer per call: `{id, result}` or `{id, error}`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
