@@ -5,9 +5,10 @@
 //
 //   node bench/caches/cache-bench.mjs [--before=/path/to/other/dist/cli/main.js]
 //        [--engines=sqlite,postgres] [--rows=20000] [--seconds=5] [--rounds=3] [--connections=50] [--writes=20]
-//        [--scenarios=get-one,create]   (a subset)
+//        [--scenarios=get-one,create]   (a subset)   [--floor=plain]
 //
-// Data: `seed.mjs --rules` (posts with an owner among 100 users and an author), and
+// Data: `seed.mjs --rules` (posts with an owner among 100 users and an author; the
+// floor's table has the same columns and owner index, `--rules` of the floors), and
 // the posts rules set so that one collection serves every scenario:
 //   listRule `owner = @request.auth.id || @request.auth.id = ""` (guests list all,
 //   a signed-in user their own), viewRule and createRule public.
@@ -37,6 +38,10 @@ const CONNECTIONS = Number(arg('connections', 50));
 const WRITES_PER_SECOND = Number(arg('writes', 20));
 const BEFORE = arg('before', '');
 const ONLY = arg('scenarios', '');
+// The floor's posts: the same columns and index as the seeded ones (default), or
+// `--floor=plain` for the two-field table it had before (runs before 2026-12-07's
+// seventh session: no owner index to keep up on a create, two fields fewer per record).
+const FLOOR_RULES = arg('floor', 'rules') !== 'plain';
 
 const OWNER_RULE = 'owner = @request.auth.id || @request.auth.id = ""';
 /** name → [lua script, needs token, writes beside, floor serves it] */
@@ -61,7 +66,7 @@ async function startServer(kind, engine, pgUrl, name) {
     const base = `http://127.0.0.1:${port}`;
     const ids = join(dir, 'ids.txt');
     const server = engine === 'sqlite' ? 'bench/floor/sqlite-server.mjs' : 'bench/floor/postgres-server.mjs';
-    const child = spawn('taskset', ['-c', '0', process.execPath, server, `--port=${port}`, `--db=${db || join(dir, 'data.db')}`, `--rows=${ROWS}`, `--ids=${ids}`], { stdio: 'ignore' });
+    const child = spawn('taskset', ['-c', '0', process.execPath, server, `--port=${port}`, `--db=${db || join(dir, 'data.db')}`, `--rows=${ROWS}`, `--ids=${ids}`, ...(FLOOR_RULES ? ['--rules'] : [])], { stdio: 'ignore' });
     const stop = async () => { child.kill('SIGTERM'); await sleep(800); if (child.exitCode === null) child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); };
     await waitHealthy(base, child);
     return { kind, name, base, child, ids, token: undefined, stop };

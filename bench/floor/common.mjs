@@ -17,9 +17,12 @@ export function options() {
       ids: { type: 'string', default: process.env.BENCH_IDS ?? '' },
       // Login mode: seed this many users (instead of posts) and write their emails to --ids.
       login: { type: 'string', default: '0' },
+      // The posts of `seed.mjs --rules`: two relation columns, owner and author, the
+      // owner indexed (each insert updates that index too) and sent in every record.
+      rules: { type: 'boolean', default: false },
     },
   });
-  return { port: Number(values.port), db: values.db, rows: Number(values.rows), ids: values.ids, login: Number(values.login) };
+  return { port: Number(values.port), db: values.db, rows: Number(values.rows), ids: values.ids, login: Number(values.login), rules: values.rules };
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -41,7 +44,23 @@ export function now() {
   return new Date().toISOString().replace('T', ' ');
 }
 
+/** The posts' columns (with --rules, the relation columns of seed.mjs --rules too). */
+export const postColumns = (rules) => (rules ? ['id', 'title', 'n', 'owner', 'author', 'created', 'updated'] : ['id', 'title', 'n', 'created', 'updated']);
+
 export function toRecord(row) {
+  if (row.owner !== undefined) {
+    return {
+      collectionId: COLLECTION_ID,
+      collectionName: COLLECTION_NAME,
+      id: row.id,
+      title: row.title,
+      n: row.n,
+      owner: row.owner,
+      author: row.author,
+      created: row.created,
+      updated: row.updated,
+    };
+  }
   return {
     collectionId: COLLECTION_ID,
     collectionName: COLLECTION_NAME,
@@ -70,17 +89,26 @@ export function paging(query) {
   return { page, perPage };
 }
 
-// The create body as PocketBase would coerce it for a text and a number field.
-export function newRow(body) {
+// The create body as PocketBase would coerce it for a text and a number field (and,
+// with --rules, two single relations: an id or '').
+export function newRow(body, rules = false) {
   const stamp = now();
-  return {
+  const row = {
     id: newId(),
     title: typeof body?.title === 'string' ? body.title : '',
     n: Number(body?.n) || 0,
     created: stamp,
     updated: stamp,
   };
+  if (rules) {
+    row.owner = typeof body?.owner === 'string' ? body.owner : '';
+    row.author = typeof body?.author === 'string' ? body.author : '';
+  }
+  return row;
 }
+
+/** With --rules, the seeded posts' owner and author: spread over 100 of each, as seed.mjs does. */
+export const seededRelations = (i) => ({ owner: `owner${String(i % 100).padStart(10, '0')}`, author: `author${String(i % 100).padStart(9, '0')}` });
 
 export const notFound = { status: 404, message: "The requested resource wasn't found.", data: {} };
 export const health = { code: 200, message: 'API is healthy.', data: {} };

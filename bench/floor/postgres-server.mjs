@@ -16,21 +16,25 @@ const pool = new pg.Pool({ connectionString: opt.db || process.env.DATABASE_URL,
 
 // _rowid gives a stable insertion order to page by, the role SQLite's rowid
 // plays; its index keeps "ORDER BY _rowid LIMIT 30 OFFSET k" an index scan.
+const columns = f.postColumns(opt.rules);
 await pool.query(`CREATE TABLE IF NOT EXISTS posts (
   _rowid bigint GENERATED ALWAYS AS IDENTITY,
   id text PRIMARY KEY,
   title text NOT NULL DEFAULT '',
-  n numeric NOT NULL DEFAULT 0,
+  n numeric NOT NULL DEFAULT 0,${opt.rules ? `
+  owner text NOT NULL DEFAULT '',
+  author text NOT NULL DEFAULT '',` : ''}
   created text NOT NULL DEFAULT '',
   updated text NOT NULL DEFAULT ''
 )`);
 await pool.query('CREATE UNIQUE INDEX IF NOT EXISTS posts__rowid_idx ON posts (_rowid)');
+if (opt.rules) await pool.query('CREATE INDEX IF NOT EXISTS idx_posts_owner ON posts (owner)');
 
 const q = {
-  getOne: 'SELECT id, title, n, created, updated FROM posts WHERE id = $1',
-  page: 'SELECT id, title, n, created, updated FROM posts ORDER BY _rowid LIMIT $1 OFFSET $2',
+  getOne: `SELECT ${columns} FROM posts WHERE id = $1`,
+  page: `SELECT ${columns} FROM posts ORDER BY _rowid LIMIT $1 OFFSET $2`,
   count: 'SELECT COUNT(*) AS c FROM posts',
-  insert: 'INSERT INTO posts (id, title, n, created, updated) VALUES ($1, $2, $3, $4, $5)',
+  insert: `INSERT INTO posts (${columns}) VALUES (${columns.map((_, i) => `$${i + 1}`)})`,
 };
 const run = (name, values = []) => pool.query({ name, text: q[name], values });
 
@@ -56,11 +60,13 @@ if (login) {
   // Batches of 10k through unnest(): one round trip per batch, not per row.
   for (let done = 0; done < opt.rows; ) {
     const batch = [];
-    for (let i = 0; i < 10000 && done < opt.rows; i++, done++) batch.push(f.newRow({ title: `post ${done}`, n: done }));
+    for (let i = 0; i < 10000 && done < opt.rows; i++, done++) {
+      batch.push(f.newRow({ title: `post ${done}`, n: done, ...(opt.rules ? f.seededRelations(done) : {}) }, opt.rules));
+    }
+    const types = { id: 'text', title: 'text', n: 'numeric', owner: 'text', author: 'text', created: 'text', updated: 'text' };
     await pool.query(
-      `INSERT INTO posts (id, title, n, created, updated)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[])`,
-      ['id', 'title', 'n', 'created', 'updated'].map((k) => batch.map((r) => r[k])),
+      `INSERT INTO posts (${columns}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${types[c]}[]`)})`,
+      columns.map((k) => batch.map((r) => r[k])),
     );
   }
 }
@@ -92,8 +98,8 @@ app.get('/api/collections/posts/records', async (req) => {
 });
 
 app.post('/api/collections/posts/records', async (req) => {
-  const row = f.newRow(req.body);
-  await run('insert', [row.id, row.title, row.n, row.created, row.updated]);
+  const row = f.newRow(req.body, opt.rules);
+  await run('insert', columns.map((c) => row[c]));
   return f.toRecord(row);
 });
 

@@ -12,21 +12,23 @@ const opt = f.options();
 const db = new Database(opt.db || 'floor.db');
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
+const columns = f.postColumns(opt.rules);
 db.exec(`CREATE TABLE IF NOT EXISTS posts (
   id TEXT PRIMARY KEY,
   title TEXT NOT NULL DEFAULT '',
-  n NUMERIC NOT NULL DEFAULT 0,
+  n NUMERIC NOT NULL DEFAULT 0,${opt.rules ? `
+  owner TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',` : ''}
   created TEXT NOT NULL DEFAULT '',
   updated TEXT NOT NULL DEFAULT ''
 )`);
+if (opt.rules) db.exec('CREATE INDEX IF NOT EXISTS idx_posts_owner ON posts (owner)');
 
 // Prepared once; each request only binds and steps.
-const getOne = db.prepare('SELECT id, title, n, created, updated FROM posts WHERE id = ?');
-const page = db.prepare('SELECT id, title, n, created, updated FROM posts ORDER BY rowid LIMIT ? OFFSET ?');
+const getOne = db.prepare(`SELECT ${columns} FROM posts WHERE id = ?`);
+const page = db.prepare(`SELECT ${columns} FROM posts ORDER BY rowid LIMIT ? OFFSET ?`);
 const count = db.prepare('SELECT COUNT(*) AS c FROM posts').pluck();
-const insert = db.prepare(
-  'INSERT INTO posts (id, title, n, created, updated) VALUES (@id, @title, @n, @created, @updated)',
-);
+const insert = db.prepare(`INSERT INTO posts (${columns}) VALUES (${columns.map((c) => `@${c}`)})`);
 
 const login = opt.login > 0 ? await f.loginKit() : undefined;
 let getUser;
@@ -46,7 +48,7 @@ if (login) {
 } else {
   if (count.get() === 0 && opt.rows > 0) {
     const seed = db.transaction((rows) => {
-      for (let i = 0; i < rows; i++) insert.run(f.newRow({ title: `post ${i}`, n: i }));
+      for (let i = 0; i < rows; i++) insert.run(f.newRow({ title: `post ${i}`, n: i, ...(opt.rules ? f.seededRelations(i) : {}) }, opt.rules));
     });
     seed(opt.rows);
   }
@@ -74,7 +76,7 @@ app.get('/api/collections/posts/records', async (req) => {
 });
 
 app.post('/api/collections/posts/records', async (req) => {
-  const row = f.newRow(req.body);
+  const row = f.newRow(req.body, opt.rules);
   insert.run(row);
   return f.toRecord(row);
 });

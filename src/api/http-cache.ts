@@ -32,18 +32,46 @@ export interface ListValidator {
 /** The weak ETag of a records list now, or undefined when the read is not validated. */
 export async function recordsETag(core: GalleyCore, request: FastifyRequest, collection: Collection, rule: ReadRule): Promise<ListValidator | undefined> {
   const query = request.query as Record<string, unknown>;
-  const texts = [collection.model[rule] ?? '', query.filter, query.sort].map((t) => (typeof t === 'string' ? t : ''));
+  const reads = readsOf(collection.model[rule] ?? '', text(query.filter), text(query.sort), text(query.expand) !== '' || collection.isView);
   // Answers that depend on request headers or on the clock have nothing to validate against.
-  if (texts.some((t) => TIME_OR_HEADERS.test(t))) return undefined;
-  const everything = collection.isView || (typeof query.expand === 'string' && query.expand !== '') || texts.some(followsRelation);
+  if (reads === 'unvalidated') return undefined;
   const auth = request.auth;
-  const ids = everything
+  const ids = reads === 'everything'
     ? core.collections.registry.all().filter((c) => !c.isView).map((c) => c.id).sort()
-    : [...new Set([collection.id, ...(auth.record ? [auth.collection!.id] : [])])];
+    : auth.record && auth.collection!.id !== collection.id ? [collection.id, auth.collection!.id] : [collection.id];
   const stamp = await core.versions.stamp(ids);
   const who = auth.record ? `${auth.collection!.id}/${String(auth.record.id)}` : '';
-  const digest = createHash('sha256').update(`${core.collections.schemaVersion}\0${stamp}\0${who}\0${request.url}`).digest('base64url').slice(0, 27);
-  return { etag: `W/"${digest}"`, collectionIds: ids, stamp };
+  const key = `${core.collections.schemaVersion}\0${stamp}\0${who}\0${request.url}`;
+  const etag = etags.get(key) ?? remember(etags, key, `W/"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`);
+  return { etag, collectionIds: ids, stamp };
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/**
+ * What a list read can depend on, from its rule, filter and sort: its own collection
+ * (and the caller's), every collection, or the clock and headers (not validated). Pure
+ * functions of their text, so both this and the ETags are remembered, a bounded number
+ * of each: a busy list asks the same few questions on every request.
+ */
+type Reads = 'own' | 'everything' | 'unvalidated';
+const analysed = new Map<string, Reads>();
+const etags = new Map<string, string>();
+const REMEMBERED = 1000;
+
+function readsOf(rule: string, filter: string, sort: string, expandsOrView: boolean): Reads {
+  const key = `${expandsOrView ? 1 : 0}\0${rule}\0${filter}\0${sort}`;
+  const known = analysed.get(key);
+  if (known) return known;
+  const texts = [rule, filter, sort];
+  const reads: Reads = texts.some((t) => TIME_OR_HEADERS.test(t)) ? 'unvalidated' : expandsOrView || texts.some(followsRelation) ? 'everything' : 'own';
+  return remember(analysed, key, reads);
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= REMEMBERED) map.clear();
+  map.set(key, value);
+  return value;
 }
 
 /**

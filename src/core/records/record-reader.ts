@@ -78,6 +78,13 @@ export function viewRecord(db: Executor, collection: Collection, id: string, ctx
   return getAccessibleRecord(db, collection, id, ruleAccess(collection, 'viewRule', ctx.auth), ctx);
 }
 
+/**
+ * A page's LIMIT parameter. SQLite plans with the value bound to a bare `LIMIT ?` and
+ * so re-prepares the statement every time it is bound again (about 5 µs of a page's
+ * 30); as `+?` it is an expression, bound and run like any other parameter.
+ */
+const limit = (collection: Collection, placeholder: string) => (collection.dialect === 'sqlite' ? `+${placeholder}` : placeholder);
+
 /** counts: where totals are kept while nothing they counted changed (the request path passes the instance's). */
 export async function listRecords(db: Executor, collection: Collection, query: ListQuery, ctx: AccessContext, counts?: CountCache): Promise<ListPage> {
   const access = ruleAccess(collection, 'listRule', ctx.auth);
@@ -97,7 +104,7 @@ export async function listRecords(db: Executor, collection: Collection, query: L
     // The common shapes: SQL text built once per collection and sort.
     const orderBy = orderBySql(collection, query.sort, ctx);
     const p = collection.dialect === 'sqlite' ? () => '?' : (n: number) => `$${n}`;
-    const listSql = collection.sql(`list:${orderBy}`, () => `SELECT ${selectList(collection)} FROM ${table} ORDER BY ${orderBy} LIMIT ${p(1)} OFFSET ${p(2)}`);
+    const listSql = collection.sql(`list:${orderBy}`, () => `SELECT ${selectList(collection)} FROM ${table} ORDER BY ${orderBy} LIMIT ${limit(collection, p(1))} OFFSET ${p(2)}`);
     rows = pageable ? await db.all(listSql, [query.perPage, offset]) : [];
     countSql = collection.sql('count', () => `SELECT COUNT(*) AS "n" FROM ${table}`);
     countParams = [];
@@ -108,7 +115,7 @@ export async function listRecords(db: Executor, collection: Collection, query: L
     countSql = `SELECT COUNT(*) AS "n" FROM ${table}${where}`;
     countParams = [...params.values];
     const orderBy = orderBySql(collection, query.sort, ctx, params, query.filter);
-    const listSql = `SELECT ${selectList(collection)} FROM ${table}${where} ORDER BY ${orderBy} LIMIT ${params.add(query.perPage, 'bigint')} OFFSET ${params.add(offset, 'bigint')}`;
+    const listSql = `SELECT ${selectList(collection)} FROM ${table}${where} ORDER BY ${orderBy} LIMIT ${limit(collection, params.add(query.perPage, 'bigint'))} OFFSET ${params.add(offset, 'bigint')}`;
     rows = pageable ? await db.all(listSql, params.values) : [];
   }
 

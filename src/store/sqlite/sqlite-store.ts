@@ -23,9 +23,17 @@ const PRAGMAS = [
   'synchronous = NORMAL',
   'foreign_keys = ON',
   'busy_timeout = 10000',
-  'cache_size = -32000',
   'journal_size_limit = 200000000',
 ];
+
+/**
+ * Page cache per connection, in KiB (negative cache_size). Reads are the reader's, and
+ * their working set is the data (PocketBase gives each connection 32 MB). The writer
+ * reads only what a write checks and rewrites: a smaller cache keeps it from filling
+ * with every page it ever wrote (under a write-heavy load both caches otherwise fill,
+ * 64 MB of resident memory); a page it drops is read again from the OS's file cache.
+ */
+const CACHE_KIB = { reader: 32_000, writer: 8_000 };
 
 /** A prepared statement; one that returns rows reads them raw, built into objects by build. */
 interface Prepared {
@@ -123,8 +131,8 @@ export class SqliteStore implements Store {
   private readonly lock = new AsyncLock();
 
   private constructor(private readonly file: string) {
-    this.writer = new Connection(open(file));
-    this.reader = new Connection(open(file));
+    this.writer = new Connection(open(file, 'writer'));
+    this.reader = new Connection(open(file, 'reader'));
   }
 
   /**
@@ -146,8 +154,8 @@ export class SqliteStore implements Store {
       } catch (err) {
         failure = err;
       }
-      this.writer = new Connection(open(this.file));
-      this.reader = new Connection(open(this.file));
+      this.writer = new Connection(open(this.file, 'writer'));
+      this.reader = new Connection(open(this.file, 'reader'));
       this.writer.observer = this.reader.observer = this.observer;
       this.beginStmt = this.commitStmt = this.versionStmt = this.writerVersionStmt = undefined;
       this.version++;
@@ -298,9 +306,10 @@ function sqliteType(declared: string | null): ColumnInfo['type'] {
   return 'text';
 }
 
-function open(file: string): Database.Database {
+function open(file: string, role: keyof typeof CACHE_KIB): Database.Database {
   const db = new Database(file);
   for (const pragma of PRAGMAS) db.pragma(pragma);
+  db.pragma(`cache_size = -${CACHE_KIB[role]}`);
   registerVectorFunctions(db);
   return db;
 }
