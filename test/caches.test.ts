@@ -172,6 +172,23 @@ describe('caches across two instances on PostgreSQL', () => {
     }
   });
 
+  it('concurrent creates through one instance are each counted by the other as soon as they are answered', async () => {
+    const onA = a.client();
+    const onB = b.client();
+    const totalOnce = async () => (await onB.collection('items').getList(1, 1)).totalItems;
+    const start = await totalOn(onB);
+    // Creates at once share the version moves sent after their commits (the order of
+    // those moves is tested in data-versions-postgres.test.ts); end to end, no answer
+    // may come before the other instance counts the record.
+    let answered = 0;
+    await Promise.all(Array.from({ length: 30 }, async (_, i) => {
+      await onA.collection('items').create({ n: 100 + i });
+      const atLeast = start + ++answered;
+      expect(await totalOnce()).toBeGreaterThanOrEqual(atLeast);
+    }));
+    expect(await totalOnce()).toBe(start + 30);
+  });
+
   it('a token revoked through one instance is refused by the other on the next request', async () => {
     await a.admin.collection('users').create({ email: 'revoked@example.com', password: PASSWORD, passwordConfirm: PASSWORD });
     const onB = b.client();

@@ -2,9 +2,10 @@
  * Data versions shared by every instance on one PostgreSQL database: one sequence per
  * collection (`_v_<collection id>`) and `_v___all__` for writes Galley cannot attribute.
  * Sequences are not transactional and take no lock a writer could wait on, so moving
- * one after a commit costs a short round trip; reading the versions a query depends
- * on is one more, far cheaper than the COUNT it can save. A sequence is created the
- * first time it is needed.
+ * one after a commit costs a short round trip (shared by the writes that commit while
+ * the previous move is on its way); reading the versions a query depends on is one
+ * more, far cheaper than the COUNT it can save. A sequence is created the first time
+ * it is needed.
  *
  * Changes to announced collections (auth collections: their records sign requests in
  * and are cached per token) are also NOTIFYed in the same statement, and every
@@ -29,6 +30,11 @@ export class PostgresDataVersions implements DataVersions {
   private listening = false;
   /** The listener's sync (VersionListener.sync), set once it listens. */
   heardOwn: (() => Promise<void>) | undefined;
+
+  /** Moves after commits (changed): the one gathering ids, not yet sent, and the last
+   * one sent or queued (never rejects). */
+  private gathering: MoveBatch | undefined;
+  private lastMove: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: Store, private readonly announced: (collectionId: string) => boolean) {}
 
@@ -55,10 +61,33 @@ export class PostgresDataVersions implements DataVersions {
     return String(row?.stamp ?? '');
   }
 
-  async changed(collectionIds: readonly string[]): Promise<void> {
-    if (!collectionIds.length) return;
+  /**
+   * After a write's commit. Moves are sent one at a time, like a group commit: while one
+   * is on its way, the writes that commit meanwhile gather in the next and share its
+   * round trip (under load, one move for many creates instead of one each). Each write
+   * still waits for a move sent after its own commit, which keeps cached totals exact.
+   */
+  changed(collectionIds: readonly string[]): Promise<void> {
+    if (!collectionIds.length) return Promise.resolve();
     const announce = collectionIds.filter(this.announced);
     this.mirror.changed(announce);
+    const batch = (this.gathering ??= this.nextMove());
+    for (const id of collectionIds) batch.ids.add(id);
+    for (const id of announce) batch.announce.add(id);
+    return batch.sent;
+  }
+
+  private nextMove(): MoveBatch {
+    const batch: MoveBatch = { ids: new Set(), announce: new Set(), sent: Promise.resolve() };
+    batch.sent = this.lastMove.then(() => {
+      this.gathering = undefined;
+      return this.move([...batch.ids], [...batch.announce]);
+    });
+    this.lastMove = batch.sent.catch(() => undefined);
+    return batch;
+  }
+
+  private async move(collectionIds: string[], announce: string[]): Promise<void> {
     await this.withSequences(collectionIds, () => announce.length
       ? this.store.get(MOVE_AND_ANNOUNCE, [collectionIds, JSON.stringify(announce)])
       : this.store.get(MOVE, [collectionIds]));
@@ -111,6 +140,13 @@ export class PostgresDataVersions implements DataVersions {
       });
     }
   }
+}
+
+interface MoveBatch {
+  ids: Set<string>;
+  announce: Set<string>;
+  /** Settles once the batch's move (and, with announcements, hearing them back) is done. */
+  sent: Promise<void>;
 }
 
 /** A SQL string literal of text made only of word characters and JSON punctuation ([", ,]). */
