@@ -29,9 +29,9 @@ const PRAGMAS = [
 /**
  * Page cache per connection, in KiB (negative cache_size). Reads are the reader's, and
  * their working set is the data (PocketBase gives each connection 32 MB). The writer
- * reads only what a write checks and rewrites: a smaller cache keeps it from filling
- * with every page it ever wrote (under a write-heavy load both caches otherwise fill,
- * 64 MB of resident memory); a page it drops is read again from the OS's file cache.
+ * reads only what a write checks and rewrites: a smaller cache keeps it from holding
+ * on to the pages it once wrote (resident memory under a write-heavy load); a page it
+ * drops is read again from the OS's file cache.
  */
 const CACHE_KIB = { reader: 32_000, writer: 8_000 };
 
