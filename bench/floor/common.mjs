@@ -48,28 +48,14 @@ export function now() {
 export const postColumns = (rules) => (rules ? ['id', 'title', 'n', 'owner', 'author', 'created', 'updated'] : ['id', 'title', 'n', 'created', 'updated']);
 
 export function toRecord(row) {
+  const record = { collectionId: COLLECTION_ID, collectionName: COLLECTION_NAME, id: row.id, title: row.title, n: row.n };
   if (row.owner !== undefined) {
-    return {
-      collectionId: COLLECTION_ID,
-      collectionName: COLLECTION_NAME,
-      id: row.id,
-      title: row.title,
-      n: row.n,
-      owner: row.owner,
-      author: row.author,
-      created: row.created,
-      updated: row.updated,
-    };
+    record.owner = row.owner;
+    record.author = row.author;
   }
-  return {
-    collectionId: COLLECTION_ID,
-    collectionName: COLLECTION_NAME,
-    id: row.id,
-    title: row.title,
-    n: row.n,
-    created: row.created,
-    updated: row.updated,
-  };
+  record.created = row.created;
+  record.updated = row.updated;
+  return record;
 }
 
 export function listEnvelope(page, perPage, totalItems, rows) {

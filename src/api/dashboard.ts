@@ -1,6 +1,8 @@
 /**
- * The dashboard at `/_/`: the single-page app built by Vite into dist/web, held in
- * memory and served with a strict Content-Security-Policy (scripts and styles from
+ * The dashboard at `/_/`: the single-page app built by Vite into dist/web, read into
+ * memory at its first request (not at start: the files, ~1 MB, are off the start path
+ * and out of memory until someone opens the dashboard) and served with a strict
+ * Content-Security-Policy (scripts and styles from
  * this origin only, nothing inline, no framing). Every screen is a hash route, so
  * only `/_/` and its hashed assets exist. Without a build (a checkout before `npm run
  * build`), `/_/` says how to get one.
@@ -45,19 +47,23 @@ function loadAssets(root: string): Map<string, Buffer> {
 }
 
 export function registerDashboardRoutes(app: FastifyInstance): void {
-  const root = webRoot();
-  const assets = root ? loadAssets(root) : new Map<string, Buffer>();
+  let loaded: Map<string, Buffer> | undefined;
+  const assets = () => {
+    if (loaded) return loaded;
+    const root = webRoot();
+    return (loaded = root ? loadAssets(root) : new Map<string, Buffer>());
+  };
   const secure = (reply: FastifyReply) => reply.header('content-security-policy', DASHBOARD_CSP);
 
   app.get('/_/', async (_request, reply) => {
-    const index = assets.get('index.html');
+    const index = assets().get('index.html');
     secure(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
     return reply.send(index ?? MISSING);
   });
   app.get('/_', async (_request, reply) => reply.redirect('/_/', 301));
   app.get('/_/*', async (request, reply) => {
     const path = (request.params as { '*': string })['*'];
-    const body = assets.get(path);
+    const body = assets().get(path);
     if (!body || path === 'index.html') throw notFound();
     // Vite names assets by content hash: they never change under one name.
     const immutable = path.startsWith('assets/');
