@@ -1,17 +1,19 @@
 /**
- * The built CLI (dist/cli/main.js, an esbuild bundle after `npm run build`) on both
- * engines: a hook file's `import … from 'galley'` resolves to the running Galley
- * (dist/index.js, sharing the CLI's chunks) and its ApiError answers with its own
+ * The built CLI (dist/cli/main.js, loading the esbuild bundle made by `npm run build`) on
+ * both engines: a hook file's `import … from 'galley'` resolves to the running Galley
+ * (dist/index.js, re-exporting the CLI's bundle) and its ApiError answers with its own
  * status; the paths found from the bundle's location still resolve (the dashboard's
- * files; package.json, whose version a backup records: read when the CLI loads).
+ * files; package.json, whose version a backup records: read when the CLI loads). A serve
+ * writes V8's code cache beside the bundle, and the next one starts from it with the
+ * bundle's import() of packages working (Node 20 loses their callback in a cached script).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import PocketBase from 'pocketbase';
 import { ENGINES, createPgDatabase } from './support/galley.js';
-import { killStarted, runCli, startServe } from './support/cli.js';
+import { CLI, killStarted, runCli, startServe } from './support/cli.js';
 
 const HOOK = `import { ApiError, fieldError } from 'galley';
 export default (app) => {
@@ -56,5 +58,34 @@ describe.each(ENGINES)('the built CLI on %s', (engine) => {
 
     serve.child.kill('SIGTERM');
     expect((await serve.exited).code).toBe(0);
+  });
+
+  it('writes a code cache when serving, and a serve started from it signs in (an import() in the bundle)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galley-cli-cache-'));
+    dirs.push(dir);
+    const db = engine === 'postgres' ? ['--db', await createPgDatabase()] : [];
+    const data = join(dir, 'data');
+    expect((await runCli(['superuser', 'create', 'admin@example.com', 'a-long-password', '--dir', data, ...db])).code).toBe(0);
+    const chunks = join(dirname(CLI), '..', 'chunks');
+    const caches = () => readdirSync(chunks).filter((f) => f.endsWith('.v8cache'));
+    for (const f of caches()) rmSync(join(chunks, f), { force: true });
+
+    const first = await startServe(['--http=127.0.0.1:0', '--dir', data, ...db]);
+    for (let waited = 0; caches().length === 0; waited += 100) {
+      if (waited > 15_000) throw new Error('no code cache was written');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+
+    // --dev: the pretty log lines come from pino-pretty, also loaded by import().
+    const second = await startServe(['--http=127.0.0.1:0', '--dev', '--dir', data, ...db]);
+    const pb = new PocketBase(second.url);
+    await pb.collection('_superusers').authWithPassword('admin@example.com', 'a-long-password');
+    expect(pb.authStore.isValid).toBe(true);
+    second.child.kill('SIGTERM');
+    const exited = await second.exited;
+    expect(exited.code).toBe(0);
+    expect(exited.stderr).not.toContain('ExperimentalWarning');
   });
 });

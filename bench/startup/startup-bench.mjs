@@ -7,7 +7,9 @@
 //   node bench/startup/startup-bench.mjs [--runs=5] [--idle=30] [--collections=50]
 //     [--engines=sqlite,postgres] [--cli=dist/cli/main.js] [--before=<another build's cli>]
 //
-// With --before, the two builds start in alternation on the same data. A "node floor"
+// Each build first starts once for 5 s, which writes its code cache (the starts measured
+// are those of an installation that has run before). With --before, the two builds start
+// in alternation on the same data. A "node floor"
 // row (node-floor.mjs: a bare node:http server answering /api/health, spawned and
 // polled the same way) shows what Node alone costs on this machine at this moment, so
 // figures from a busy machine can be read against it. Markdown on stdout.
@@ -106,9 +108,25 @@ async function prepare(engine, pgAdmin, collections, label) {
   return { dir, db };
 }
 
+/**
+ * One start of each build that runs long enough (5 s) to write V8's code cache beside
+ * its bundle, as the first run of any installation does (src/cli/bundle-loader.ts):
+ * the runs measured are the starts after that one.
+ */
+async function warmUp() {
+  for (const build of builds) {
+    const dir = mkdtempSync(join(tmpdir(), 'galley-startup-warmup-'));
+    const { child } = await start(build.cli, dir, '');
+    await sleep(5000);
+    await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const rows = [];
 let pg;
 try {
+  await warmUp();
   if (ENGINES.includes('postgres')) pg = await startPostgres();
   for (const engine of ENGINES) {
     for (const state of ['fresh', `${COLLECTIONS} collections`]) {

@@ -30,7 +30,7 @@ interface Piece { start: number; end: number; paragraph: boolean }
 // Paragraphs: a blank line or a page break ends one.
 const PARAGRAPH_BREAK = /\n[ \t\r]*\n\s*|\f\s*/g;
 // Sentences: after . ! ? … (and closing quotes/brackets) followed by white space, or at a line break.
-const SENTENCE_BREAK = /([.!?…]+["'”’)\]]*)\s+|\s*\n\s*/g;
+const SENTENCE_BREAK = /([.!?\u2026]+["'\u201d\u2019)\]]*)\s+|\s*\n\s*/g;
 
 /** [start, end) ranges of `text` between the matches of `re`, trimmed, empty ones left out. */
 function ranges(text: string, from: number, to: number, re: RegExp, keep = (_m: RegExpExecArray) => 0): [number, number][] {
