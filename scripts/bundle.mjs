@@ -29,7 +29,7 @@ const OUT = process.argv[2] ?? 'dist';
  */
 const BUNDLED = new Set([
   'fastify', 'find-my-way', 'commander', 'prom-client', '@opentelemetry/api', 'croner', 'jose',
-  'validator', 'busboy', 'randexp', 'pg', 'yauzl', 'yazl', 'pino',
+  'validator', 'busboy', 'randexp', 'pg', 'yauzl', 'yazl', 'pino', 'better-sqlite3',
 ]);
 
 /**
@@ -38,7 +38,7 @@ const BUNDLED = new Set([
  * (Fastify's schema compilers, see server/lazy-schema-compilers.ts, and inject()).
  */
 const NEVER = new Set([
-  'pg-native', 'pino-pretty', 'thread-stream',
+  'pg-native', 'pino-pretty', 'thread-stream', 'bindings',
   '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request',
 ]);
 
@@ -61,12 +61,33 @@ const choosePackages = {
   },
 };
 
+/**
+ * better-sqlite3 finds its compiled addon with the `bindings` package, which searches
+ * from the calling file's package: from a bundle, not better-sqlite3's. Its own build
+ * directory is named instead (`bindings` given the package's root if it is elsewhere).
+ * A new better-sqlite3 that loads its addon otherwise fails the build here, not at run time.
+ */
+const SQLITE_ADDON = "require('bindings')('better_sqlite3.node')";
+const sqliteAddon = {
+  name: 'better-sqlite3-addon',
+  setup(b) {
+    b.onLoad({ filter: /node_modules\/better-sqlite3\/lib\/database\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(SQLITE_ADDON)) throw new Error(`bundle.mjs: ${args.path} no longer loads its addon with ${SQLITE_ADDON}`);
+      // Resolved at run time from the bundle's directory (a name in a variable: esbuild leaves it alone).
+      const addon = "((p) => { try { return require(require.resolve(p + '/build/Release/better_sqlite3.node')); } " +
+        "catch { return require('bindings')({ bindings: 'better_sqlite3.node', module_root: require('path').dirname(require.resolve(p + '/package.json')) }); } })('better-sqlite3')";
+      return { contents: source.replace(SQLITE_ADDON, addon), loader: 'js' };
+    });
+  },
+};
+
 /** What every build shares: Node 20, and less text to read at start. */
 const COMMON = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  plugins: [choosePackages],
+  plugins: [choosePackages, sqliteAddon],
   // Maps beside the files for tools, without a sourceMappingURL: Node would parse
   // megabytes of map at start whenever source maps are enabled.
   sourcemap: 'external',
