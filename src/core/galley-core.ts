@@ -263,13 +263,18 @@ export class GalleyCore {
     if (config.db) {
       core.stopWatching = core.collections.watch(schemaPollMs);
       try {
-        const { PostgresPubSub } = await import('../pubsub/postgres-pubsub.js');
-        core.pubsub = await PostgresPubSub.connect(config.db);
+        const [{ PostgresPubSub }, { VersionListener }] = await Promise.all([import('../pubsub/postgres-pubsub.js'), import('./versions/version-listener.js')]);
         const versions = core.versions as PostgresDataVersions;
-        const { VersionListener } = await import('./versions/version-listener.js');
-        core.versionListener = await VersionListener.listen(config.db, (ids) => versions.heard(ids),
-          (connected) => versions.listenerConnected(connected), (message) => core.logger.warn(message));
-        const listener = core.versionListener;
+        // Two connections of their own, opened side by side (each is a new server process to wait for).
+        const [pubsub, listening] = await Promise.allSettled([
+          PostgresPubSub.connect(config.db),
+          VersionListener.listen(config.db, (ids) => versions.heard(ids), (connected) => versions.listenerConnected(connected), (message) => core.logger.warn(message)),
+        ]);
+        if (pubsub.status === 'fulfilled') core.pubsub = pubsub.value;
+        if (listening.status === 'fulfilled') core.versionListener = listening.value;
+        if (pubsub.status === 'rejected') throw pubsub.reason;
+        if (listening.status === 'rejected') throw listening.reason;
+        const listener = listening.value;
         versions.heardOwn = () => listener.sync();
         // Another instance's schema change is known the moment it commits, not at the next poll.
         core.pubsub.onSchemaChange(() => void core.collections.refresh().catch(() => {}));
