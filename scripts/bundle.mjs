@@ -160,5 +160,9 @@ function importThroughLoader(file, metafile) {
   const external = new Set(output.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path));
   const same = found.size === external.size && [...found].every((p) => external.has(p));
   if (!same) throw new Error(`bundle.mjs: import() calls in the bundle (${[...found].join(', ')}) differ from esbuild's dynamic imports (${[...external].join(', ')})`);
-  writeFileSync(file, `${banner}\n${body.replace(IMPORT_CALL, '__galleyImport(')}`);
+  const rewritten = body.replace(IMPORT_CALL, '__galleyImport(');
+  // What is left must be method definitions (`import(a, b){`): an import() of another form would fail at run time.
+  const left = [...rewritten.matchAll(/(?<![\w$.])import\(([^()]*)\)(\s*\{)?/g)].filter((m) => !m[2]);
+  if (left.length > 0) throw new Error(`bundle.mjs: import() calls of a form not rewritten: ${left.map((m) => m[0]).join(', ')}`);
+  writeFileSync(file, `${banner}\n${rewritten}`);
 }
