@@ -25,9 +25,9 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function launch(args: string[]): ChildProcess {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(args: string[], cli = CLI): ChildProcess {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first`);
+  const child = spawn(process.execPath, [cli, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   started.add(child);
   child.once('exit', () => started.delete(child));
   return child;
@@ -44,9 +44,9 @@ function collect(child: ChildProcess): { out: () => string; err: () => string; d
   return { out: () => stdout, err: () => stderr, done };
 }
 
-/** Runs `galley <args>` to completion (killed after timeoutMs). */
-export async function runCli(args: string[], timeoutMs = 20_000): Promise<CliResult> {
-  const child = launch(args);
+/** Runs `galley <args>` to completion (killed after timeoutMs); cli: another build's dist/cli/main.js. */
+export async function runCli(args: string[], timeoutMs = 20_000, cli = CLI): Promise<CliResult> {
+  const child = launch(args, cli);
   const { done } = collect(child);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   try {
@@ -67,8 +67,8 @@ export interface ServeProcess {
 }
 
 /** Starts `galley serve <args>` and waits until it prints its URL. */
-export async function startServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
-  const child = launch(['serve', ...args]);
+export async function startServe(args: string[], timeoutMs = 20_000, cli = CLI): Promise<ServeProcess> {
+  const child = launch(['serve', ...args], cli);
   const io = collect(child);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start in time; stderr: ${io.err()}`)), timeoutMs);
